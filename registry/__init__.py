@@ -1,0 +1,108 @@
+"""The KKR appointment registry: who sits on which body on KKR's recommendation."""
+
+import os
+import sqlite3
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Flask, render_template
+
+from registry import config
+from registry.extensions import babel, csrf, db, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("REGISTRY_INSTANCE_PATH", str(PROJECT_ROOT / "instance")),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(config.load(app.instance_path))
+    app.config.update(overrides or {})
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from registry.audit import services as audit
+    from registry import models  # noqa: F401  (every model known to the metadata and to Alembic)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=lambda: "da")
+    audit.register()
+
+    from registry.auth.services import load_user
+    login_manager.user_loader(load_user)
+
+
+@sa.event.listens_for(sa.engine.Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    # SQLite leaves foreign keys off unless asked, per connection; WAL lets
+    # readers go on while one writer writes; busy_timeout waits for that writer.
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        # The driver's own transaction handling breaks SAVEPOINT; SQLAlchemy
+        # then begins transactions itself (see _sqlite_begin).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+@sa.event.listens_for(sa.engine.Engine, "begin")
+def _sqlite_begin(connection) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")
+
+
+def register_blueprints(app: Flask) -> None:
+    from registry.exchange.views import bp as exchange
+    from registry.organisations.views import bp as organisations
+
+    app.register_blueprint(organisations)
+    app.register_blueprint(exchange)
+
+
+def register_commands(app: Flask) -> None:
+    from registry.cli import registry_cli, users_cli
+
+    app.cli.add_command(registry_cli)
+    app.cli.add_command(users_cli)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    messages = {
+        400: "Forespørgslen kunne ikke forstås.",
+        403: "Du har ikke adgang til denne side.",
+        404: "Siden findes ikke.",
+        405: "Handlingen er ikke tilladt her.",
+        500: "Der opstod en fejl. Prøv igen senere.",
+    }
+
+    def render_error(error):
+        code = getattr(error, "code", 500) or 500
+        description = getattr(error, "description", None)
+        # Our own aborts carry a Danish description; Werkzeug's defaults are English.
+        message = description if getattr(error, "danish", False) else messages.get(code, messages[500])
+        return render_template("error.html", code=code, message=message), code
+
+    for code in messages:
+        app.register_error_handler(code, render_error)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from registry.dates import danish_date
+
+    app.jinja_env.filters["danish_date"] = danish_date
+    app.jinja_env.globals["council_name"] = lambda: app.config["COUNCIL_NAME"]

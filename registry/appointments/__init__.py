@@ -1,0 +1,1 @@
+"""Appointments (udpegninger) with date ranges, the one-holder rule and as-of queries."""

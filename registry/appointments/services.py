@@ -1,0 +1,129 @@
+"""The rules for appointing and ending: one holder at a time, within the life of seat and body.
+
+Services check, change and flush; the caller commits once.
+"""
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from registry.appointments.models import Appointment, EndReason, Role, Status
+from registry.dates import danish_date
+from registry.errors import RuleViolation
+from registry.extensions import db
+from registry.meetings.models import Decision
+from registry.organisations.models import Seat
+from registry.people.models import Party, Person
+
+ONE_HOLDER_CONSTRAINT = "appointments_one_holder"
+
+
+def active_on(day: date) -> sa.ColumnElement[bool]:
+    """Appointments in office on the day: start ≤ day ≤ end (inclusive), seated."""
+    return sa.and_(
+        Appointment.status == Status.appointed,
+        Appointment.start_date <= day,
+        sa.or_(Appointment.end_date.is_(None), Appointment.end_date >= day),
+    )
+
+
+def overlapping(seat: Seat, role: Role, start: date, end: date | None,
+                exclude: Appointment | None = None) -> Appointment | None:
+    """The seated appointment of that role whose dates meet [start, end], if any."""
+    stmt = sa.select(Appointment).where(
+        Appointment.seat_id == seat.id,
+        Appointment.role == role,
+        Appointment.status == Status.appointed,
+        sa.or_(Appointment.end_date.is_(None), Appointment.end_date >= start),
+    )
+    if end is not None:
+        stmt = stmt.where(Appointment.start_date <= end)
+    if exclude is not None and exclude.id is not None:
+        stmt = stmt.where(Appointment.id != exclude.id)
+    return db.session.scalars(stmt.order_by(Appointment.start_date).limit(1)).first()
+
+
+def _one_holder_message(seat: Seat, role: Role, other: Appointment | None) -> str:
+    where = f"{seat.organisation.name}, {seat.label}"
+    if other is None:
+        return f"Pladsen ({where}) har allerede en {role.label} i den periode."
+    until = f"til {danish_date(other.end_date)}" if other.end_date else "uden slutdato"
+    return (f"Pladsen ({where}) har allerede {other.person.name} som {role.label} "
+            f"fra {danish_date(other.start_date)} {until}.")
+
+
+def check(seat: Seat, role: Role, start: date, end: date | None, *,
+          status: Status = Status.appointed, exclude: Appointment | None = None) -> None:
+    """Refuse, with a Danish message, what would break a rule of the registry."""
+    if end is not None and end < start:
+        raise RuleViolation("Slutdatoen ligger før startdatoen.")
+    if role is Role.substitute and not seat.has_substitute:
+        raise RuleViolation(f"Pladsen ({seat.organisation.name}, {seat.label}) har ingen personlig suppleant.")
+    organisation = seat.organisation
+    if organisation.start_date and start < organisation.start_date:
+        raise RuleViolation(f"{organisation.name} er først oprettet {danish_date(organisation.start_date)}.")
+    if organisation.end_date:
+        if start > organisation.end_date:
+            raise RuleViolation(f"{organisation.name} er nedlagt pr. {danish_date(organisation.end_date)}.")
+        if end is None or end > organisation.end_date:
+            raise RuleViolation(f"{organisation.name} er nedlagt pr. {danish_date(organisation.end_date)}; "
+                                "udpegningen skal slutte senest den dag.")
+    if seat.start_date and start < seat.start_date:
+        raise RuleViolation(f"Pladsen findes først fra {danish_date(seat.start_date)}.")
+    if seat.end_date and (start > seat.end_date or end is None or end > seat.end_date):
+        raise RuleViolation(f"Pladsen er nedlagt pr. {danish_date(seat.end_date)}.")
+    if status is Status.appointed:
+        other = overlapping(seat, role, start, end, exclude=exclude)
+        if other is not None:
+            raise RuleViolation(_one_holder_message(seat, role, other))
+
+
+def _flush(appointment: Appointment) -> None:
+    """Flush in a savepoint, so the database's one-holder constraint — the backstop
+    for two users saving at once — becomes the same message instead of an error page."""
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as error:
+        if ONE_HOLDER_CONSTRAINT in str(error.orig):
+            raise RuleViolation(_one_holder_message(appointment.seat, appointment.role, None)) from None
+        raise
+
+
+def appoint(seat: Seat, person: Person, role: Role, start: date, *, end: date | None = None,
+            party: Party | None = None, decision: Decision | None = None,
+            status: Status = Status.appointed, note: str | None = None) -> Appointment:
+    """Seat a person as member or personal suppleant from a date.
+
+    The party represented defaults to the person's party today.
+    """
+    check(seat, role, start, end, status=status)
+    appointment = Appointment(
+        seat=seat, person=person, role=role, start_date=start, end_date=end,
+        party=party if party is not None else person.party, decision=decision, status=status, note=note,
+    )
+    db.session.add(appointment)
+    _flush(appointment)
+    return appointment
+
+
+def end(appointment: Appointment, last_day: date, reason: EndReason) -> Appointment:
+    """End an appointment: last_day is the last day in office."""
+    if appointment.end_date is not None and appointment.end_date < last_day:
+        raise RuleViolation(f"Udpegningen er allerede afsluttet {danish_date(appointment.end_date)}.")
+    if last_day < appointment.start_date:
+        raise RuleViolation("Slutdatoen ligger før startdatoen.")
+    appointment.end_date = last_day
+    appointment.end_reason = reason
+    _flush(appointment)
+    return appointment
+
+
+def replace(current: Appointment, person: Person, start: date, *, party: Party | None = None,
+            decision: Decision | None = None) -> Appointment:
+    """The successor starts on start; the current holder's last day is the day before."""
+    if start <= current.start_date:
+        raise RuleViolation("Efterfølgeren skal starte efter den nuværende indehavers startdato.")
+    end(current, start - timedelta(days=1), EndReason.replaced)
+    return appoint(current.seat, person, current.role, start, party=party, decision=decision)

@@ -1,0 +1,137 @@
+"""Every change to the registry's data writes an audit entry in the same transaction.
+
+This is done once, in a flush listener, rather than in each service: a
+service cannot forget it, and a change made from the CLI, a view or a test is
+audited alike. Who acted comes from the logged-in user in a request, or from
+acting_as() in commands.
+"""
+
+import contextlib
+import contextvars
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+import sqlalchemy as sa
+from flask import has_request_context, request
+from flask_login import current_user
+from sqlalchemy.orm import Session
+
+from registry.audit.models import AuditEntry
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    user_id: int | None = None
+    remote_addr: str | None = None
+
+
+_cli_actor: contextvars.ContextVar[Actor | None] = contextvars.ContextVar("audit_actor", default=None)
+
+SYSTEM = Actor("system")
+
+
+@contextlib.contextmanager
+def acting_as(actor: Actor):
+    token = _cli_actor.set(actor)
+    try:
+        yield actor
+    finally:
+        _cli_actor.reset(token)
+
+
+def current_actor() -> Actor:
+    if actor := _cli_actor.get():
+        return actor
+    if has_request_context():
+        addr = request.remote_addr
+        if current_user and current_user.is_authenticated:
+            return Actor(current_user.username, current_user.id, addr)
+        return Actor("anonym", None, addr)
+    return SYSTEM
+
+
+def record(session: Session, action: str, entity: str | None = None, entity_id: int | None = None,
+           changes: dict | None = None) -> None:
+    """Write an event that is not a row change (login, export of private data, import)."""
+    actor = current_actor()
+    session.add(AuditEntry(actor=actor.name, user_id=actor.user_id, remote_addr=actor.remote_addr,
+                           action=action, entity=entity, entity_id=entity_id, changes=changes))
+
+
+def _plain(value):
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (date, datetime, time)):
+        return value.isoformat()
+    return value
+
+
+def _changes(obj, action: str) -> dict:
+    """Column values: created or deleted as they are, updated as [before, after].
+
+    Private columns (info={"private": True}) are masked, so the trail never
+    keeps contact details or gender that a person may later ask to have erased.
+    """
+    state = sa.inspect(obj)
+    out = {}
+    for attr in state.mapper.column_attrs:
+        key = attr.key
+        if key == "version":
+            continue
+        if action == "update":
+            history = state.attrs[key].history
+            if not history.has_changes():
+                continue
+            value = [history.deleted[0] if history.deleted else None, history.added[0] if history.added else None]
+        else:
+            value = getattr(obj, key)
+            if value is None:
+                continue
+        if attr.columns[0].info.get("private"):
+            value = [_mask(v) for v in value] if action == "update" else "***"
+        out[key] = [_plain(v) for v in value] if action == "update" else _plain(value)
+    return out
+
+
+def _mask(value):
+    return None if value is None else "***"
+
+
+def _collect(session: Session, flush_context, instances) -> None:
+    pending = session.info.setdefault("audit_pending", [])
+    for action, objects in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
+        for obj in objects:
+            if isinstance(obj, AuditEntry):
+                continue
+            if action == "update" and not session.is_modified(obj, include_collections=False):
+                continue
+            with session.no_autoflush:
+                pending.append((action, obj, _changes(obj, action), sa.inspect(obj).identity))
+
+
+def _write(session: Session, flush_context) -> None:
+    pending = session.info.pop("audit_pending", [])
+    if not pending:
+        return
+    actor = current_actor()
+    rows = []
+    for action, obj, changes, identity in pending:
+        entity_id = identity[0] if identity else sa.inspect(obj).mapper.primary_key_from_instance(obj)[0]
+        rows.append(dict(user_id=actor.user_id, actor=actor.name,
+                         action=action, entity=obj.__tablename__, entity_id=entity_id,
+                         changes=changes, remote_addr=actor.remote_addr))
+    # Written on the flush's own connection, so it commits or rolls back with the change.
+    session.connection().execute(sa.insert(AuditEntry.__table__), rows)
+
+
+def _forget(session: Session, previous_transaction=None) -> None:
+    session.info.pop("audit_pending", None)
+
+
+def register() -> None:
+    if not sa.event.contains(Session, "before_flush", _collect):
+        sa.event.listen(Session, "before_flush", _collect)
+        sa.event.listen(Session, "after_flush", _write)
+        sa.event.listen(Session, "after_soft_rollback", _forget)

@@ -1,0 +1,120 @@
+"""`flask registry ...` and `flask users ...`: the same services as the views, one commit per command."""
+
+import sys
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask.cli import AppGroup
+
+from registry.audit.services import Actor, acting_as
+from registry.auth import services as users
+from registry.auth.models import User, UserRole
+from registry.dates import parse_iso, today
+from registry.errors import RuleViolation
+from registry.exchange import csv_export
+from registry.extensions import db
+from registry.people.models import Party
+
+registry_cli = AppGroup("registry", help="Registrets data: demodata og eksport.")
+users_cli = AppGroup("users", help="Brugere og adgangskoder.")
+
+
+def _iso_date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return parse_iso(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+@registry_cli.command("load-demo")
+def load_demo():
+    """Indlæs KKR Hovedstadens demodata (kan køres flere gange)."""
+    from registry.demo import load
+
+    with acting_as(Actor("cli:load-demo")):
+        created_logins = load()
+        db.session.commit()
+    click.echo("Demodata er indlæst.")
+    if created_logins:
+        click.echo("Demobrugere (adgangskoderne vises kun denne ene gang):")
+        for username, role, password in created_logins:
+            click.echo(f"  {username:<14} {role:<12} {password}")
+
+
+@registry_cli.command("export-csv")
+@click.option("--as-of", callback=_iso_date, metavar="ÅÅÅÅ-MM-DD", help="Udpegningerne på denne dag (standard: i dag).")
+@click.option("--all", "all_", is_flag=True, help="Hele historikken.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Fil (standard: stdout).")
+@click.option("--delimiter", type=click.Choice(csv_export.DELIMITERS), default=";", show_default=True)
+def export_csv(as_of, all_, output, delimiter):
+    """Eksportér udpegningerne som CSV (UTF-8 med BOM)."""
+    if as_of and all_:
+        raise click.UsageError("Brug enten --as-of eller --all, ikke begge.")
+    day = None if all_ else (as_of or today())
+    chunks = csv_export.export(day, delimiter)
+    if output is None:
+        _write(click.get_binary_stream("stdout"), chunks)
+        return
+    # Written beside the target and renamed, so a failed export leaves no half file.
+    partial = output.with_name(output.name + ".part")
+    with partial.open("wb") as f:
+        _write(f, chunks)
+    partial.replace(output)
+
+
+def _write(stream, chunks) -> None:
+    for chunk in chunks:
+        stream.write(chunk.encode("utf-8"))
+    stream.flush()
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Adgangskode", hide_input=True, confirmation_prompt="Gentag adgangskoden")
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice([r.value for r in UserRole]))
+@click.option("--party", "party_letter", metavar="BOGSTAV", help="Partiets listebogstav (kun for rollen party).")
+@click.option("--name", help="Brugerens navn.")
+@click.option("--password-stdin", is_flag=True, help="Læs adgangskoden fra standard input.")
+def create_user(username, role, party_letter, name, password_stdin):
+    """Opret en bruger."""
+    party = None
+    if party_letter:
+        party = db.session.scalar(sa.select(Party).where(Party.letter == party_letter))
+        if party is None:
+            raise click.ClickException(f"Ukendt parti '{party_letter}'.")
+    password = _read_password(password_stdin)
+    with acting_as(Actor("cli:users")):
+        try:
+            users.create_user(username, password, UserRole(role), party, name)
+        except RuleViolation as error:
+            db.session.rollback()
+            raise click.ClickException(str(error)) from None
+        db.session.commit()
+    click.echo(f"Brugeren '{username}' er oprettet.")
+
+
+@users_cli.command("set-password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Læs adgangskoden fra standard input.")
+def set_password(username, password_stdin):
+    """Sæt en ny adgangskode (logger brugeren ud alle steder)."""
+    user = db.session.scalar(sa.select(User).where(User.username == username))
+    if user is None:
+        raise click.ClickException(f"Ukendt bruger '{username}'.")
+    password = _read_password(password_stdin)
+    with acting_as(Actor("cli:users")):
+        try:
+            users.set_password(user, password)
+        except RuleViolation as error:
+            db.session.rollback()
+            raise click.ClickException(str(error)) from None
+        db.session.commit()
+    click.echo(f"Adgangskoden for '{username}' er ændret.")

@@ -1,0 +1,199 @@
+"""KKR Hovedstaden's demo data, from the agenda of 19 April 2024 (shared/seeds).
+
+What the agenda says is loaded as it stands. What it does not say (seat
+counts, start dates, further members) is fictitious and says so: the
+organisations' and seats' notes say "Eksempeldata", and the fictitious people
+are named "... Eksempel". Loading twice changes nothing: everything is looked
+up by its natural key before it is created.
+"""
+
+import secrets
+from datetime import date, time
+
+import sqlalchemy as sa
+
+from registry.appointments import services as appointments
+from registry.appointments.models import Appointment, EndReason, Role
+from registry.auth.models import User, UserRole
+from registry.auth import services as users
+from registry.extensions import db
+from registry.meetings.models import AgendaItem, Meeting
+from registry.organisations.models import ElectionPeriod, Organisation, OrganisationKind, Seat, SeatAllocation
+from registry.people.models import Gender, Municipality, Party, Person
+
+COUNCIL = "KKR Hovedstaden"
+EXAMPLE = "Eksempeldata: ikke fra kilden."
+
+MUNICIPALITIES = [
+    (101, "København"), (147, "Frederiksberg"), (151, "Ballerup"), (153, "Brøndby"), (155, "Dragør"),
+    (157, "Gentofte"), (159, "Gladsaxe"), (161, "Glostrup"), (163, "Herlev"), (165, "Albertslund"),
+    (167, "Hvidovre"), (169, "Høje-Taastrup"), (173, "Lyngby-Taarbæk"), (175, "Rødovre"), (183, "Ishøj"),
+    (185, "Tårnby"), (187, "Vallensbæk"), (190, "Furesø"), (201, "Allerød"), (210, "Fredensborg"),
+    (217, "Helsingør"), (219, "Hillerød"), (223, "Hørsholm"), (230, "Rudersdal"), (240, "Egedal"),
+    (250, "Frederikssund"), (260, "Halsnæs"), (270, "Gribskov"), (400, "Bornholm"),
+]
+
+PARTIES = [
+    ("A", "Socialdemokratiet"), ("B", "Radikale Venstre"), ("C", "Det Konservative Folkeparti"),
+    ("D", "Nye Borgerlige"), ("F", "SF – Socialistisk Folkeparti"), ("I", "Liberal Alliance"),
+    ("K", "Kristendemokraterne"), ("M", "Moderaterne"), ("O", "Dansk Folkeparti"), ("V", "Venstre"),
+    ("Æ", "Danmarksdemokraterne"), ("Ø", "Enhedslisten"), ("Å", "Alternativet"),
+]
+
+PERIODS = [("2022-2025", date(2022, 1, 1), date(2025, 12, 31)), ("2026-2029", date(2026, 1, 1), date(2029, 12, 31))]
+
+# (name, short name, kind, appointing authority, external?, end date, note)
+ORGANISATIONS = [
+    ("Sundhedssamarbejdsudvalget", "SSU", OrganisationKind.committee, COUNCIL, False, date(2026, 12, 31),
+     "Nedlægges ved lov fra 1. januar 2027 til fordel for sundhedsråd. Pladser: " + EXAMPLE),
+    ("Danmarks Erhvervsfremmebestyrelse", None, OrganisationKind.board, COUNCIL, False, None, EXAMPLE),
+    ("Erhvervshus Hovedstaden", None, OrganisationKind.board, COUNCIL, False, None, EXAMPLE),
+    ("RAR Hovedstaden", "RAR", OrganisationKind.council, "Beskæftigelsesministeren", True, None,
+     "Det regionale arbejdsmarkedsråd. Erstattet af regionalt beskæftigelsesråd (lov nr. 1656 af "
+     "30/12/2024); ophørsdatoen er ikke registreret. Pladser og startdatoer: " + EXAMPLE),
+    ("Movia", None, OrganisationKind.board, COUNCIL, False, None, EXAMPLE),
+    ("Wonderful Copenhagen", None, OrganisationKind.board, COUNCIL, False, None, EXAMPLE),
+    ("Copenhagen Capacity", None, OrganisationKind.board, COUNCIL, False, None, EXAMPLE),
+    ("Politisk Uddannelses- og Praktikpladsforum", None, OrganisationKind.forum, COUNCIL, False, None, EXAMPLE),
+    ("SOSU H", None, OrganisationKind.board, COUNCIL, False, None, EXAMPLE),
+    ("Københavns Professionshøjskole", None, OrganisationKind.board, COUNCIL, False, None, EXAMPLE),
+    ("Skoletjenesten", None, OrganisationKind.board, COUNCIL, False, date(2024, 10, 31),
+     "KKR Hovedstaden udpeger ét medlem til bestyrelsen, der ophæves pr. 31. oktober 2024 "
+     "(dagsorden 19. april 2024, pkt. 3.10). Startdato for udpegningen: " + EXAMPLE),
+]
+
+# Fictitious holders, so the roster is not empty: (organisation, seat, role, name, party, municipality, gender)
+EXAMPLE_HOLDERS = [
+    ("Sundhedssamarbejdsudvalget", "Plads 1", Role.member, "Anne Eksempel", "A", "Gladsaxe", Gender.woman),
+    ("Sundhedssamarbejdsudvalget", "Plads 2", Role.member, "Bo Eksempel", "V", "Rudersdal", Gender.man),
+    ("Movia", "Plads 1", Role.member, "Carla Eksempel", "C", "Gentofte", Gender.woman),
+    ("Wonderful Copenhagen", "Plads 1", Role.member, "Dan Eksempel", "Ø", "København", Gender.man),
+]
+
+MEETING_4_1_BACKGROUND = (
+    "Da Lotte Kofoed (F), Frederiksberg Kommune, ønsker at udtræde af RAR Hovedstaden, skal der indstilles "
+    "et nyt medlem.\n\nDet er beskæftigelsesministeren, der efter indstilling fra KKR Hovedstaden varetager "
+    "den endelige udpegning.\n\nSocialistisk Folkeparti indstiller, at nuværende suppleant Marie-Louise "
+    "Peschardt Jørgensen (F), Hvidovre Kommune, udpeges som nyt medlem til RAR Hovedstaden. Socialistisk "
+    "Folkeparti vil i forbindelse med mødet i KKR Hovedstaden indstille en ny suppleant til RAR Hovedstaden."
+)
+MEETING_4_1_RECOMMENDATION = (
+    "Det indstilles, at KKR Hovedstaden tager Socialistisk Folkepartis indstilling af nyt medlem og ny "
+    "suppleant til RAR Hovedstaden til efterretning."
+)
+MEETING_3_10_BACKGROUND = (
+    "Skoletjenestens bestyrelse ønsker en ny organisering og har nedsat en initiativgruppe, der arbejder med "
+    "at gøre Skoletjenesten selvstændig. En selvstændiggørelse kræver en ophævelse af Skoletjenestens "
+    "nuværende vedtægter og bestyrelse.\n\nKKR Hovedstaden udpeger et medlem til Skoletjenestens bestyrelse, "
+    "og KKR skal derfor godkende en ophævelse af Skoletjenestens nuværende vedtægter og bestyrelse. "
+    "KKR Hovedstaden har udpeget Esat Sentürk (B), kommunalbestyrelsesmedlem i Høje-Taastrup Kommune, til "
+    "Skoletjenestens bestyrelse."
+)
+MEETING_3_10_RECOMMENDATION = (
+    "Det indstilles,\n– at KKR Hovedstaden godkender, at Skoletjenestens selvstændige vedtægter og "
+    "selvstændige bestyrelse ophæves pr. den 31. oktober 2024, hvis der også kan findes opbakning til dette "
+    "i Københavns Kommunes Børne- og Ungdomsudvalg og KKR Sjælland.\n– at KKR Hovedstaden tager til "
+    "efterretning, at Skoletjenesten overgår til en selvstændig organisering, når initiativkredsen beslutter "
+    "dette, og at Skoletjenesten indtil en selvstændig organisering fortsætter som en kommunal enhed."
+)
+
+DEMO_USERS = [
+    ("admin", UserRole.admin, None), ("sekretariat", UserRole.secretariat, None),
+    ("sf", UserRole.party, "F"), ("radikale", UserRole.party, "B"), ("laeser", UserRole.viewer, None),
+]
+
+
+def _one(model, **key):
+    return db.session.scalar(sa.select(model).filter_by(**key))
+
+
+def _ensure(model, key: dict, **values):
+    """The row with this natural key, created with the values if it is missing."""
+    row = _one(model, **key)
+    if row is None:
+        row = model(**key, **values)
+        db.session.add(row)
+        db.session.flush()
+    return row
+
+
+def _seat(organisation: Organisation, label: str, position: int, has_substitute: bool, note: str) -> Seat:
+    return _ensure(Seat, {"organisation_id": organisation.id, "label": label},
+                   position=position, has_substitute=has_substitute, note=note)
+
+
+def _person(name: str, municipality: str, party: str, gender: Gender | None, office: str | None) -> Person:
+    municipality_row = _one(Municipality, name=municipality)
+    return _ensure(Person, {"name": name, "municipality_id": municipality_row.id},
+                   party=_one(Party, letter=party), gender=gender, office=office)
+
+
+def _hold(seat: Seat, person: Person, role: Role, start: date, end: date | None = None,
+          reason: EndReason | None = None) -> None:
+    exists = db.session.scalar(sa.select(Appointment.id).filter_by(
+        seat_id=seat.id, person_id=person.id, role=role, start_date=start))
+    if exists is None:
+        appointment = appointments.appoint(seat, person, role, start, end=end)
+        if reason is not None:
+            appointments.end(appointment, end, reason)
+
+
+def load() -> list[tuple[str, str, str]]:
+    """Load what is missing; return (username, role, password) for each demo user created now."""
+    for code, name in MUNICIPALITIES:
+        _ensure(Municipality, {"code": code}, name=name, in_region=True)
+    for letter, name in PARTIES:
+        _ensure(Party, {"letter": letter}, name=name)
+    periods = {name: _ensure(ElectionPeriod, {"name": name}, start_date=start, end_date=end)
+               for name, start, end in PERIODS}
+
+    organisations = {}
+    for name, short, kind, authority, external, end, note in ORGANISATIONS:
+        organisations[name] = _ensure(Organisation, {"name": name}, short_name=short, kind=kind,
+                                      appointing_authority=authority, authority_is_external=external,
+                                      end_date=end, note=note)
+
+    rar = organisations["RAR Hovedstaden"]
+    rar_seat = _seat(rar, "Plads 1", 1, True, "KKR-plads med personlig suppleant. " + EXAMPLE)
+    _ensure(SeatAllocation, {"seat_id": rar_seat.id, "period_id": periods["2022-2025"].id},
+            party=_one(Party, letter="F"), note=EXAMPLE)
+    kofoed = _person("Lotte Kofoed", "Frederiksberg", "F", None, None)
+    peschardt = _person("Marie-Louise Peschardt Jørgensen", "Hvidovre", "F", None, None)
+    # Start dates are not in the agenda: the start of the election period stands in for them.
+    _hold(rar_seat, kofoed, Role.member, date(2022, 1, 1))
+    _hold(rar_seat, peschardt, Role.substitute, date(2022, 1, 1))
+
+    school_seat = _seat(organisations["Skoletjenesten"], "Plads 1", 1, False, "KKR Hovedstadens plads.")
+    senturk = _person("Esat Sentürk", "Høje-Taastrup", "B", None, "Kommunalbestyrelsesmedlem")
+    _hold(school_seat, senturk, Role.member, date(2022, 1, 1), date(2024, 10, 31), EndReason.body_dissolved)
+
+    for organisation in organisations.values():
+        _seat(organisation, "Plads 1", 1, False, EXAMPLE)  # RAR's and Skoletjenesten's exist already
+    _seat(organisations["Sundhedssamarbejdsudvalget"], "Plads 2", 2, False, EXAMPLE)
+    for org_name, label, role, name, party, municipality, gender in EXAMPLE_HOLDERS:
+        organisation = organisations[org_name]
+        seat = _one(Seat, organisation_id=organisation.id, label=label)
+        person = _person(name, municipality, party, gender, "Fiktiv person (eksempeldata)")
+        _hold(seat, person, role, date(2022, 1, 1), date(2025, 12, 31), EndReason.term_ended)
+        _hold(seat, person, role, date(2026, 1, 1), organisation.end_date)
+
+    _ensure(Meeting, {"council_name": COUNCIL, "date": date(2024, 2, 6)})
+    meeting = _ensure(Meeting, {"council_name": COUNCIL, "date": date(2024, 4, 19)}, starts_at=time(10, 0),
+                      location="Glostrup Park Hotel, Hovedvejen 41, 2600 Glostrup", case_number="SAG-2024-01064")
+    _ensure(Meeting, {"council_name": COUNCIL, "date": date(2024, 6, 18)}, starts_at=time(10, 0),
+            ends_at=time(12, 0))
+    for number, title, background, recommendation in [
+        ("3.10", "Omorganisering af Skoletjenesten", MEETING_3_10_BACKGROUND, MEETING_3_10_RECOMMENDATION),
+        ("4.1", "Indstilling af medlem til RAR Hovedstaden", MEETING_4_1_BACKGROUND, MEETING_4_1_RECOMMENDATION),
+    ]:
+        _ensure(AgendaItem, {"meeting_id": meeting.id, "number": number}, position=AgendaItem.position_of(number),
+                title=title, case_worker="gitb", background=background, recommendation=recommendation)
+
+    created = []
+    for username, role, letter in DEMO_USERS:
+        if _one(User, username=username) is None:
+            password = secrets.token_urlsafe(12)
+            users.create_user(username, password, role, _one(Party, letter=letter) if letter else None,
+                              name=f"Demobruger ({role.label})")
+            created.append((username, role.value, password))
+    return created

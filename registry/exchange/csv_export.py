@@ -1,0 +1,97 @@
+"""The appointments CSV: the contract other tools rely on.
+
+UTF-8 with BOM, ';' between cells, CRLF line ends: what Danish Excel opens
+correctly. One query, streamed in chunks, so memory and query count stay flat
+however many rows there are. The web export and the CLI share this code and
+produce the same bytes.
+"""
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from registry.appointments.models import Appointment, Status
+from registry.appointments.services import active_on
+from registry.extensions import db
+from registry.meetings.models import AgendaItem, Decision, Meeting
+from registry.organisations.models import Organisation, Seat
+from registry.people.models import Municipality, Party, Person
+
+HEADER = ["organisation", "plads", "rolle", "navn", "parti", "kommune", "startdato", "slutdato",
+          "ophørsårsag", "udpegende_myndighed", "indstilling"]
+DELIMITERS = (";", ",")
+BOM = "\ufeff"
+CHUNK_ROWS = 500
+
+# Excel runs a cell that begins with one of these as a formula (OWASP "CSV
+# injection"); a leading apostrophe makes it text. An importer undoes exactly that.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def _query(as_of: date | None):
+    party = aliased(Party)
+    stmt = (
+        sa.select(
+            Organisation.name, Seat.label, Appointment.role, Person.name, party.letter, Municipality.name,
+            Appointment.start_date, Appointment.end_date, Appointment.end_reason,
+            Organisation.appointing_authority, Meeting.council_name, Meeting.date, AgendaItem.number,
+        )
+        .join(Appointment.seat)
+        .join(Seat.organisation)
+        .join(Appointment.person)
+        .outerjoin(party, Appointment.party_id == party.id)
+        .outerjoin(Municipality, Person.municipality_id == Municipality.id)
+        .outerjoin(Decision, Appointment.decision_id == Decision.id)
+        .outerjoin(AgendaItem, Decision.item_id == AgendaItem.id)
+        .outerjoin(Meeting, AgendaItem.meeting_id == Meeting.id)
+        .where(Appointment.status == Status.appointed)
+        .order_by(Organisation.sort_name, Organisation.name, Organisation.id, Seat.position, Seat.label,
+                  Seat.id, Appointment.role, Appointment.start_date, Appointment.id)
+    )
+    if as_of is not None:
+        stmt = stmt.where(active_on(as_of))
+    return stmt
+
+
+def _cells(row) -> list[str]:
+    (organisation, seat, role, name, party, municipality, start, end, reason, authority,
+     council, meeting_date, item_number) = row
+    reference = f"{council} {meeting_date.isoformat()} pkt. {item_number}" if council else ""
+    cells = [organisation, seat, role.label, name, party or "", municipality or "", start.isoformat(),
+             end.isoformat() if end else "", reason.label if reason else "", authority, reference]
+    return [neutralise(cell) for cell in cells]
+
+
+def rows(as_of: date | None) -> Iterator[list[str]]:
+    """The data rows, without header; as_of=None gives the whole history."""
+    result = db.session.execute(_query(as_of).execution_options(yield_per=CHUNK_ROWS))
+    try:
+        for row in result:
+            yield _cells(row)
+    finally:
+        result.close()
+
+
+def export(as_of: date | None, delimiter: str = ";") -> Iterator[str]:
+    """The whole file as text chunks; encode each as UTF-8."""
+    if delimiter not in DELIMITERS:
+        raise ValueError(f"Ukendt skilletegn '{delimiter}': brug ';' eller ','.")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    buffer.write(BOM)
+    writer.writerow(HEADER)
+    for count, cells in enumerate(rows(as_of), start=1):
+        writer.writerow(cells)
+        if count % CHUNK_ROWS == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()

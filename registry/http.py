@@ -1,0 +1,26 @@
+"""Small helpers for reading requests, shared by the views."""
+
+from datetime import date
+
+from flask import abort, request
+from werkzeug.exceptions import BadRequest
+
+from registry.dates import parse_iso, today
+
+
+def bad_request(message: str):
+    """Abort with 400 and a Danish message shown as it is."""
+    error = BadRequest(message)
+    error.danish = True
+    abort(error)
+
+
+def as_of_param() -> date:
+    """?as_of=YYYY-MM-DD, today when absent."""
+    text = request.args.get("as_of")
+    if not text:
+        return today()
+    try:
+        return parse_iso(text)
+    except ValueError as error:
+        bad_request(str(error))

@@ -1,0 +1,1 @@
+"""KKR meetings, their agenda items and decisions: the history of indstillinger."""

@@ -1,0 +1,15 @@
+"""Imports every feature's models, so the metadata (and Alembic) knows them all."""
+
+from registry.appointments.models import Appointment, EndReason, Role, Status  # noqa: F401
+from registry.audit.models import AuditEntry  # noqa: F401
+from registry.auth.models import User, UserRole  # noqa: F401
+from registry.meetings.models import AgendaItem, Decision, Meeting, Outcome  # noqa: F401
+from registry.organisations.models import (  # noqa: F401
+    ElectionPeriod,
+    GenderRule,
+    Organisation,
+    OrganisationKind,
+    Seat,
+    SeatAllocation,
+)
+from registry.people.models import Gender, Municipality, Party, Person  # noqa: F401

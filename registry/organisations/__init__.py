@@ -1,0 +1,1 @@
+"""Organisations (the external bodies), their seats and who holds each seat per election period."""

@@ -1,0 +1,1 @@
+"""People, their parties and municipalities."""

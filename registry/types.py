@@ -1,0 +1,54 @@
+"""Column types and helpers shared by the feature packages."""
+
+import enum
+import unicodedata
+
+import sqlalchemy as sa
+
+# Danish alphabetical order puts æ, ø, å after z. Mapping them to the three
+# ASCII characters after "z" gives that order under a plain byte comparison,
+# which is what both SQLite (BINARY) and PostgreSQL (COLLATE "C") do, so
+# sorted lists and exports are identical on both databases.
+_DANISH_TAIL = str.maketrans({"æ": "{", "ø": "|", "å": "}", "ä": "{", "ö": "|"})
+
+
+def sort_key(text: str) -> str:
+    """A byte-comparable key that sorts Danish names the Danish way."""
+    folded = text.casefold().translate(_DANISH_TAIL)
+    # Other accents (ü, é) sort with their base letter.
+    decomposed = unicodedata.normalize("NFKD", folded)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# A sort key column compares bytes on both databases.
+SortKey = sa.String(300).with_variant(sa.String(300, collation="C"), "postgresql")
+
+
+class LabelledEnum(enum.Enum):
+    """An enum whose members carry the Danish word users see."""
+
+    def __new__(cls, value: str, label: str):
+        member = object.__new__(cls)
+        member._value_ = value
+        member.label = label
+        return member
+
+    @classmethod
+    def from_label(cls, label: str):
+        for member in cls:
+            if member.label == label:
+                return member
+        raise ValueError(label)
+
+
+def enum_column(enum_cls: type[enum.Enum]) -> sa.Enum:
+    """Stored as its value in a VARCHAR with a CHECK, the same on both databases."""
+    return sa.Enum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=True,
+        length=max(len(m.value) for m in enum_cls),
+        values_callable=lambda e: [m.value for m in e],
+        name=enum_cls.__name__.lower(),
+        validate_strings=True,
+    )
