@@ -42,6 +42,9 @@ def load_demo():
         click.echo("Demobrugere (adgangskoderne vises kun denne ene gang):")
         for username, role, password in created_logins:
             click.echo(f"  {username:<14} {role:<12} {password}")
+    else:
+        click.echo("Demobrugerne findes allerede. Ny adgangskode: "
+                   "flask --app wsgi users set-password BRUGERNAVN")
 
 
 @registry_cli.command("export-csv")

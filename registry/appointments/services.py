@@ -79,16 +79,19 @@ def check(seat: Seat, role: Role, start: date, end: date | None, *,
             raise RuleViolation(_one_holder_message(seat, role, other))
 
 
-def _flush(appointment: Appointment) -> None:
+def _flush(appointment: Appointment, seat: Seat) -> None:
     """Flush in a savepoint, so the database's one-holder constraint — the backstop
-    for two users saving at once — becomes the same message instead of an error page."""
+    for two users saving at once — becomes the same message instead of an error
+    page, and the session stays usable: the savepoint's rollback takes the refused
+    appointment (or change) out again."""
     try:
         with db.session.begin_nested():
+            db.session.add(appointment)
             db.session.flush()
     except IntegrityError as error:
-        if ONE_HOLDER_CONSTRAINT in str(error.orig):
-            raise RuleViolation(_one_holder_message(appointment.seat, appointment.role, None)) from None
-        raise
+        if ONE_HOLDER_CONSTRAINT not in str(error.orig):
+            raise
+        raise RuleViolation(_one_holder_message(seat, appointment.role, None)) from None
 
 
 def appoint(seat: Seat, person: Person, role: Role, start: date, *, end: date | None = None,
@@ -99,12 +102,15 @@ def appoint(seat: Seat, person: Person, role: Role, start: date, *, end: date | 
     The party represented defaults to the person's party today.
     """
     check(seat, role, start, end, status=status)
-    appointment = Appointment(
-        seat=seat, person=person, role=role, start_date=start, end_date=end,
-        party=party if party is not None else person.party, decision=decision, status=status, note=note,
-    )
-    db.session.add(appointment)
-    _flush(appointment)
+    if party is None:
+        party = person.party
+    db.session.flush()  # gives new seats, people and decisions their ids
+    # Linked by id, not by relationship: assigning seat= would put the row in
+    # seat.appointments before the savepoint that may have to take it out again.
+    appointment = Appointment(seat_id=seat.id, person_id=person.id, role=role, start_date=start, end_date=end,
+                              party_id=party.id if party else None, decision_id=decision.id if decision else None,
+                              status=status, note=note)
+    _flush(appointment, seat)
     return appointment
 
 
@@ -116,7 +122,8 @@ def end(appointment: Appointment, last_day: date, reason: EndReason) -> Appointm
         raise RuleViolation("Slutdatoen ligger før startdatoen.")
     appointment.end_date = last_day
     appointment.end_reason = reason
-    _flush(appointment)
+    # Shortening cannot make two appointments overlap, so no savepoint is needed.
+    db.session.flush()
     return appointment
 
 

@@ -1,0 +1,139 @@
+"""Every test runs on SQLite and, when reachable, on PostgreSQL.
+
+The schema always comes from the migrations (never create_all), so the
+database rules written by hand there are what the tests meet. SQLite: each
+test gets a copy of a freshly migrated file. PostgreSQL: the suite creates
+its own database, migrates it once, empties it after each test and drops it
+at the end. With CI=true an unreachable PostgreSQL fails the run.
+"""
+
+import os
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+_instance = tempfile.mkdtemp(prefix="registry-test-instance-")
+os.environ["REGISTRY_INSTANCE_PATH"] = _instance
+os.environ["SECRET_KEY"] = "test-only-" + uuid.uuid4().hex
+
+from registry import create_app  # noqa: E402
+from registry.extensions import db  # noqa: E402
+
+POSTGRES_URL = os.environ.get("REGISTRY_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+CI = os.environ.get("CI", "").lower() == "true"
+
+
+def make_app(url: str):
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "WTF_CSRF_ENABLED": False})
+
+
+def migrate_empty(url: str) -> None:
+    app = make_app(url)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+def _postgres_reachable() -> str | None:
+    try:
+        with psycopg.connect(POSTGRES_URL, connect_timeout=3):
+            return None
+    except psycopg.Error as error:
+        return str(error).strip()
+
+
+def pytest_sessionstart(session):
+    if CI and (error := _postgres_reachable()):
+        raise pytest.UsageError(f"CI=true needs PostgreSQL at {POSTGRES_URL}: {error}")
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url():
+    if error := _postgres_reachable():
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {error}")
+    return POSTGRES_URL
+
+
+@pytest.fixture(scope="session")
+def new_postgres_database(postgres_admin_url):
+    """Makes empty PostgreSQL databases for the suite and drops them at the end."""
+    created = []
+
+    def make() -> str:
+        name = f"registry_test_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(postgres_admin_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        created.append(name)
+        url = sa.make_url(postgres_admin_url).set(drivername="postgresql+psycopg", database=name)
+        return url.render_as_string(hide_password=False)
+
+    yield make
+    with psycopg.connect(postgres_admin_url, autocommit=True) as conn:
+        for name in created:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def postgres_url(new_postgres_database):
+    url = new_postgres_database()
+    migrate_empty(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite") / "template.db"
+    migrate_empty(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        path = tmp_path / "registry.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    url = request.getfixturevalue("postgres_url")
+    yield url
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        # TRUNCATE passes the audit trail's append-only trigger, which guards rows, not tables.
+        conn.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    engine.dispose()
+
+
+@pytest.fixture
+def app(database_url):
+    app = make_app(database_url)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def dialect(app) -> str:
+    return db.engine.dialect.name
+
+
+def pytest_collection_modifyitems(config, items):
+    # Slow-to-fast is not the point; grouping by database keeps one PostgreSQL setup warm.
+    items.sort(key=lambda item: "postgresql" in item.nodeid)

@@ -1,0 +1,75 @@
+"""Small builders for test data, through the same services the app uses."""
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from registry.appointments import services as appointments
+from registry.appointments.models import Role
+from registry.extensions import db
+from registry.meetings.models import AgendaItem, Decision, Meeting, Outcome
+from registry.organisations.models import Organisation, Seat
+from registry.people.models import Municipality, Party, Person
+
+
+def party(letter: str = "F", name: str | None = None) -> Party:
+    row = db.session.scalar(sa.select(Party).where(Party.letter == letter))
+    if row is None:
+        row = Party(letter=letter, name=name or f"Parti {letter}")
+        db.session.add(row)
+        db.session.flush()
+    return row
+
+
+def municipality(name: str = "Hvidovre", code: int | None = None) -> Municipality:
+    row = db.session.scalar(sa.select(Municipality).where(Municipality.name == name))
+    if row is None:
+        row = Municipality(name=name, code=code)
+        db.session.add(row)
+        db.session.flush()
+    return row
+
+
+def organisation(name: str = "RAR Hovedstaden", **values) -> Organisation:
+    row = db.session.scalar(sa.select(Organisation).where(Organisation.name == name))
+    if row is not None and not values:
+        return row
+    values.setdefault("appointing_authority", "KKR Hovedstaden")
+    row = Organisation(name=name, **values)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def seat(org: Organisation | None = None, label: str = "Plads 1", has_substitute: bool = True, **values) -> Seat:
+    row = Seat(organisation=org or organisation(), label=label, has_substitute=has_substitute, **values)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def person(name: str = "Test Person", municipality_name: str = "Hvidovre", party_letter: str | None = "F",
+           **values) -> Person:
+    row = Person(name=name, municipality=municipality(municipality_name),
+                 party=party(party_letter) if party_letter else None, **values)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def appoint(seat_row: Seat, person_row: Person, start: date, end: date | None = None,
+            role: Role = Role.member, **values):
+    return appointments.appoint(seat_row, person_row, role, start, end=end, **values)
+
+
+def decision(day: date = date(2024, 4, 19), number: str = "4.1", outcome: Outcome = Outcome.noted,
+             council: str = "KKR Hovedstaden") -> Decision:
+    meeting = db.session.scalar(sa.select(Meeting).filter_by(council_name=council, date=day))
+    if meeting is None:
+        meeting = Meeting(council_name=council, date=day)
+        db.session.add(meeting)
+    item = AgendaItem(meeting=meeting, number=number, position=AgendaItem.position_of(number), title="Punkt")
+    row = Decision(item=item, outcome=outcome)
+    db.session.add(row)
+    db.session.flush()
+    return row
