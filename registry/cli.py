@@ -59,7 +59,7 @@ def export_csv(as_of, all_, output, delimiter):
     day = None if all_ else (as_of or today())
     chunks = csv_export.export(day, delimiter)
     if output is None:
-        _write(click.get_binary_stream("stdout"), chunks)
+        _write(sys.stdout.buffer, chunks)
         return
     # Written beside the target and renamed, so a failed export leaves no half file.
     partial = output.with_name(output.name + ".part")

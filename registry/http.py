@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import abort, request
+from flask import request
 from werkzeug.exceptions import BadRequest
 
 from registry.dates import parse_iso, today
@@ -12,7 +12,7 @@ def bad_request(message: str):
     """Abort with 400 and a Danish message shown as it is."""
     error = BadRequest(message)
     error.danish = True
-    abort(error)
+    raise error
 
 
 def as_of_param() -> date:
