@@ -68,13 +68,14 @@ def _plain(value):
     return value
 
 
-def _changes(obj, action: str) -> dict:
+def _changes(session: Session, obj, action: str) -> dict:
     """Column values: created or deleted as they are, updated as [before, after].
 
     Private columns (info={"private": True}) are masked, so the trail never
     keeps contact details or gender that a person may later ask to have erased.
     """
     state = sa.inspect(obj)
+    stored = None
     out = {}
     for attr in state.mapper.column_attrs:
         key = attr.key
@@ -84,7 +85,13 @@ def _changes(obj, action: str) -> dict:
             history = state.attrs[key].history
             if not history.has_changes():
                 continue
-            value = [history.deleted[0] if history.deleted else None, history.added[0] if history.added else None]
+            if history.deleted:
+                before = history.deleted[0]
+            else:
+                # The old value was never loaded (expired after a commit): read it from the row.
+                stored = stored or _stored_row(session, obj)
+                before = stored.get(attr.columns[0].name)
+            value = [before, history.added[0] if history.added else None]
         else:
             value = getattr(obj, key)
             if value is None:
@@ -93,6 +100,15 @@ def _changes(obj, action: str) -> dict:
             value = [_mask(v) for v in value] if action == "update" else "***"
         out[key] = [_plain(v) for v in value] if action == "update" else _plain(value)
     return out
+
+
+def _stored_row(session: Session, obj) -> dict:
+    mapper = sa.inspect(obj).mapper
+    table = mapper.local_table
+    key = sa.inspect(obj).identity
+    where = [column == value for column, value in zip(mapper.primary_key, key)]
+    row = session.connection().execute(sa.select(table).where(*where)).mappings().first()
+    return dict(row) if row else {}
 
 
 def _mask(value):
@@ -108,7 +124,7 @@ def _collect(session: Session, flush_context, instances) -> None:
             if action == "update" and not session.is_modified(obj, include_collections=False):
                 continue
             with session.no_autoflush:
-                pending.append((action, obj, _changes(obj, action), sa.inspect(obj).identity))
+                pending.append((action, obj, _changes(session, obj, action), sa.inspect(obj).identity))
 
 
 def _write(session: Session, flush_context) -> None:

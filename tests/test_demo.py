@@ -1,0 +1,124 @@
+"""The KKR Hovedstaden demo data: the seed's facts, loaded once however often it runs."""
+
+from datetime import date, time
+
+import sqlalchemy as sa
+
+from registry import PROJECT_ROOT
+from registry.appointments.models import Appointment, EndReason, Role
+from registry.audit.models import AuditEntry
+from registry.auth.models import User, UserRole
+from registry.extensions import db
+from registry.meetings.models import AgendaItem, Meeting
+from registry.models import ElectionPeriod, Municipality, Organisation, Party, Person
+
+
+def load(runner):
+    result = runner.invoke(args=["registry", "load-demo"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def counts() -> dict[str, int]:
+    return {model.__tablename__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
+            for model in (Municipality, Party, Person, Organisation, Appointment, Meeting, AgendaItem, User,
+                          ElectionPeriod, AuditEntry)}
+
+
+def test_loading_twice_changes_nothing(runner, app):
+    first = load(runner)
+    before = counts()
+    second = load(runner)
+    assert counts() == before
+    assert "adgangskoderne vises kun denne ene gang" in first
+    assert "findes allerede" in second
+
+
+def test_demo_users_one_per_role_with_generated_passwords(runner, app):
+    output = load(runner)
+    users = db.session.scalars(sa.select(User)).all()
+    assert {user.role for user in users} == set(UserRole)
+    sf = db.session.scalar(sa.select(User).where(User.username == "sf"))
+    assert sf.party.letter == "F"
+    # Each password is printed once, and is the one that works.
+    for user in users:
+        line = next(line for line in output.splitlines() if line.split()[:1] == [user.username])
+        assert user.check_password(line.split()[-1])
+
+
+def test_demo_passwords_differ_between_installations(runner, app):
+    output = load(runner)
+    password = next(line.split()[-1] for line in output.splitlines() if line.strip().startswith("admin"))
+    assert password not in (PROJECT_ROOT / "registry" / "demo.py").read_text()
+
+
+def test_reference_lists(runner, app):
+    load(runner)
+    municipalities = dict(db.session.execute(sa.select(Municipality.name, Municipality.code)).all())
+    assert len(municipalities) == 29
+    assert municipalities["Frederiksberg"] == 147 and municipalities["Bornholm"] == 400
+    letters = set(db.session.scalars(sa.select(Party.letter)))
+    assert letters == set("ABCDFIKMOVÆØÅ")
+    periods = db.session.execute(sa.select(ElectionPeriod.name, ElectionPeriod.start_date,
+                                           ElectionPeriod.end_date)).all()
+    assert set(periods) == {("2022-2025", date(2022, 1, 1), date(2025, 12, 31)),
+                            ("2026-2029", date(2026, 1, 1), date(2029, 12, 31))}
+
+
+def test_bodies_from_the_seed(runner, app):
+    load(runner)
+    names = set(db.session.scalars(sa.select(Organisation.name)))
+    assert {"Sundhedssamarbejdsudvalget", "Danmarks Erhvervsfremmebestyrelse", "Erhvervshus Hovedstaden",
+            "RAR Hovedstaden", "Movia", "Wonderful Copenhagen", "Copenhagen Capacity",
+            "Politisk Uddannelses- og Praktikpladsforum", "SOSU H", "Københavns Professionshøjskole",
+            "Skoletjenesten"} <= names
+    rar = db.session.scalar(sa.select(Organisation).where(Organisation.name == "RAR Hovedstaden"))
+    assert rar.appointing_authority == "Beskæftigelsesministeren" and rar.authority_is_external
+
+
+def _holding(name: str) -> Appointment:
+    return db.session.scalar(sa.select(Appointment).join(Appointment.person).where(Person.name == name))
+
+
+def test_rar_hovedstaden_before_item_4_1(runner, app):
+    load(runner)
+    kofoed = _holding("Lotte Kofoed")
+    peschardt = _holding("Marie-Louise Peschardt Jørgensen")
+    assert kofoed.seat is peschardt.seat and kofoed.seat.organisation.name == "RAR Hovedstaden"
+    assert (kofoed.role, kofoed.party.letter, kofoed.person.municipality.name, kofoed.end_date) == \
+        (Role.member, "F", "Frederiksberg", None)
+    assert (peschardt.role, peschardt.party.letter, peschardt.person.municipality.name) == \
+        (Role.substitute, "F", "Hvidovre")
+    assert "Eksempeldata" in kofoed.seat.note
+
+
+def test_senturk_on_skoletjenesten_until_dissolution(runner, app):
+    load(runner)
+    senturk = _holding("Esat Sentürk")
+    assert senturk.seat.organisation.name == "Skoletjenesten"
+    assert senturk.seat.organisation.end_date == date(2024, 10, 31)
+    assert (senturk.party.letter, senturk.person.municipality.name) == ("B", "Høje-Taastrup")
+    assert (senturk.end_date, senturk.end_reason) == (date(2024, 10, 31), EndReason.body_dissolved)
+
+
+def test_meeting_of_19_april_2024_with_items_3_10_and_4_1(runner, app):
+    load(runner)
+    meeting = db.session.scalar(sa.select(Meeting).where(Meeting.date == date(2024, 4, 19)))
+    assert (meeting.council_name, meeting.starts_at, meeting.case_number) == \
+        ("KKR Hovedstaden", time(10, 0), "SAG-2024-01064")
+    assert meeting.location == "Glostrup Park Hotel, Hovedvejen 41, 2600 Glostrup"
+    assert [item.number for item in meeting.items] == ["3.10", "4.1"]
+    item = meeting.items[1]
+    assert item.title == "Indstilling af medlem til RAR Hovedstaden"
+    assert item.recommendation == ("Det indstilles, at KKR Hovedstaden tager Socialistisk Folkepartis indstilling "
+                                   "af nyt medlem og ny suppleant til RAR Hovedstaden til efterretning.")
+    assert {m.date for m in db.session.scalars(sa.select(Meeting))} == \
+        {date(2024, 2, 6), date(2024, 4, 19), date(2024, 6, 18)}
+
+
+def test_fictitious_people_say_so(runner, app):
+    load(runner)
+    seed_people = {"Lotte Kofoed", "Marie-Louise Peschardt Jørgensen", "Esat Sentürk"}
+    for person in db.session.scalars(sa.select(Person)):
+        if person.name not in seed_people:
+            assert "Eksempel" in person.name and "eksempeldata" in person.office

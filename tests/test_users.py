@@ -1,0 +1,69 @@
+"""`flask users create|set-password`: the first admin and operations."""
+
+import sqlalchemy as sa
+
+from registry.auth.models import User, UserRole
+from registry.auth.services import load_user
+from registry.extensions import db
+from tests import factories as make
+
+PASSWORD = "korrekt hest batteri"
+
+
+def create(runner, *args, password=PASSWORD):
+    return runner.invoke(args=["users", "create", *args, "--password-stdin"], input=password + "\n")
+
+
+def user(username: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.username == username))
+
+
+def test_create_admin_from_stdin(runner, app):
+    result = create(runner, "ascm", "--role", "admin", "--name", "Anne Schmidt")
+    assert result.exit_code == 0, result.output
+    admin = user("ascm")
+    assert admin.role is UserRole.admin and admin.check_password(PASSWORD)
+    assert PASSWORD not in admin.password_hash and admin.password_hash.startswith("scrypt:")
+
+
+def test_create_asks_twice_at_the_prompt(runner, app):
+    result = runner.invoke(args=["users", "create", "haan", "--role", "secretariat"],
+                           input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    assert user("haan").check_password(PASSWORD)
+
+
+def test_party_user_belongs_to_a_party(runner, app):
+    make.party("F")
+    db.session.commit()
+    assert create(runner, "sf", "--role", "party", "--party", "F").exit_code == 0
+    assert user("sf").party.letter == "F"
+
+
+def test_refusals_are_clear_and_create_nothing(runner, app):
+    make.party("F")
+    db.session.commit()
+    cases = [
+        (("kort", "--role", "viewer"), "kort", "mindst 12 tegn"),
+        (("sf", "--role", "party"), PASSWORD, "skal høre til et parti"),
+        (("sf", "--role", "viewer", "--party", "F"), PASSWORD, "skal høre til et parti"),
+        (("sf", "--role", "party", "--party", "X"), PASSWORD, "Ukendt parti 'X'"),
+    ]
+    for args, password, message in cases:
+        result = create(runner, *args, password=password)
+        assert result.exit_code == 1 and message in result.output, (args, result.output)
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+    assert create(runner, "dup", "--role", "viewer").exit_code == 0
+    result = create(runner, "dup", "--role", "viewer")
+    assert result.exit_code == 1 and "allerede i brug" in result.output
+
+
+def test_set_password_logs_out_existing_sessions(runner, app):
+    create(runner, "ascm", "--role", "admin")
+    old_session_id = user("ascm").get_id()
+    assert load_user(old_session_id) is not None
+    result = runner.invoke(args=["users", "set-password", "ascm", "--password-stdin"], input="et helt nyt kodeord\n")
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert user("ascm").check_password("et helt nyt kodeord")
+    assert load_user(old_session_id) is None
