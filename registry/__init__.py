@@ -6,6 +6,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask, render_template
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from registry import config
 from registry.extensions import babel, csrf, db, login_manager, migrate
@@ -22,6 +23,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     app.config.update(config.load(app.instance_path))
     app.config.update(overrides or {})
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        # Behind a reverse proxy the client's address (kept in the audit trail) comes from X-Forwarded-For.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)

@@ -5,6 +5,9 @@ DATABASE_URL   the database; default: SQLite in instance/registry.db.
 SECRET_KEY     signs sessions; if unset, one is generated on first run and
                kept in instance/secret_key (never a fixed key in the code).
 COUNCIL_NAME   the KKR this registry belongs to; default "KKR Hovedstaden".
+TRUSTED_PROXIES how many reverse proxies stand in front (X-Forwarded-For is
+               believed from that many); default 0.
+SESSION_COOKIE_SECURE  "true" when served over https.
 """
 
 import os
@@ -53,4 +56,5 @@ def load(instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "false").lower() == "true",
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
     }

@@ -72,6 +72,11 @@ def _cells(row) -> list[str]:
 
 def rows(as_of: date | None) -> Iterator[list[str]]:
     """The data rows, without header; as_of=None gives the whole history."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        # A server-side cursor makes PostgreSQL plan for the first 10% of rows
+        # (nested loops, one slow FETCH after another); all rows will be read,
+        # so plan for all of them. SET LOCAL ends with the transaction.
+        db.session.execute(sa.text("SET LOCAL cursor_tuple_fraction = 1.0"))
     result = db.session.execute(_query(as_of).execution_options(yield_per=CHUNK_ROWS))
     try:
         for row in result:
