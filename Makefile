@@ -12,6 +12,7 @@ run: install
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: install
+	$(BIN)/ruff check --quiet .
 	$(BIN)/pytest
 
 install: $(VENV)/.installed

@@ -35,8 +35,8 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from registry.audit import services as audit
     from registry import models  # noqa: F401  (every model known to the metadata and to Alembic)
+    from registry.audit import services as audit
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)

@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 from registry.appointments import services as appointments
 from registry.appointments.models import Appointment, EndReason, Role
-from registry.auth.models import User, UserRole
 from registry.auth import services as users
+from registry.auth.models import User, UserRole
 from registry.extensions import db
 from registry.meetings.models import AgendaItem, Meeting
 from registry.organisations.models import ElectionPeriod, Organisation, OrganisationKind, Seat, SeatAllocation

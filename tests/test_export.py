@@ -8,9 +8,8 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from registry.appointments.models import EndReason, Role
 from registry.appointments import services
-from registry.exchange import csv_export
+from registry.appointments.models import EndReason, Role
 from registry.extensions import db
 from tests import factories as make
 

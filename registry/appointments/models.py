@@ -73,8 +73,5 @@ class Appointment(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    def is_active_on(self, day: date) -> bool:
-        return self.start_date <= day and (self.end_date is None or day <= self.end_date)
-
     def __repr__(self) -> str:
         return f"<Appointment {self.role.value} seat={self.seat_id} person={self.person_id}>"

@@ -2,7 +2,7 @@
 from flask import Blueprint, Response, request, stream_with_context
 
 from registry.exchange import csv_export
-from registry.http import bad_request, as_of_param
+from registry.http import as_of_param, bad_request
 
 bp = Blueprint("exchange", __name__)
 

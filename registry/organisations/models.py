@@ -86,11 +86,6 @@ class Organisation(db.Model):
         self.sort_name = sort_key(name)
         return name
 
-    def is_open_on(self, day: date) -> bool:
-        return (self.start_date is None or self.start_date <= day) and (
-            self.end_date is None or day <= self.end_date
-        )
-
     def __repr__(self) -> str:
         return f"<Organisation {self.name}>"
 
