@@ -47,6 +47,8 @@ def register_extensions(app: Flask) -> None:
 
     from registry.auth.services import load_user
     login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Log ind for at se siden."
 
 
 @sa.event.listens_for(sa.engine.Engine, "connect")
@@ -71,9 +73,11 @@ def _sqlite_begin(connection) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from registry.auth.views import bp as auth
     from registry.exchange.views import bp as exchange
     from registry.organisations.views import bp as organisations
 
+    app.register_blueprint(auth)
     app.register_blueprint(organisations)
     app.register_blueprint(exchange)
 
@@ -91,6 +95,7 @@ def register_errorhandlers(app: Flask) -> None:
         403: "Du har ikke adgang til denne side.",
         404: "Siden findes ikke.",
         405: "Handlingen er ikke tilladt her.",
+        413: "Filen er for stor (højst 32 MB).",
         500: "Der opstod en fejl. Prøv igen senere.",
     }
 

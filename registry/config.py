@@ -57,4 +57,8 @@ def load(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "false").lower() == "true",
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
+        # An import file of a national registry (100,000 rows is about 10 MB) must fit,
+        # also when the preview carries it back base64-encoded in a form field.
+        "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 32 * 1024 * 1024,
     }

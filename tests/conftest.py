@@ -16,6 +16,8 @@ from pathlib import Path
 import psycopg
 import pytest
 import sqlalchemy as sa
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 _instance = tempfile.mkdtemp(prefix="registry-test-instance-")
@@ -119,8 +121,29 @@ def app(database_url):
         db.engine.dispose()
 
 
+class OwnContextClient(FlaskClient):
+    """Each request in an app context of its own, as in production.
+
+    The test itself holds an app context (and a database session) for its
+    whole run; Flask would reuse it for every request, sharing the session
+    and `g` between the test and all its requests. Hiding it during the
+    request gives the request a fresh context, which sees only what the test
+    has committed.
+    """
+
+    def open(self, *args, **kwargs):
+        # Buffered, so a streamed response is read (and its context closed) inside the request.
+        kwargs.setdefault("buffered", True)
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = OwnContextClient
     return app.test_client()
 
 

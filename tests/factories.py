@@ -73,3 +73,18 @@ def decision(day: date = date(2024, 4, 19), number: str = "4.1", outcome: Outcom
     db.session.add(row)
     db.session.flush()
     return row
+
+
+PASSWORD = "en lang adgangskode"
+
+
+def user(username: str = "haan", role=None, party_letter: str | None = None):
+    from registry.auth.models import UserRole
+    from registry.auth.services import create_user
+
+    role = role or UserRole.secretariat
+    return create_user(username, PASSWORD, role, party(party_letter) if party_letter else None)
+
+
+def login(client, username: str, password: str = PASSWORD):
+    return client.post("/login", data={"username": username, "password": password})

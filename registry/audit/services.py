@@ -60,6 +60,19 @@ def record(session: Session, action: str, entity: str | None = None, entity_id: 
                            action=action, entity=entity, entity_id=entity_id, changes=changes))
 
 
+def record_rows(session: Session, action: str, entity: str, rows: list[tuple[int, dict]]) -> None:
+    """Audit entries for rows written in bulk with Core (which the flush listener does not see).
+
+    rows: (id, changes) per row, changes as plain JSON values. One INSERT for all.
+    """
+    if not rows:
+        return
+    actor = current_actor()
+    session.connection().execute(sa.insert(AuditEntry.__table__), [
+        dict(user_id=actor.user_id, actor=actor.name, remote_addr=actor.remote_addr, action=action,
+             entity=entity, entity_id=entity_id, changes=changes) for entity_id, changes in rows])
+
+
 def _plain(value):
     if isinstance(value, enum.Enum):
         return value.value

@@ -1,7 +1,13 @@
 
-from flask import Blueprint, Response, request, stream_with_context
+import base64
+import binascii
 
+from flask import Blueprint, Response, flash, redirect, render_template, request, stream_with_context, url_for
+
+from registry.auth.permissions import SECRETARIAT, role_required
 from registry.exchange import csv_export
+from registry.exchange.forms import ConfirmForm, UploadForm
+from registry.extensions import db
 from registry.http import as_of_param, bad_request
 
 bp = Blueprint("exchange", __name__)
@@ -20,3 +26,50 @@ def appointments_csv():
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@role_required(*SECRETARIAT)
+def import_upload():
+    """Step 1: upload, and see what the import would do, line by line; nothing is written."""
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return render_template("exchange/import.html", form=form)
+    from registry.exchange.csv_import import import_csv  # TODO(lead): move to the top once the module lands
+
+    data = form.file.data.read()
+    result = import_csv(data, dry_run=True)
+    db.session.rollback()
+    confirm = ConfirmForm(formdata=None, content=base64.b64encode(data).decode("ascii"),
+                          filename=form.file.data.filename)
+    return render_template("exchange/import_preview.html", result=result, confirm=confirm,
+                           filename=form.file.data.filename)
+
+
+@bp.post("/import/confirm")
+@role_required(*SECRETARIAT)
+def import_confirm():
+    """Step 2: the same file, checked again in full, written in one transaction."""
+    form = ConfirmForm()
+    try:
+        data = base64.b64decode(form.content.data or "", validate=True) if form.validate_on_submit() else None
+    except binascii.Error:
+        data = None
+    if not data:
+        flash("Importen kunne ikke gennemføres: filen mangler. Upload den igen.")
+        return redirect(url_for("exchange.import_upload"))
+    from registry.exchange.csv_import import import_csv
+
+    result = import_csv(data, dry_run=False)
+    if not result.applied:
+        db.session.rollback()
+        return render_template("exchange/import_preview.html", result=result, confirm=None,
+                               filename=form.filename.data)
+    db.session.commit()
+    flash(f"Importen er gennemført: {_summary(result.created)} oprettet, {_summary(result.changed)} ændret.")
+    return redirect(url_for("organisations.index"))
+
+
+def _summary(counts: dict[str, int]) -> str:
+    parts = [f"{count} {name}" for name, count in counts.items() if count]
+    return ", ".join(parts) if parts else "intet"
