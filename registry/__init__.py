@@ -5,7 +5,7 @@ import sqlite3
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from registry import config
@@ -73,6 +73,7 @@ def _sqlite_begin(connection) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from registry.api.views import bp as api
     from registry.auth.views import bp as auth
     from registry.exchange.views import bp as exchange
     from registry.organisations.views import bp as organisations
@@ -80,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth)
     app.register_blueprint(organisations)
     app.register_blueprint(exchange)
+    app.register_blueprint(api)
 
 
 def register_commands(app: Flask) -> None:
@@ -90,6 +92,8 @@ def register_commands(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
+    from registry.api.views import json_error
+
     messages = {
         400: "Forespørgslen kunne ikke forstås.",
         403: "Du har ikke adgang til denne side.",
@@ -100,6 +104,8 @@ def register_errorhandlers(app: Flask) -> None:
     }
 
     def render_error(error):
+        if request.path.startswith("/api/"):
+            return json_error(error)
         code = getattr(error, "code", 500) or 500
         description = getattr(error, "description", None)
         # Our own aborts carry a Danish description; Werkzeug's defaults are English.

@@ -1,0 +1,106 @@
+"""Models as the API's JSON objects, with Popolo's field names where Popolo has one.
+
+Only public fields: a person's gender, e-mail and phone never leave here, nor
+internal notes. Dates are ISO strings (Flask would write HTTP dates).
+The shapes are those of the OpenAPI document (openapi.py).
+"""
+
+from datetime import date
+
+from registry.api.services import MembershipRow
+from registry.meetings.models import Decision
+from registry.organisations.models import Organisation, Seat, SeatAllocation
+from registry.people.models import Municipality, Party, Person
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def party(row: Party | None) -> dict | None:
+    if row is None:
+        return None
+    return {"id": row.id, "letter": row.letter, "name": row.name}
+
+
+def municipality(row: Municipality | None) -> dict | None:
+    if row is None:
+        return None
+    return {"id": row.id, "name": row.name, "code": row.code}
+
+
+def organization(row: Organisation) -> dict:
+    return {
+        "id": row.id,
+        "name": row.name,
+        "short_name": row.short_name,
+        "other_names": [{"name": row.short_name}] if row.short_name else [],
+        "classification": row.kind.value,
+        "founding_date": _iso(row.start_date),
+        "dissolution_date": _iso(row.end_date),
+        "successor_id": row.successor_id,
+        "appointing_authority": row.appointing_authority,
+        "appointing_authority_is_external": row.authority_is_external,
+    }
+
+
+def _allocation(row: SeatAllocation) -> dict:
+    return {
+        "election_period": row.period.name,
+        "start_date": _iso(row.period.start_date),
+        "end_date": _iso(row.period.end_date),
+        "party": party(row.party),
+    }
+
+
+def post(row: Seat) -> dict:
+    allocations = sorted(row.allocations, key=lambda allocation: allocation.period.start_date)
+    return {
+        "id": row.id,
+        "label": row.label,
+        "organization_id": row.organisation_id,
+        "position": row.position,
+        "start_date": _iso(row.start_date),
+        "end_date": _iso(row.end_date),
+        "has_substitute": row.has_substitute,
+        "party_allocations": [_allocation(allocation) for allocation in allocations],
+    }
+
+
+def person(row: Person) -> dict:
+    return {
+        "id": row.id,
+        "name": row.name,
+        "municipality": municipality(row.municipality),
+        "party": party(row.party),
+    }
+
+
+def decision(row: Decision | None) -> dict | None:
+    if row is None:
+        return None
+    return {
+        "id": row.id,
+        "reference": row.reference,
+        "meeting_date": _iso(row.item.meeting.date),
+        "item_number": row.item.number,
+        "outcome": row.outcome.value,
+    }
+
+
+def membership(row: MembershipRow) -> dict:
+    appointment = row.appointment
+    return {
+        "id": appointment.id,
+        "person_id": appointment.person_id,
+        "organization_id": appointment.seat.organisation_id,
+        "post_id": appointment.seat_id,
+        "role": appointment.role.value,
+        "on_behalf_of_id": appointment.party_id,
+        "on_behalf_of": party(appointment.party),
+        "start_date": _iso(appointment.start_date),
+        "end_date": _iso(appointment.end_date),
+        "end_reason": appointment.end_reason.value if appointment.end_reason else None,
+        "substitute_for_id": row.substitute_for_id,
+        "decision": decision(appointment.decision),
+    }

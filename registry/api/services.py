@@ -1,0 +1,187 @@
+"""What the JSON API reads: the public part of the registry, a page at a time.
+
+Every list is ordered by id and cut after an id (keyset pagination), so a
+page never repeats or skips a row when rows are added between two requests.
+Each list takes one query whatever the page size: related rows come by join.
+Only appointed memberships are public; recommendations that still wait for an
+outside authority are left out everywhere, and so are people who have never
+held a seat.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Generic, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased, contains_eager, joinedload
+
+from registry.appointments.models import Appointment, Role, Status
+from registry.appointments.services import active_on
+from registry.extensions import db
+from registry.meetings.models import AgendaItem, Decision
+from registry.organisations.models import Organisation, Seat, SeatAllocation
+from registry.people.models import Municipality, Party, Person
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    # Whether rows follow the last one, i.e. whether there is a next page.
+    more: bool
+
+
+@dataclass(frozen=True)
+class MembershipRow:
+    appointment: Appointment
+    # For a personal suppleant: the member appointment on the same seat (see _substitute_for).
+    substitute_for_id: int | None
+
+
+def _page(stmt: sa.Select, id_column, limit: int, after: int, *, rows: bool = False) -> Page:
+    """The first `limit` results with an id above `after`; one more is read to learn whether others follow."""
+    result = db.session.execute(stmt.where(id_column > after).order_by(id_column).limit(limit + 1))
+    # unique(): a seat's allocations come by join, one row per allocation.
+    items = list(result.unique().all() if rows else result.unique().scalars().all())
+    return Page(items[:limit], len(items) > limit)
+
+
+def _open_on(model, day: date) -> sa.ColumnElement[bool]:
+    return sa.and_(sa.or_(model.start_date.is_(None), model.start_date <= day),
+                   sa.or_(model.end_date.is_(None), model.end_date >= day))
+
+
+# Organisations
+
+def organizations(*, limit: int, after: int = 0, as_of: date | None = None) -> Page[Organisation]:
+    stmt = sa.select(Organisation)
+    if as_of is not None:
+        stmt = stmt.where(_open_on(Organisation, as_of))
+    return _page(stmt, Organisation.id, limit, after)
+
+
+def organization(organization_id: int) -> Organisation | None:
+    return db.session.get(Organisation, organization_id)
+
+
+# Seats (Popolo posts)
+
+def _posts() -> sa.Select:
+    # Joined, not selectin-loaded: SQLAlchemy selects in chunks of 500, which would add a query on a long page.
+    return sa.select(Seat).options(
+        joinedload(Seat.allocations).options(joinedload(SeatAllocation.period), joinedload(SeatAllocation.party))
+    )
+
+
+def posts(*, limit: int, after: int = 0, as_of: date | None = None,
+          organization_id: int | None = None) -> Page[Seat]:
+    stmt = _posts()
+    if as_of is not None:
+        # A seat is open only while its body is.
+        stmt = stmt.join(Seat.organisation).where(_open_on(Seat, as_of), _open_on(Organisation, as_of))
+    if organization_id is not None:
+        stmt = stmt.where(Seat.organisation_id == organization_id)
+    return _page(stmt, Seat.id, limit, after)
+
+
+def post(post_id: int) -> Seat | None:
+    return db.session.scalars(_posts().where(Seat.id == post_id)).unique().first()
+
+
+# People (Popolo persons)
+
+def _persons(*, as_of: date | None = None, organization_id: int | None = None) -> sa.Select:
+    """People who hold a seat on the day (as_of), or who have ever held one."""
+    held = sa.select(Appointment.id).where(Appointment.person_id == Person.id, Appointment.status == Status.appointed)
+    if as_of is not None:
+        held = held.where(active_on(as_of))
+    if organization_id is not None:
+        held = held.join(Appointment.seat).where(Seat.organisation_id == organization_id)
+    return sa.select(Person).where(held.exists()).options(joinedload(Person.municipality), joinedload(Person.party))
+
+
+def persons(*, limit: int, after: int = 0, as_of: date | None = None, organization_id: int | None = None,
+            party_id: int | None = None, municipality_id: int | None = None) -> Page[Person]:
+    stmt = _persons(as_of=as_of, organization_id=organization_id)
+    if party_id is not None:
+        stmt = stmt.where(Person.party_id == party_id)
+    if municipality_id is not None:
+        stmt = stmt.where(Person.municipality_id == municipality_id)
+    return _page(stmt, Person.id, limit, after)
+
+
+def person(person_id: int) -> Person | None:
+    return db.session.scalars(_persons().where(Person.id == person_id)).first()
+
+
+# Appointments (Popolo memberships)
+
+def _substitute_for(as_of: date | None) -> sa.ColumnElement:
+    """For a personal suppleant, the member appointment on the same seat on the
+    as_of day, or without one on the suppleant's first day; null when the seat
+    had no member that day, and for members."""
+    member = aliased(Appointment)
+    day = as_of if as_of is not None else Appointment.start_date
+    member_then = (
+        sa.select(member.id)
+        .where(member.seat_id == Appointment.seat_id, member.role == Role.member,
+               member.status == Status.appointed, member.start_date <= day,
+               sa.or_(member.end_date.is_(None), member.end_date >= day))
+        # The one-holder rule leaves at most one; the order only makes that explicit.
+        .order_by(member.start_date.desc())
+        .limit(1)
+        .correlate(Appointment)
+        .scalar_subquery()
+    )
+    return sa.case((Appointment.role == Role.substitute, member_then), else_=sa.null())
+
+
+def _memberships(as_of: date | None) -> sa.Select:
+    return (
+        sa.select(Appointment, _substitute_for(as_of))
+        .join(Appointment.seat)
+        .where(Appointment.status == Status.appointed)
+        .options(
+            contains_eager(Appointment.seat),
+            joinedload(Appointment.party),
+            joinedload(Appointment.decision).joinedload(Decision.item).joinedload(AgendaItem.meeting),
+        )
+    )
+
+
+def memberships(*, limit: int, after: int = 0, as_of: date | None = None, organization_id: int | None = None,
+                post_id: int | None = None, person_id: int | None = None, on_behalf_of_id: int | None = None,
+                municipality_id: int | None = None, role: str | None = None) -> Page[MembershipRow]:
+    stmt = _memberships(as_of)
+    if as_of is not None:
+        stmt = stmt.where(active_on(as_of))
+    if organization_id is not None:
+        stmt = stmt.where(Seat.organisation_id == organization_id)
+    if post_id is not None:
+        stmt = stmt.where(Appointment.seat_id == post_id)
+    if person_id is not None:
+        stmt = stmt.where(Appointment.person_id == person_id)
+    if on_behalf_of_id is not None:
+        stmt = stmt.where(Appointment.party_id == on_behalf_of_id)
+    if municipality_id is not None:
+        stmt = stmt.join(Appointment.person).where(Person.municipality_id == municipality_id)
+    if role is not None:
+        stmt = stmt.where(Appointment.role == Role(role))
+    page = _page(stmt, Appointment.id, limit, after, rows=True)
+    return Page([MembershipRow(*row) for row in page.items], page.more)
+
+
+def membership(membership_id: int) -> MembershipRow | None:
+    row = db.session.execute(_memberships(None).where(Appointment.id == membership_id)).first()
+    return MembershipRow(*row) if row else None
+
+
+# Reference lists
+
+def parties(*, limit: int, after: int = 0) -> Page[Party]:
+    return _page(sa.select(Party), Party.id, limit, after)
+
+
+def municipalities(*, limit: int, after: int = 0) -> Page[Municipality]:
+    return _page(sa.select(Municipality), Municipality.id, limit, after)

@@ -1,0 +1,359 @@
+"""The public JSON API: who sits where, as KL's website and other registries read it.
+
+Every response a test reads is checked against the OpenAPI document first, so
+the document stays true to what the API answers.
+"""
+
+import re
+from datetime import date
+from urllib.parse import urlsplit
+
+import pytest
+import sqlalchemy as sa
+from jsonschema import Draft202012Validator
+from referencing import Registry
+from referencing.jsonschema import DRAFT202012
+
+# The OpenAPI 3.1 meta-schema, as schemathesis ships it (in its module's __all__); jsonschema has none.
+from schemathesis.specs.openapi.definitions import OPENAPI_31
+
+from registry.api.openapi import DOCUMENT
+from registry.appointments import services
+from registry.appointments.models import EndReason, Role, Status
+from registry.extensions import db
+from registry.meetings.models import Outcome
+from registry.organisations.models import ElectionPeriod, SeatAllocation
+from registry.people.models import Gender
+from tests import factories as make
+
+DOCUMENT_URI = "urn:kkr-registry:openapi"
+REGISTRY = Registry().with_resource(DOCUMENT_URI, DRAFT202012.create_resource(DOCUMENT))
+
+
+def _operation(path: str) -> tuple[str, dict]:
+    for template, item in DOCUMENT["paths"].items():
+        if re.fullmatch(re.sub(r"\{\w+\}", "[^/]+", template), path):
+            return template, item["get"]
+    raise AssertionError(f"{path} is not in the OpenAPI document")
+
+
+def assert_matches_document(response, path: str) -> None:
+    """The status is one the document gives for the path, and the body has that status's type and shape."""
+    template, operation = _operation(path)
+    status = str(response.status_code)
+    assert status in operation["responses"], f"{path} answered {status}, which the document does not list"
+    (media_type,) = operation["responses"][status]["content"]
+    assert response.mimetype == media_type
+    pointer = "/".join(part.replace("~", "~0").replace("/", "~1")
+                       for part in ["paths", template, "get", "responses", status, "content", media_type, "schema"])
+    validator = Draft202012Validator({"$ref": f"{DOCUMENT_URI}#/{pointer}"}, registry=REGISTRY,
+                                     format_checker=Draft202012Validator.FORMAT_CHECKER)
+    validator.validate(response.get_json())
+
+
+def get(client, url: str, status: int = 200):
+    response = client.get(url)
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert_matches_document(response, urlsplit(url).path)
+    return response.get_json()
+
+
+def results(client, url: str) -> list[dict]:
+    page = get(client, url)
+    assert page["next"] is None, "the test expects one page"
+    return page["results"]
+
+
+@pytest.fixture
+def rar(app):
+    """RAR Hovedstaden through item 4.1 of 19 April 2024, Skoletjenesten until it closed, and one
+    recommendation that still waits for the minister."""
+    successor = make.organisation("Regionalt beskæftigelsesråd Hovedstaden", start_date=date(2025, 7, 1),
+                                  appointing_authority="Beskæftigelsesministeren")
+    rar = make.organisation("RAR Hovedstaden", short_name="RAR", appointing_authority="Beskæftigelsesministeren",
+                            authority_is_external=True, end_date=date(2025, 6, 30), successor=successor)
+    seat = make.seat(rar)
+    period = ElectionPeriod(name="2022-2025", start_date=date(2022, 1, 1), end_date=date(2025, 12, 31))
+    db.session.add(SeatAllocation(seat=seat, period=period, party=make.party("F", "SF – Socialistisk Folkeparti")))
+    kofoed = make.person("Lotte Kofoed", "Frederiksberg", email="lotte@example.dk", phone="12345678",
+                         gender=Gender.woman)
+    peschardt = make.person("Marie-Louise Peschardt Jørgensen", "Hvidovre")
+    make.municipality("Hvidovre").code = 167
+    kofoed_member = make.appoint(seat, kofoed, date(2022, 1, 1), date(2024, 6, 30),
+                                 decision=make.decision(date(2021, 12, 14), "4.1", Outcome.recommended))
+    peschardt_substitute = make.appoint(seat, peschardt, date(2022, 1, 1), date(2024, 6, 30), role=Role.substitute)
+    services.end(kofoed_member, date(2024, 6, 30), EndReason.resigned)
+    services.end(peschardt_substitute, date(2024, 6, 30), EndReason.replaced)
+    peschardt_member = make.appoint(seat, peschardt, date(2024, 7, 1), date(2025, 6, 30),
+                                    decision=make.decision(date(2024, 4, 19), "4.1", Outcome.noted))
+    waiting = make.appoint(seat, make.person("Vera Venter Eksempel"), date(2024, 7, 1), date(2025, 6, 30),
+                           role=Role.substitute, status=Status.recommended)
+    school = make.seat(make.organisation("Skoletjenesten", end_date=date(2024, 10, 31)), has_substitute=False)
+    senturk = make.appoint(school, make.person("Esat Sentürk", "Høje-Taastrup", "B"), date(2022, 1, 1),
+                           date(2024, 10, 31))
+    services.end(senturk, date(2024, 10, 31), EndReason.body_dissolved)
+    db.session.commit()
+    return {"rar": rar, "successor": successor, "seat": seat, "school": school, "kofoed": kofoed,
+            "peschardt": peschardt, "kofoed_member": kofoed_member, "peschardt_substitute": peschardt_substitute,
+            "peschardt_member": peschardt_member, "waiting": waiting, "senturk": senturk}
+
+
+def test_memberships_on_a_day_give_seat_party_dates_and_the_kkr_decision(client, rar):
+    rows = results(client, f"/api/v1/memberships?as_of=2024-04-19&organization_id={rar['rar'].id}")
+    party = {"id": make.party("F").id, "letter": "F", "name": "SF – Socialistisk Folkeparti"}
+    assert rows == [
+        {"id": rar["kofoed_member"].id, "person_id": rar["kofoed"].id, "organization_id": rar["rar"].id,
+         "post_id": rar["seat"].id, "role": "member", "on_behalf_of_id": party["id"], "on_behalf_of": party,
+         "start_date": "2022-01-01", "end_date": "2024-06-30", "end_reason": "resigned", "substitute_for_id": None,
+         "decision": {"id": rar["kofoed_member"].decision_id, "reference": "KKR Hovedstaden 2021-12-14 pkt. 4.1",
+                      "meeting_date": "2021-12-14", "item_number": "4.1", "outcome": "recommended"}},
+        {"id": rar["peschardt_substitute"].id, "person_id": rar["peschardt"].id, "organization_id": rar["rar"].id,
+         "post_id": rar["seat"].id, "role": "substitute", "on_behalf_of_id": party["id"], "on_behalf_of": party,
+         "start_date": "2022-01-01", "end_date": "2024-06-30", "end_reason": "replaced",
+         "substitute_for_id": rar["kofoed_member"].id, "decision": None},
+    ]
+
+
+def test_as_of_includes_the_first_and_the_last_day_in_office_and_nothing_outside(client, rar):
+    def names(day: str) -> set[int]:
+        return {row["id"] for row in results(client, f"/api/v1/memberships?as_of={day}")}
+
+    senturk = rar["senturk"].id
+    assert senturk not in names("2021-12-31")
+    assert senturk in names("2022-01-01") and senturk in names("2024-10-31")
+    assert senturk not in names("2024-11-01")
+
+
+def test_without_as_of_the_whole_history_is_there_for_syncing(client, rar):
+    rows = results(client, "/api/v1/memberships")
+    assert [row["id"] for row in rows] == sorted(
+        rar[key].id for key in ("kofoed_member", "peschardt_substitute", "peschardt_member", "senturk"))
+
+
+def test_the_personal_suppleant_points_at_the_member_of_the_same_seat(client, rar):
+    substitute = rar["peschardt_substitute"]
+    # On its own, and in the whole history: the member on the suppleant's first day.
+    assert get(client, f"/api/v1/memberships/{substitute.id}")["substitute_for_id"] == rar["kofoed_member"].id
+    member = get(client, f"/api/v1/memberships/{rar['peschardt_member'].id}")
+    assert member["role"] == "member" and member["substitute_for_id"] is None
+    assert member["decision"]["reference"] == "KKR Hovedstaden 2024-04-19 pkt. 4.1"
+    assert member["decision"]["outcome"] == "noted"
+
+
+def test_on_a_day_the_suppleant_points_at_that_days_member(client, app):
+    seat = make.seat()
+    first = make.appoint(seat, make.person("Første Medlem Eksempel"), date(2022, 1, 1), date(2023, 6, 30))
+    second = make.appoint(seat, make.person("Andet Medlem Eksempel"), date(2023, 7, 1))
+    suppleant = make.appoint(seat, make.person("Samme Suppleant Eksempel"), date(2022, 1, 1), role=Role.substitute)
+    db.session.commit()
+
+    def points_at(query: str) -> int:
+        (row,) = [row for row in get(client, "/api/v1/memberships" + query)["results"] if row["id"] == suppleant.id]
+        return row["substitute_for_id"]
+
+    assert points_at("?as_of=2022-06-01") == first.id
+    assert points_at("?as_of=2024-06-01") == second.id
+    assert points_at("") == first.id  # without a day: the member on the suppleant's first day
+
+
+def test_a_suppleant_without_a_member_that_day_points_at_nobody(client, rar):
+    vacant = make.seat(rar["successor"], "Plads 2")
+    suppleant = make.appoint(vacant, make.person("Sune Suppleant Eksempel"), date(2025, 7, 1), role=Role.substitute)
+    db.session.commit()
+    assert get(client, f"/api/v1/memberships/{suppleant.id}")["substitute_for_id"] is None
+
+
+def test_recommendations_waiting_for_the_minister_are_not_public(client, rar):
+    waiting = rar["waiting"]
+    assert waiting.id not in {row["id"] for row in results(client, "/api/v1/memberships")}
+    assert waiting.id not in {row["id"] for row in results(client, "/api/v1/memberships?as_of=2024-07-01")}
+    get(client, f"/api/v1/memberships/{waiting.id}", 404)
+    # Nor is the person, who has never held a seat.
+    assert "Vera Venter Eksempel" not in {row["name"] for row in results(client, "/api/v1/persons")}
+    get(client, f"/api/v1/persons/{waiting.person_id}", 404)
+
+
+def test_persons_show_name_municipality_and_party_never_contact_details_or_gender(client, rar):
+    kofoed = get(client, f"/api/v1/persons/{rar['kofoed'].id}")
+    assert kofoed == {"id": rar["kofoed"].id, "name": "Lotte Kofoed",
+                      "municipality": {"id": make.municipality("Frederiksberg").id, "name": "Frederiksberg",
+                                       "code": None},
+                      "party": {"id": make.party("F").id, "letter": "F", "name": "SF – Socialistisk Folkeparti"}}
+    text = str(get(client, "/api/v1/persons"))
+    assert "lotte@example.dk" not in text and "12345678" not in text and "woman" not in text
+
+
+def test_persons_on_a_day_are_those_holding_a_seat(client, rar):
+    def names(query: str) -> list[str]:
+        return [row["name"] for row in results(client, "/api/v1/persons" + query)]
+
+    assert names("?as_of=2024-04-19") == ["Lotte Kofoed", "Marie-Louise Peschardt Jørgensen", "Esat Sentürk"]
+    assert names("?as_of=2024-11-01") == ["Marie-Louise Peschardt Jørgensen"]
+    assert names(f"?organization_id={rar['school'].organisation_id}") == ["Esat Sentürk"]
+
+
+def test_filters_by_party_and_municipality(client, rar):
+    radikale, hvidovre = make.party("B").id, make.municipality("Hvidovre").id
+    assert [row["id"] for row in results(client, f"/api/v1/memberships?on_behalf_of_id={radikale}")] == [
+        rar["senturk"].id]
+    assert [row["id"] for row in results(client, f"/api/v1/memberships?municipality_id={hvidovre}")] == [
+        rar["peschardt_substitute"].id, rar["peschardt_member"].id]
+    assert [row["id"] for row in results(client, f"/api/v1/memberships?municipality_id={hvidovre}&role=member")] == [
+        rar["peschardt_member"].id]
+    assert [row["name"] for row in results(client, f"/api/v1/persons?party_id={radikale}")] == ["Esat Sentürk"]
+    assert [row["name"] for row in results(client, f"/api/v1/persons?municipality_id={hvidovre}")] == [
+        "Marie-Louise Peschardt Jørgensen"]
+    assert results(client, "/api/v1/memberships?on_behalf_of_id=999999") == []
+    assert {"id": hvidovre, "name": "Hvidovre", "code": 167} in results(client, "/api/v1/municipalities")
+    assert {"id": radikale, "letter": "B", "name": "Parti B"} in results(client, "/api/v1/parties")
+
+
+def test_organizations_carry_dissolution_date_and_successor(client, rar):
+    organization = get(client, f"/api/v1/organizations/{rar['rar'].id}")
+    assert organization == {
+        "id": rar["rar"].id, "name": "RAR Hovedstaden", "short_name": "RAR", "other_names": [{"name": "RAR"}],
+        "classification": "other", "founding_date": None, "dissolution_date": "2025-06-30",
+        "successor_id": rar["successor"].id, "appointing_authority": "Beskæftigelsesministeren",
+        "appointing_authority_is_external": True,
+    }
+
+    def names(query: str = "") -> list[str]:
+        return [row["name"] for row in results(client, "/api/v1/organizations" + query)]
+
+    assert names() == ["Regionalt beskæftigelsesråd Hovedstaden", "RAR Hovedstaden", "Skoletjenesten"]
+    assert names("?as_of=2024-11-01") == ["RAR Hovedstaden"]
+    assert names("?as_of=2025-07-01") == ["Regionalt beskæftigelsesråd Hovedstaden"]
+
+
+def test_posts_show_the_party_group_holding_them_per_election_period(client, rar):
+    post = get(client, f"/api/v1/posts/{rar['seat'].id}")
+    assert post == {
+        "id": rar["seat"].id, "label": "Plads 1", "organization_id": rar["rar"].id, "position": 0,
+        "start_date": None, "end_date": None, "has_substitute": True,
+        "party_allocations": [{"election_period": "2022-2025", "start_date": "2022-01-01",
+                               "end_date": "2025-12-31",
+                               "party": {"id": make.party("F").id, "letter": "F",
+                                         "name": "SF – Socialistisk Folkeparti"}}],
+    }
+    # A seat closes with its body.
+    assert [row["id"] for row in results(client, "/api/v1/posts?as_of=2024-11-01")] == [rar["seat"].id]
+    assert [row["id"] for row in results(client, f"/api/v1/posts?organization_id={rar['school'].organisation_id}")
+            ] == [rar["school"].id]
+
+
+def test_following_next_reads_every_row_once_even_while_rows_are_added(client, app):
+    for i in range(5):
+        make.seat(make.organisation(f"Organisation {i}"))
+    db.session.commit()
+    seen, url = [], "/api/v1/posts?limit=2"
+    while url:
+        page = get(client, url)
+        seen += [row["id"] for row in page["results"]]
+        if len(seen) == 2:
+            make.seat(make.organisation("Added while paging"))
+            db.session.commit()
+        url = page["next"]
+    assert seen == sorted(set(seen)) and len(seen) == 6
+
+
+def test_next_keeps_the_filters(client, rar):
+    page = get(client, "/api/v1/memberships?as_of=2024-04-19&limit=1")
+    assert page["next"].startswith("http://localhost/api/v1/memberships?")
+    assert "as_of=2024-04-19" in page["next"] and "limit=1" in page["next"] and "after=" in page["next"]
+
+
+@pytest.mark.parametrize("query", [
+    "as_of=i-går", "as_of=2024-02-30", "as_of=20240419", "as_of=2024-W16-5", "limit=0", "limit=1001", "limit=ti",
+    "after=-1", "organization_id=RAR", "organization_id=1.5", "organization_id=99999999999",
+    "organization_id=" + "9" * 5000, "role=formand", "organisation_id=1", "limit=1&limit=2",
+])
+def test_bad_parameters_get_a_json_400_that_says_why(client, app, query):
+    error = get(client, f"/api/v1/memberships?{query}", 400)
+    assert error["status"] == 400 and error["title"] == "Bad Request" and error["detail"]
+
+
+def test_an_unknown_parameter_is_named_with_the_ones_that_exist(client, app):
+    detail = get(client, "/api/v1/posts?organisation_id=1", 400)["detail"]
+    assert "'organisation_id'" in detail and "organization_id" in detail
+
+
+def test_single_objects_take_no_parameters(client, rar):
+    get(client, f"/api/v1/organizations/{rar['rar'].id}?as_of=2024-04-19", 400)
+
+
+@pytest.mark.parametrize("path", [
+    "/api/v1/organizations/999", "/api/v1/posts/999", "/api/v1/persons/999", "/api/v1/memberships/999",
+    "/api/v1/organizations/99999999999", "/api/v1/persons/abc",
+])
+def test_missing_objects_are_a_json_404(client, app, path):
+    error = get(client, path, 404)
+    assert error["status"] == 404
+
+
+@pytest.mark.parametrize("path", ["/api/v1/findes-ikke", "/api/v2/organizations", "/api/"])
+def test_unknown_paths_under_api_are_a_json_404(client, app, path):
+    response = client.get(path)
+    assert response.status_code == 404 and response.mimetype == "application/problem+json"
+    assert response.get_json()["status"] == 404
+
+
+def test_the_api_cannot_be_written_to(client, app):
+    response = client.post("/api/v1/organizations", json={"name": "Ny"})
+    assert response.status_code == 405 and response.mimetype == "application/problem+json"
+    assert "GET" in response.headers["Allow"]
+
+
+def test_any_website_may_read_the_api(client, rar):
+    for url in ("/api/v1/memberships", "/api/v1/persons/999", "/api/v1/memberships?limit=0"):
+        assert client.get(url).headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_the_rest_of_the_site_stays_html(client, app):
+    response = client.get("/findes-ikke")
+    assert response.status_code == 404 and response.mimetype == "text/html"
+
+
+def test_openapi_document_is_valid_openapi_3_1_and_served(client, app):
+    Draft202012Validator(OPENAPI_31).validate(DOCUMENT)
+    for schema in DOCUMENT["components"]["schemas"].values():
+        Draft202012Validator.check_schema(schema)
+    assert get(client, "/api/v1/openapi.json") == DOCUMENT
+
+
+@pytest.mark.parametrize("path", [path for path in DOCUMENT["paths"] if "{" not in path])
+def test_every_documented_list_answers_as_documented(client, rar, path):
+    get(client, path)
+
+
+LISTS = ["/api/v1/organizations?as_of=2024-04-19", "/api/v1/posts?as_of=2024-04-19", "/api/v1/persons?as_of=2024-04-19",
+         "/api/v1/memberships?as_of=2024-04-19", "/api/v1/parties?", "/api/v1/municipalities?"]
+
+
+def test_each_list_is_one_query_however_long_the_page(client, app):
+    def queries() -> dict[str, int]:
+        counts = {}
+        for url in LISTS:
+            statements = []
+            listener = lambda *args: statements.append(args[2])  # noqa: E731
+            sa.event.listen(db.engine, "before_cursor_execute", listener)
+            try:
+                assert get(client, url + "&limit=1000")["results"]
+            finally:
+                sa.event.remove(db.engine, "before_cursor_execute", listener)
+            counts[url] = len([s for s in statements if s != "BEGIN"])
+        return counts
+
+    def add(prefix: str, n: int) -> None:
+        for i in range(n):
+            seat = make.seat(make.organisation(f"{prefix} {i}"))
+            db.session.add(SeatAllocation(seat=seat, period=period, party=make.party(f"{prefix[0]}{i}")))
+            member = make.person(f"{prefix} medlem {i}", f"{prefix} kommune {i}", party_letter=f"{prefix[0]}{i}")
+            make.appoint(seat, member, date(2022, 1, 1), decision=make.decision(number=f"{len(prefix)}.{i}"))
+            make.appoint(seat, make.person(f"{prefix} suppleant {i}"), date(2022, 1, 1), role=Role.substitute)
+        db.session.commit()
+
+    period = ElectionPeriod(name="2022-2025", start_date=date(2022, 1, 1), end_date=date(2025, 12, 31))
+    add("Lille", 1)
+    small = queries()
+    add("Stor", 20)
+    assert queries() == small == dict.fromkeys(LISTS, 1)
