@@ -12,11 +12,11 @@ from registry.auth import services as users
 from registry.auth.models import User, UserRole
 from registry.dates import parse_iso, today
 from registry.errors import RuleViolation
-from registry.exchange import csv_export
+from registry.exchange import csv_export, csv_import
 from registry.extensions import db
 from registry.people.models import Party
 
-registry_cli = AppGroup("registry", help="Registrets data: demodata og eksport.")
+registry_cli = AppGroup("registry", help="Registrets data: demodata, eksport og import.")
 users_cli = AppGroup("users", help="Brugere og adgangskoder.")
 
 
@@ -66,6 +66,60 @@ def export_csv(as_of, all_, output, delimiter):
     with partial.open("wb") as f:
         _write(f, chunks)
     partial.replace(output)
+
+
+@registry_cli.command("import-csv")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Kontrollér filen og vis, hvad der ville ske, uden at gemme.")
+@click.option("--verbose", "-v", is_flag=True, help="Vis hver linjes udfald.")
+def import_csv_command(file, dry_run, verbose):
+    """Indlæs udpegninger fra en CSV-fil i eksportens format (alt eller intet)."""
+    try:
+        data = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
+    except FileNotFoundError:
+        raise click.ClickException(f"Filen '{file}' findes ikke.") from None
+    except OSError as error:
+        raise click.ClickException(f"Filen '{file}' kan ikke læses ({error.strerror}).") from None
+    with acting_as(Actor("cli:import-csv")):
+        try:
+            result = csv_import.import_csv(data, dry_run=dry_run)
+        except RuleViolation as error:
+            db.session.rollback()
+            raise click.ClickException(str(error)) from None
+        if result.applied:
+            db.session.commit()
+        else:
+            db.session.rollback()
+    if verbose:
+        for outcome in result.lines:
+            click.echo(f"linje {outcome.line}: {outcome.text}")
+    if any(outcome.line > 1 for outcome in result.lines):  # not when the header (line 1) was refused
+        click.echo(_import_summary(result))
+    if not result.ok:
+        for error in result.errors:
+            click.echo(error, err=True)
+        click.echo(f"Importen er afvist ({len(result.errors)} fejl); intet er gemt.", err=True)
+        sys.exit(1)
+    if dry_run:
+        click.echo("Prøvekørsel: intet er gemt.")
+    elif any(result.created.values()) or any(result.changed.values()):
+        click.echo("Importen er gemt.")
+    else:
+        click.echo("Intet nyt: registret havde allerede alt, hvad filen indeholder.")
+
+
+def _import_summary(result: csv_import.ImportResult) -> str:
+    counts = {action: 0 for action in ("create", "change", "unchanged", "refused")}
+    for outcome in result.lines:
+        counts[outcome.action] += 1
+    return (f"Linjer: {len(result.lines)} (nye: {counts['create']}, ændrede: {counts['change']}, "
+            f"uændrede: {counts['unchanged']}, afviste: {counts['refused']})\n"
+            f"Nye: {_totals(result.created)}\n"
+            f"Ændrede: {_totals(result.changed)}")
+
+
+def _totals(numbers: dict[str, int]) -> str:
+    return ", ".join(f"{what} {n}" for what, n in numbers.items() if n) or "intet"
 
 
 def _write(stream, chunks) -> None:

@@ -5,7 +5,9 @@ import binascii
 from flask import Blueprint, Response, flash, redirect, render_template, request, stream_with_context, url_for
 
 from registry.auth.permissions import SECRETARIAT, role_required
+from registry.errors import RuleViolation
 from registry.exchange import csv_export
+from registry.exchange.csv_import import import_csv
 from registry.exchange.forms import ConfirmForm, UploadForm
 from registry.extensions import db
 from registry.http import as_of_param, bad_request
@@ -35,8 +37,6 @@ def import_upload():
     form = UploadForm()
     if not form.validate_on_submit():
         return render_template("exchange/import.html", form=form)
-    from registry.exchange.csv_import import import_csv  # TODO(lead): move to the top once the module lands
-
     data = form.file.data.read()
     result = import_csv(data, dry_run=True)
     db.session.rollback()
@@ -58,9 +58,13 @@ def import_confirm():
     if not data:
         flash("Importen kunne ikke gennemføres: filen mangler. Upload den igen.")
         return redirect(url_for("exchange.import_upload"))
-    from registry.exchange.csv_import import import_csv
-
-    result = import_csv(data, dry_run=False)
+    try:
+        result = import_csv(data, dry_run=False)
+    except RuleViolation as refused:
+        # Someone changed the registry between the check and the write; nothing was written.
+        db.session.rollback()
+        flash(f"Importen blev afvist, fordi registret er ændret imens: {refused} Upload filen igen.")
+        return redirect(url_for("exchange.import_upload"))
     if not result.applied:
         db.session.rollback()
         return render_template("exchange/import_preview.html", result=result, confirm=None,

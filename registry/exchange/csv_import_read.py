@@ -1,0 +1,253 @@
+"""Reading an appointments CSV back: bytes → checked rows, or Danish errors per line.
+
+What the export writes is read exactly; besides that, what Danish Excel writes
+when a user saves "CSV (semikolonsepareret)" (Windows-1252, no BOM) and ','
+between cells. Nothing here touches the database: whether a row fits the
+registry is csv_import's question.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from registry.appointments.models import EndReason, Role
+from registry.exchange.csv_export import FORMULA_STARTS, HEADER
+from registry.people.models import Gender
+
+OPTIONAL = ["køn", "email"]
+UTF8_BOM = b"\xef\xbb\xbf"
+
+# The columns' lengths in the database: PostgreSQL refuses a longer value
+# (SQLite would keep it), so it is refused here first, with its line.
+MAX_LENGTH = {"organisation": 200, "plads": 100, "navn": 200, "kommune": 100, "parti": 10,
+              "udpegende_myndighed": 200, "email": 254}
+REQUIRED_CELLS = {"organisation": "organisation", "plads": "plads", "navn": "navn",
+                  "udpegende_myndighed": "udpegende myndighed"}
+REFERENCE = re.compile(r"(?P<council>.+) (?P<date>\d{4}-\d{2}-\d{2}) pkt\. (?P<number>\S{1,20})")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+class FileRefused(Exception):
+    """The file as a whole cannot be read; the message is Danish and meant for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """The KKR decision an appointment rests on: 'KKR Hovedstaden 2024-04-19 pkt. 4.1'."""
+
+    council: str
+    date: date
+    number: str
+
+    def __str__(self) -> str:
+        return f"{self.council} {self.date.isoformat()} pkt. {self.number}"
+
+
+@dataclass(slots=True)
+class Row:
+    line: int
+    organisation: str
+    seat: str
+    role: Role
+    name: str
+    party: str | None
+    municipality: str | None
+    start: date
+    end: date | None
+    reason: EndReason | None
+    authority: str
+    reference: Reference | None
+    gender: Gender | None
+    email: str | None
+
+
+@dataclass
+class ReadFile:
+    rows: list[Row]
+    errors: list[tuple[int, str]]   # (line, message) for lines that could not be read
+    lines: int                      # data lines read, blank ones not counted
+
+
+def decode(data: bytes) -> str:
+    if not data.strip():
+        raise FileRefused("Filen er tom.")
+    if data.startswith(b"PK\x03\x04"):
+        raise FileRefused("Filen er et Excel-regneark (eller en anden zip-fil), ikke en CSV-fil. "
+                          "Gem den i Excel som 'CSV (semikolonsepareret)'.")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FileRefused("Filen er gemt som UTF-16 ('Unicode-tekst'). "
+                          "Gem den i Excel som 'CSV (semikolonsepareret)' eller 'CSV UTF-8'.")
+    if b"\x00" in data:
+        raise FileRefused("Filen er ikke en CSV-fil: den indeholder binære data.")
+    if data.startswith(UTF8_BOM):
+        try:
+            return data[len(UTF8_BOM):].decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = data[:error.start].count(b"\n") + 1
+            raise FileRefused(f"linje {line}: filen begynder som UTF-8, men har tegn, der ikke er UTF-8.") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    # Not UTF-8: what Danish Excel writes for "CSV (semikolonsepareret)". Five
+    # byte values are unassigned in Windows-1252; a file with them is neither.
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise FileRefused("Filen er hverken UTF-8 eller Windows-1252; den kan ikke læses som tekst.") from None
+
+
+def delimiter_of(text: str) -> str:
+    """';' or ',', whichever separates the header's cells (no column name holds either)."""
+    first = re.split(r"[\r\n]", text, maxsplit=1)[0]
+    return "," if first.count(",") > first.count(";") else ";"
+
+
+def undo_neutralise(cell: str) -> str:
+    """Remove the apostrophe the export puts before a cell Excel would run as a formula, and nothing else."""
+    if len(cell) > 1 and cell[0] == "'" and cell[1] in FORMULA_STARTS:
+        return cell[1:]
+    return cell
+
+
+def _columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
+    names = [name.replace("\ufeff", "").strip().casefold() for name in header]
+    errors = []
+    for number, name in enumerate(names, start=1):
+        if not name:
+            errors.append(f"kolonne {number} har ingen overskrift")
+        elif name not in HEADER and name not in OPTIONAL:
+            errors.append(f"ukendt kolonne '{name[:40]}'")
+    for name in dict.fromkeys(names):
+        if name and names.count(name) > 1:
+            errors.append(f"kolonnen '{name}' står flere gange")
+    missing = [name for name in HEADER if name not in names]
+    if len(missing) == len(HEADER):
+        return {}, ["filen er ikke en liste over udpegninger: overskriften skal være " + ";".join(HEADER)]
+    errors += [f"kolonnen '{name}' mangler" for name in missing]
+    return {name: index for index, name in enumerate(names)}, errors
+
+
+def read(data: bytes) -> ReadFile:
+    """Every data line as a Row, or its errors. Raises FileRefused for a file that is not one at all."""
+    text = decode(data)
+    delimiter = delimiter_of(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[Row] = []
+    errors: list[tuple[int, str]] = []
+    columns: dict[str, int] | None = None
+    count = 0
+    line_end = 0
+    try:
+        for cells in reader:
+            # A quoted cell may hold line breaks: a row is numbered by the line it begins on.
+            line, line_end = line_end + 1, reader.line_num
+            if columns is None:
+                columns, header_errors = _columns(cells)
+                if header_errors:
+                    return ReadFile([], [(1, message) for message in header_errors], 0)
+                continue
+            if not any(cell.strip() for cell in cells):
+                continue  # Excel leaves empty rows, or rows of bare delimiters, at the end
+            count += 1
+            row, row_errors = _row(line, cells, columns)
+            if row is not None:
+                rows.append(row)
+            errors += [(line, message) for message in row_errors]
+    except csv.Error:
+        errors.append((line_end + 1, "linjen kan ikke læses som CSV (et citationstegn er måske ikke lukket, "
+                                     "eller en celle er for lang)"))
+    if columns is None:
+        raise FileRefused("Filen er tom.")
+    if count == 0 and not errors:
+        raise FileRefused("Filen har kun overskriften og ingen udpegninger.")
+    return ReadFile(rows, errors, count)
+
+
+# Danish Excel rewrites the export's ISO dates as 19-04-2024 when the file is
+# saved again; with the year last and four digits, that form is unambiguous.
+DANISH_DATE = re.compile(r"(\d{1,2})[-.](\d{1,2})[-.](\d{4})")
+
+
+def _date(cells: dict[str, str], column: str, errors: list[str]) -> date | None:
+    text = cells[column].strip()
+    if not text:
+        return None
+    try:
+        if danish := DANISH_DATE.fullmatch(text):
+            day, month, year = (int(part) for part in danish.groups())
+            return date(year, month, day)
+        if len(text) != 10:
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        errors.append(f"ugyldig {column} '{text[:40]}' (brug ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ)")
+        return None
+
+
+def _label(enum_cls, cells: dict[str, str], column: str, errors: list[str]):
+    text = cells[column].strip()
+    if not text:
+        return None
+    try:
+        return enum_cls.from_label(text.casefold())
+    except ValueError:
+        allowed = ", ".join(member.label for member in enum_cls)
+        errors.append(f"ukendt {column} '{text[:40]}' (brug {allowed})")
+        return None
+
+
+def _reference(text: str, errors: list[str]) -> Reference | None:
+    if not text:
+        return None
+    match = REFERENCE.fullmatch(text)
+    if match:
+        try:
+            return Reference(match["council"], date.fromisoformat(match["date"]), match["number"])
+        except ValueError:
+            pass
+    errors.append(f"ugyldig indstilling '{text[:80]}' (skrives som 'KKR Hovedstaden 2024-04-19 pkt. 4.1')")
+    return None
+
+
+def _row(line: int, raw: list[str], columns: dict[str, int]) -> tuple[Row | None, list[str]]:
+    if len(raw) != len(columns):
+        hint = " (et citationstegn er måske ikke lukket)" if any("\n" in c or "\r" in c for c in raw) else ""
+        return None, [f"linjen har {len(raw)} celler, men overskriften har {len(columns)}{hint}"]
+    cells = {name: undo_neutralise(raw[index]) for name, index in columns.items()}
+    cells.setdefault("køn", "")
+    cells.setdefault("email", "")
+    errors: list[str] = []
+    for column, what in REQUIRED_CELLS.items():
+        if not cells[column].strip():
+            errors.append(f"{what} mangler")
+    for column, limit in MAX_LENGTH.items():
+        if len(cells[column]) > limit:
+            errors.append(f"{column} er for lang ({len(cells[column])} tegn; højst {limit})")
+    role = _label(Role, cells, "rolle", errors)
+    if role is None and not cells["rolle"].strip():
+        errors.append("rolle mangler (medlem eller suppleant)")
+    start = _date(cells, "startdato", errors)
+    if start is None and not cells["startdato"].strip():
+        errors.append("startdato mangler")
+    end = _date(cells, "slutdato", errors)
+    reason = _label(EndReason, cells, "ophørsårsag", errors)
+    if reason is not None and not cells["slutdato"].strip():
+        errors.append("en ophørsårsag kræver en slutdato")
+    if start and end and end < start:
+        errors.append("Slutdatoen ligger før startdatoen.")
+    gender = _label(Gender, cells, "køn", errors)
+    email = cells["email"].strip() or None
+    if email and not EMAIL.fullmatch(email):
+        errors.append(f"ugyldig email '{email[:80]}'")
+    reference = _reference(cells["indstilling"].strip(), errors)
+    if errors:
+        return None, errors
+    assert role is not None and start is not None
+    municipality = cells["kommune"] if cells["kommune"].strip() else None
+    return Row(line=line, organisation=cells["organisation"], seat=cells["plads"], role=role, name=cells["navn"],
+               party=cells["parti"].strip() or None, municipality=municipality, start=start, end=end,
+               reason=reason, authority=cells["udpegende_myndighed"], reference=reference, gender=gender,
+               email=email), []

@@ -1,0 +1,126 @@
+"""Times the appointments CSV import on SQLite and PostgreSQL.
+
+    .venv/bin/python -m tests.benchmarks.import_csv [ROWS]
+
+Writes a file of ROWS appointments (default 100,000: 500 bodies, ROWS/4 seats,
+a member and a suppleant on each in two election periods, the earlier ones
+ended, one in ten citing a KKR decision) and, on each database, three times:
+imports it into an empty, freshly migrated database (commit included), then
+imports the same file again (every line unchanged). Prints the best time of
+each and the process's peak memory. Not a test: timings vary with the machine.
+"""
+
+import csv
+import io
+import os
+import resource
+import sys
+import tempfile
+import time
+import uuid
+
+os.environ.setdefault("REGISTRY_INSTANCE_PATH", tempfile.mkdtemp(prefix="registry-bench-"))
+os.environ.setdefault("SECRET_KEY", "benchmark-only")
+
+import psycopg  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
+from flask_migrate import upgrade  # noqa: E402
+
+from registry import create_app  # noqa: E402
+from registry.audit.services import Actor, acting_as  # noqa: E402
+from registry.demo import MUNICIPALITIES, PARTIES  # noqa: E402
+from registry.exchange.csv_export import HEADER  # noqa: E402
+from registry.exchange.csv_import import import_csv  # noqa: E402
+from registry.extensions import db  # noqa: E402
+
+POSTGRES_URL = os.environ.get("REGISTRY_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+PERIODS = [("2018-01-01", "2021-12-31", "periode udløbet"), ("2022-01-01", "", "")]
+
+
+def make_file(rows: int) -> bytes:
+    municipalities = [name for _, name in MUNICIPALITIES] + [f"Kommune {i}" for i in range(69)]
+    letters = [letter for letter, _ in PARTIES]
+    persons = max(rows * 2 // 5, 1)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(HEADER)
+    seats = max(rows // 4, 1)
+    written = 0
+    for seat in range(seats):
+        for start, end, reason in PERIODS:
+            for role in ("medlem", "suppleant"):
+                if written == rows:
+                    break
+                person = (written * 7919) % persons
+                reference = f"KKR Hovedstaden 2021-{1 + seat % 12:02}-15 pkt. {1 + seat % 9}.1" \
+                    if written % 10 == 0 else ""
+                writer.writerow([f"Organisation {seat % 500:03}", f"Plads {seat // 500 + 1}", role,
+                                 f"Person {person:06}", letters[person % len(letters)],
+                                 municipalities[person % len(municipalities)], start, end, reason,
+                                 "KKR Hovedstaden", reference])
+                written += 1
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def timed_import(data: bytes) -> tuple[float, dict]:
+    db.session.remove()
+    began = time.perf_counter()
+    with acting_as(Actor("benchmark")):
+        result = import_csv(data, dry_run=False)
+        assert result.ok, result.errors[:5]
+        db.session.commit()
+    return time.perf_counter() - began, result.created
+
+
+def measure(make_url, rows: int, data: bytes) -> None:
+    first = again = float("inf")
+    for _ in range(3):
+        url, drop = make_url()
+        try:
+            app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+            with app.app_context():
+                upgrade()
+                seconds, created = timed_import(data)
+                first = min(first, seconds)
+                assert created["udpegninger"] == rows, created
+                seconds, created = timed_import(data)
+                again = min(again, seconds)
+                assert not any(created.values()), created
+                dialect = db.engine.dialect.name
+                db.session.remove()
+                db.engine.dispose()
+        finally:
+            drop()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{dialect:<10} {rows:>8} rows  into empty {first:6.2f} s ({rows / first:>7,.0f} rows/s)  "
+          f"same file again {again:6.2f} s ({rows / again:>7,.0f} rows/s)  peak RSS {peak_mb:.0f} MB")
+
+
+def sqlite_database():
+    tmp = tempfile.TemporaryDirectory()
+    return f"sqlite:///{tmp.name}/bench.db", tmp.cleanup
+
+
+def postgres_database():
+    name = f"registry_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    url = sa.make_url(POSTGRES_URL).set(drivername="postgresql+psycopg", database=name)
+    return url.render_as_string(hide_password=False), drop
+
+
+def main() -> None:
+    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    data = make_file(rows)
+    print(f"file: {rows:,} rows, {len(data) / 1e6:.1f} MB")
+    measure(sqlite_database, rows, data)
+    measure(postgres_database, rows, data)
+
+
+if __name__ == "__main__":
+    main()
