@@ -1,5 +1,6 @@
 """`flask registry ...` and `flask users ...`: the same services as the views, one commit per command."""
 
+import functools
 import sys
 from pathlib import Path
 
@@ -20,6 +21,18 @@ registry_cli = AppGroup("registry", help="Registrets data: demodata, eksport og 
 users_cli = AppGroup("users", help="Brugere og adgangskoder.")
 
 
+def needs_schema(command):
+    """A clear word instead of a traceback when the database has not been created yet."""
+
+    @functools.wraps(command)
+    def checked(*args, **kwargs):
+        if not sa.inspect(db.engine).has_table("alembic_version"):
+            raise click.ClickException("Databasen er ikke oprettet. Kør først: flask --app wsgi db upgrade")
+        return command(*args, **kwargs)
+
+    return checked
+
+
 def _iso_date(ctx, param, value):
     if value is None:
         return None
@@ -30,6 +43,7 @@ def _iso_date(ctx, param, value):
 
 
 @registry_cli.command("load-demo")
+@needs_schema
 def load_demo():
     """Indlæs KKR Hovedstadens demodata (kan køres flere gange)."""
     from registry.demo import load
@@ -52,6 +66,7 @@ def load_demo():
 @click.option("--all", "all_", is_flag=True, help="Hele historikken.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Fil (standard: stdout).")
 @click.option("--delimiter", type=click.Choice(csv_export.DELIMITERS), default=";", show_default=True)
+@needs_schema
 def export_csv(as_of, all_, output, delimiter):
     """Eksportér udpegningerne som CSV (UTF-8 med BOM)."""
     if as_of and all_:
@@ -72,6 +87,7 @@ def export_csv(as_of, all_, output, delimiter):
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Kontrollér filen og vis, hvad der ville ske, uden at gemme.")
 @click.option("--verbose", "-v", is_flag=True, help="Vis hver linjes udfald.")
+@needs_schema
 def import_csv_command(file, dry_run, verbose):
     """Indlæs udpegninger fra en CSV-fil i eksportens format (alt eller intet)."""
     try:
@@ -140,6 +156,7 @@ def _read_password(password_stdin: bool) -> str:
 @click.option("--party", "party_letter", metavar="BOGSTAV", help="Partiets listebogstav (kun for rollen party).")
 @click.option("--name", help="Brugerens navn.")
 @click.option("--password-stdin", is_flag=True, help="Læs adgangskoden fra standard input.")
+@needs_schema
 def create_user(username, role, party_letter, name, password_stdin):
     """Opret en bruger."""
     party = None
@@ -161,6 +178,7 @@ def create_user(username, role, party_letter, name, password_stdin):
 @users_cli.command("set-password")
 @click.argument("username")
 @click.option("--password-stdin", is_flag=True, help="Læs adgangskoden fra standard input.")
+@needs_schema
 def set_password(username, password_stdin):
     """Sæt en ny adgangskode (logger brugeren ud alle steder)."""
     user = db.session.scalar(sa.select(User).where(User.username == username))

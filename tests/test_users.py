@@ -67,3 +67,15 @@ def test_set_password_logs_out_existing_sessions(runner, app):
     db.session.expire_all()
     assert user("ascm").check_password("et helt nyt kodeord")
     assert load_user(old_session_id) is None
+
+
+def test_commands_on_an_empty_database_say_to_run_the_migrations(tmp_path):
+    from tests.conftest import make_app
+
+    app = make_app(f"sqlite:///{tmp_path / 'tom.db'}")
+    runner = app.test_cli_runner()
+    for args in (["registry", "load-demo"], ["registry", "export-csv"], ["users", "set-password", "x"]):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 1 and "flask --app wsgi db upgrade" in result.output, result.output
+    with app.app_context():
+        db.engine.dispose()
