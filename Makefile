@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test install clean
+.PHONY: run test test-fast install clean
 
 run: install
 	$(FLASK) db upgrade
@@ -14,6 +14,10 @@ run: install
 test: install
 	$(BIN)/ruff check --quiet .
 	$(BIN)/pytest
+
+# Everything but the browser tests (tests/browser), for a quick round while working.
+test-fast: install
+	$(BIN)/pytest -m "not browser"
 
 install: $(VENV)/.installed
 

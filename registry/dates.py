@@ -1,7 +1,9 @@
-"""Dates the Danish way, and parsing of ISO dates from users and URLs."""
+"""Dates the Danish way (or the English way on English pages), and parsing of ISO dates from users and URLs."""
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
+
+import flask_babel
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
@@ -16,6 +18,20 @@ def danish_date(day: date | None, long: bool = False) -> str:
     if long:
         return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
     return day.strftime("%d.%m.%Y")
+
+
+# Per language: the short and the long form (CLDR patterns). Danish as danish_date writes it.
+DATE_PATTERNS = {"da": ("dd.MM.y", "d. MMMM y"), "en": ("d MMM y", "d MMMM y")}
+
+
+def local_date(day: date | None, long: bool = False) -> str:
+    """The date in the page's language: 19.04.2024 or 19. april 2024; 19 Apr 2024 or 19 April 2024."""
+    if day is None:
+        return ""
+    locale = flask_babel.get_locale()
+    language = locale.language if locale else "da"
+    short_form, long_form = DATE_PATTERNS.get(language, DATE_PATTERNS["da"])
+    return flask_babel.format_date(day, long_form if long else short_form)
 
 
 def parse_iso(text: str) -> date:

@@ -1,0 +1,59 @@
+"""The two languages: Danish, the source language, and English, its translation.
+
+The choice is kept in the `lang` cookie, so it works without logging in;
+`/sprog/<code>` sets it and sends the reader back to the page they came from.
+"""
+
+from flask import Blueprint, abort, current_app, has_request_context, redirect, request, url_for
+from flask_babel import get_locale
+
+from registry.dates import local_date
+
+LANGUAGES = {"da": "Dansk", "en": "English"}
+DEFAULT_LANGUAGE = "da"
+COOKIE = "lang"
+ONE_YEAR = 365 * 24 * 60 * 60
+
+bp = Blueprint("i18n", __name__)
+
+
+def select_locale() -> str:
+    """The locale selector for Flask-Babel: the cookie, else Danish."""
+    if has_request_context() and (code := request.cookies.get(COOKIE)) in LANGUAGES:
+        return code
+    return DEFAULT_LANGUAGE
+
+
+def _local_path(target: str | None) -> str:
+    # Only a path on this site: never an open redirect to another host. Browsers
+    # drop tabs and line breaks from URLs ("/\t/evil.example" is "//evil.example").
+    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and not any(char.isspace() or ord(char) < 32 for char in target)):
+        return target
+    return url_for("organisations.index")
+
+
+@bp.get("/sprog/<code>")
+def switch(code: str):
+    if code not in LANGUAGES:
+        abort(404)
+    response = redirect(_local_path(request.args.get("next")))
+    response.set_cookie(COOKIE, code, max_age=ONE_YEAR, httponly=True, samesite="Lax",
+                        secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+@bp.app_context_processor
+def language_links() -> dict:
+    """The page's language for <html lang>, and the switch to the other one, back to this page."""
+    locale = get_locale()
+    current = locale.language if locale else DEFAULT_LANGUAGE
+    if not has_request_context():
+        return {"current_language": current, "other_languages": []}
+    here = request.full_path if request.query_string else request.path
+    others = [(code, name, url_for("i18n.switch", code=code, next=here))
+              for code, name in LANGUAGES.items() if code != current]
+    return {"current_language": current, "other_languages": others}
+
+
+bp.add_app_template_filter(local_date, "date")
