@@ -6,14 +6,16 @@ Services check, change and flush; the caller commits once.
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, joinedload
 
 from registry.appointments.models import Appointment, EndReason, Role, Status
 from registry.dates import danish_date
 from registry.errors import RuleViolation
 from registry.extensions import db
 from registry.meetings.models import Decision
-from registry.organisations.models import Seat
+from registry.organisations.models import Organisation, Seat
 from registry.people.models import Party, Person
 
 ONE_HOLDER_CONSTRAINT = "appointments_one_holder"
@@ -134,3 +136,22 @@ def replace(current: Appointment, person: Person, start: date, *, party: Party |
         raise RuleViolation("Efterfølgeren skal starte efter den nuværende indehavers startdato.")
     end(current, start - timedelta(days=1), EndReason.replaced)
     return appoint(current.seat, person, current.role, start, party=party, decision=decision)
+
+
+# Reading, for the pages.
+
+def timeline(seat: Seat, page: int, *, public: bool, per_page: int = 25) -> Pagination:
+    """The seat's whole history, member and suppleant, the latest first; one query a page (and a count)."""
+    stmt = (sa.select(Appointment).where(Appointment.seat_id == seat.id)
+            .options(joinedload(Appointment.person), joinedload(Appointment.party))
+            .order_by(Appointment.start_date.desc(), Appointment.role, Appointment.id))
+    if public:
+        stmt = stmt.where(Appointment.status == Status.appointed)
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def seats_to_choose() -> list[Seat]:
+    """Every seat with its body, in the registry's order, for a <select> grouped by body."""
+    return list(db.session.scalars(
+        sa.select(Seat).join(Seat.organisation).options(contains_eager(Seat.organisation))
+        .order_by(Organisation.sort_name, Organisation.id, Seat.position, Seat.label)))

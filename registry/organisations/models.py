@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from registry.extensions import db
-from registry.types import LabelledEnum, SortKey, enum_column, sort_key
+from registry.types import LabelledEnum, SearchKey, SortKey, enum_column, search_key, search_key_default, sort_key
 
 if TYPE_CHECKING:
     from registry.appointments.models import Appointment
@@ -58,6 +58,7 @@ class Organisation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
     sort_name: Mapped[str] = mapped_column(SortKey, index=True)
+    search_name: Mapped[str] = mapped_column(SearchKey, index=True, default=search_key_default)
     short_name: Mapped[str | None] = mapped_column(sa.String(50))
     kind: Mapped[OrganisationKind] = mapped_column(enum_column(OrganisationKind), default=OrganisationKind.other)
     legal_basis: Mapped[str | None] = mapped_column(sa.Text)
@@ -84,6 +85,7 @@ class Organisation(db.Model):
     @validates("name")
     def _keep_sort_name(self, key: str, name: str) -> str:
         self.sort_name = sort_key(name)
+        self.search_name = search_key(name)
         return name
 
     def __repr__(self) -> str:

@@ -1,57 +1,242 @@
-"""Reading organisations with their seats and holders."""
+"""The rules for organisations, their seats and the party group holding each seat per election period.
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+Services check, change and flush; the view that called them commits once.
+A refusal is a RuleViolation with a Danish message for the form.
+"""
+
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
 
-from registry.appointments.models import Appointment, Role
-from registry.appointments.services import active_on
+from registry.appointments import services as appointments
+from registry.appointments.models import Appointment, EndReason, Role
+from registry.dates import danish_date
+from registry.errors import RuleViolation
 from registry.extensions import db
-from registry.organisations.models import Organisation, Seat
+from registry.organisations.models import ElectionPeriod, Organisation, Seat, SeatAllocation
+from registry.people.models import Party
+
+ORGANISATION_CHANGED = "Organisationen er ændret af en anden imens. Indlæs siden igen."
+SEAT_CHANGED = "Pladsen er ændret af en anden imens. Indlæs siden igen."
+
+# The columns the organisation form edits; end date and successor change only by closing.
+ORGANISATION_FIELDS = ("name", "short_name", "kind", "appointing_authority", "authority_is_external",
+                       "gender_rule", "follows_election_period", "legal_basis", "start_date", "note")
+SEAT_FIELDS = ("label", "position", "has_substitute", "start_date", "note")
 
 
-@dataclass
-class SeatHolders:
-    seat: Seat
-    member: Appointment | None = None
-    substitute: Appointment | None = None
+def _check_version(row: Organisation | Seat, version: int | None, message: str) -> None:
+    """The version the user saw must still be the stored one (optimistic locking, as version_id_col does)."""
+    if version is not None and version != row.version:
+        raise RuleViolation(message)
 
 
-@dataclass
-class Roster:
-    organisation: Organisation
-    seats: list[SeatHolders] = field(default_factory=list)
+def _check_name_free(name: str, organisation: Organisation | None = None) -> None:
+    stmt = sa.select(Organisation.id).where(sa.func.lower(Organisation.name) == name.lower())
+    if organisation is not None and organisation.id is not None:
+        stmt = stmt.where(Organisation.id != organisation.id)
+    if db.session.scalar(stmt.limit(1)) is not None:
+        raise RuleViolation(f"Der findes allerede en organisation med navnet {name}.")
 
 
-def rosters_on(day: date) -> list[Roster]:
-    """Every body open on the day, with its seats and who holds them.
+def _appointments_of(organisation: Organisation) -> sa.Select:
+    return sa.select(Appointment).join(Appointment.seat).where(Seat.organisation_id == organisation.id)
 
-    Three queries whatever the size of the registry: bodies, seats, holders.
+
+def _check_start(organisation: Organisation, start: date | None) -> None:
+    if start is None:
+        return
+    if organisation.end_date and organisation.end_date < start:
+        raise RuleViolation("Startdatoen ligger efter organisationens slutdato "
+                            f"{danish_date(organisation.end_date)}.")
+    if organisation.id is None:
+        return
+    earlier = db.session.scalar(_appointments_of(organisation).where(Appointment.start_date < start)
+                                .order_by(Appointment.start_date).limit(1))
+    if earlier is not None:
+        raise RuleViolation(f"Der er udpegninger fra {danish_date(earlier.start_date)}, før startdatoen. "
+                            "Vælg en tidligere startdato.")
+    seat = db.session.scalar(sa.select(Seat).where(Seat.organisation_id == organisation.id,
+                                                   Seat.start_date < start).limit(1))
+    if seat is not None:
+        raise RuleViolation(f"Pladsen {seat.label} findes fra {danish_date(seat.start_date)}, før startdatoen.")
+
+
+def create_organisation(**values) -> Organisation:
+    _check_name_free(values["name"])
+    organisation = Organisation(**{key: values.get(key) for key in ORGANISATION_FIELDS if key in values})
+    db.session.add(organisation)
+    db.session.flush()
+    return organisation
+
+
+def update_organisation(organisation: Organisation, *, version: int | None = None, **values) -> Organisation:
+    _check_version(organisation, version, ORGANISATION_CHANGED)
+    if "name" in values:
+        _check_name_free(values["name"], organisation)
+    if "start_date" in values:
+        _check_start(organisation, values["start_date"])
+    for key in ORGANISATION_FIELDS:
+        if key in values:
+            setattr(organisation, key, values[key])
+    db.session.flush()
+    return organisation
+
+
+def running_past(organisation: Organisation, last_day: date) -> list[Appointment]:
+    """Appointments (seated or pending) of the body that are not over by its last day."""
+    return list(db.session.scalars(
+        _appointments_of(organisation)
+        .where(sa.or_(Appointment.end_date.is_(None), Appointment.end_date > last_day))
+        .order_by(Appointment.start_date, Appointment.id)
+    ))
+
+
+def _describe(appointment: Appointment) -> str:
+    until = f"til {danish_date(appointment.end_date)}" if appointment.end_date else "uden slutdato"
+    return (f"{appointment.person.name} ({appointment.seat.label}, {appointment.role.label} "
+            f"fra {danish_date(appointment.start_date)} {until})")
+
+
+def _check_successor(organisation: Organisation, successor: Organisation | None) -> None:
+    if successor is None:
+        return
+    if successor.id == organisation.id:
+        raise RuleViolation("En organisation kan ikke være sin egen efterfølger.")
+    seen = {organisation.id}
+    step = successor
+    while step is not None:
+        if step.id in seen:
+            raise RuleViolation(f"{successor.name} er allerede en forgænger for {organisation.name}; "
+                                "efterfølgere må ikke gå i ring.")
+        seen.add(step.id)
+        step = step.successor
+
+
+def close_organisation(organisation: Organisation, last_day: date, *, successor: Organisation | None = None,
+                       end_appointments: bool = False, version: int | None = None) -> list[Appointment]:
+    """Nedlæg: the body ends after last_day; its history stays under it, and a successor may take over.
+
+    Appointments that would run past the last day are refused, unless the user
+    chose to end them that day with the reason "organisation nedlagt". One that
+    starts after the last day cannot be ended so and is always refused.
+    Returns the appointments ended.
     """
-    organisations = db.session.scalars(
-        sa.select(Organisation)
-        .where(sa.or_(Organisation.start_date.is_(None), Organisation.start_date <= day),
-               sa.or_(Organisation.end_date.is_(None), Organisation.end_date >= day))
-        .options(selectinload(Organisation.seats))
-        .order_by(Organisation.sort_name, Organisation.id)
+    _check_version(organisation, version, ORGANISATION_CHANGED)
+    if organisation.start_date and last_day < organisation.start_date:
+        raise RuleViolation(f"Slutdatoen ligger før organisationens startdato {danish_date(organisation.start_date)}.")
+    _check_successor(organisation, successor)
+    if successor is not None and successor.end_date and successor.end_date <= last_day:
+        raise RuleViolation(f"Efterfølgeren {successor.name} er selv nedlagt pr. {danish_date(successor.end_date)}.")
+    running = running_past(organisation, last_day)
+    later = [a for a in running if a.start_date > last_day]
+    if later:
+        raise RuleViolation("Udpegninger, der begynder efter slutdatoen, skal rettes først: "
+                            + "; ".join(map(_describe, later)) + ".")
+    if running and not end_appointments:
+        raise RuleViolation("Udpegninger løber ud over slutdatoen: " + "; ".join(map(_describe, running))
+                            + ". Vælg at afslutte dem pr. slutdatoen, eller ret dem først.")
+    for appointment in running:
+        appointments.end(appointment, last_day, EndReason.body_dissolved)
+    organisation.end_date = last_day
+    organisation.successor_id = successor.id if successor else None
+    db.session.flush()
+    return running
+
+
+def _check_seat_dates(organisation: Organisation, start: date | None, end: date | None) -> None:
+    if start and end and end < start:
+        raise RuleViolation("Slutdatoen ligger før startdatoen.")
+    if start and organisation.start_date and start < organisation.start_date:
+        raise RuleViolation(f"{organisation.name} er først oprettet {danish_date(organisation.start_date)}.")
+    if start and organisation.end_date and start > organisation.end_date:
+        raise RuleViolation(f"{organisation.name} er nedlagt pr. {danish_date(organisation.end_date)}.")
+
+
+def _check_label_free(organisation: Organisation, label: str, seat: Seat | None = None) -> None:
+    stmt = sa.select(Seat.id).where(Seat.organisation_id == organisation.id,
+                                    sa.func.lower(Seat.label) == label.lower())
+    if seat is not None and seat.id is not None:
+        stmt = stmt.where(Seat.id != seat.id)
+    if db.session.scalar(stmt.limit(1)) is not None:
+        raise RuleViolation(f"{organisation.name} har allerede en plads med navnet {label}.")
+
+
+def add_seat(organisation: Organisation, *, label: str, has_substitute: bool = False, start_date: date | None = None,
+             position: int | None = None, note: str | None = None) -> Seat:
+    _check_label_free(organisation, label)
+    _check_seat_dates(organisation, start_date, None)
+    if position is None:
+        position = len(organisation.seats) + 1
+    seat = Seat(organisation=organisation, label=label, has_substitute=has_substitute, start_date=start_date,
+                position=position, note=note)
+    db.session.add(seat)
+    db.session.flush()
+    return seat
+
+
+def update_seat(seat: Seat, *, version: int | None = None, **values) -> Seat:
+    _check_version(seat, version, SEAT_CHANGED)
+    if "label" in values:
+        _check_label_free(seat.organisation, values["label"], seat)
+    if "start_date" in values:
+        start = values["start_date"]
+        _check_seat_dates(seat.organisation, start, seat.end_date)
+        if start is not None:
+            earlier = db.session.scalar(sa.select(Appointment).where(Appointment.seat_id == seat.id,
+                                                                     Appointment.start_date < start).limit(1))
+            if earlier is not None:
+                raise RuleViolation(f"Pladsen har udpegninger fra {danish_date(earlier.start_date)}, før startdatoen.")
+    if values.get("has_substitute") is False and seat.has_substitute:
+        substitute = db.session.scalar(sa.select(Appointment).where(
+            Appointment.seat_id == seat.id, Appointment.role == Role.substitute).limit(1))
+        if substitute is not None:
+            raise RuleViolation(f"Pladsen har haft {substitute.person.name} som suppleant; "
+                                "den kan ikke gøres til en plads uden suppleant.")
+    for key in SEAT_FIELDS:
+        if key in values:
+            setattr(seat, key, values[key])
+    db.session.flush()
+    return seat
+
+
+def retire_seat(seat: Seat, last_day: date, *, version: int | None = None) -> Seat:
+    """Nedlæg en plads: it exists until last_day inclusive; its holders must be gone by then."""
+    _check_version(seat, version, SEAT_CHANGED)
+    if seat.start_date and last_day < seat.start_date:
+        raise RuleViolation(f"Slutdatoen ligger før pladsens startdato {danish_date(seat.start_date)}.")
+    running = db.session.scalars(
+        sa.select(Appointment).where(Appointment.seat_id == seat.id,
+                                     sa.or_(Appointment.end_date.is_(None), Appointment.end_date > last_day))
+        .order_by(Appointment.start_date)
     ).all()
-    holders = db.session.scalars(
-        sa.select(Appointment)
-        .where(active_on(day))
-        .options(joinedload(Appointment.person), joinedload(Appointment.party))
-    ).all()
-    by_seat: dict[int, dict[Role, Appointment]] = defaultdict(dict)
-    for appointment in holders:
-        by_seat[appointment.seat_id][appointment.role] = appointment
-    rosters = []
-    for organisation in organisations:
-        roster = Roster(organisation)
-        for seat in organisation.seats:
-            if seat.is_open_on(day):
-                held = by_seat.get(seat.id, {})
-                roster.seats.append(SeatHolders(seat, held.get(Role.member), held.get(Role.substitute)))
-        rosters.append(roster)
-    return rosters
+    if running:
+        raise RuleViolation("Udpegninger på pladsen løber ud over slutdatoen: " + "; ".join(map(_describe, running))
+                            + ". Afslut dem først.")
+    seat.end_date = last_day
+    db.session.flush()
+    return seat
+
+
+def allocate(seat: Seat, period: ElectionPeriod, party: Party | None, note: str | None = None) -> SeatAllocation | None:
+    """Record which party group holds the seat in the election period; no party removes the record."""
+    allocation = db.session.scalar(sa.select(SeatAllocation).where(SeatAllocation.seat_id == seat.id,
+                                                                   SeatAllocation.period_id == period.id))
+    if party is None:
+        if allocation is not None:
+            db.session.delete(allocation)
+            db.session.flush()
+        return None
+    organisation = seat.organisation
+    for label, start, end in ((f"Pladsen ({seat.label})", seat.start_date, seat.end_date),
+                              (organisation.name, organisation.start_date, organisation.end_date)):
+        if (start and start > period.end_date) or (end and end < period.start_date):
+            raise RuleViolation(f"{label} findes ikke i valgperioden {period.name}.")
+    if allocation is None:
+        allocation = SeatAllocation(seat_id=seat.id, period_id=period.id, party_id=party.id, note=note)
+        db.session.add(allocation)
+    else:
+        allocation.party_id = party.id
+        allocation.note = note
+    db.session.flush()
+    return allocation

@@ -1,10 +1,32 @@
-from flask import Blueprint, render_template
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
 
-from registry.dates import today
-from registry.http import as_of_param
-from registry.organisations.services import rosters_on
+from registry.auth.permissions import SECRETARIAT, role_required
+from registry.dates import local_date, today
+from registry.errors import RuleViolation
+from registry.extensions import db
+from registry.http import as_of_param, page_param
+from registry.organisations import services
+from registry.organisations.forms import (
+    AllocationForm,
+    CloseOrganisationForm,
+    OrganisationForm,
+    RetireSeatForm,
+    SeatForm,
+    choices,
+)
+from registry.organisations.models import ElectionPeriod, Organisation, Seat, SeatAllocation
+from registry.organisations.rosters import organisation_page, rosters_on
+from registry.people.models import Party
 
 bp = Blueprint("organisations", __name__)
+
+PER_PAGE = 50
 
 
 @bp.get("/")
@@ -12,3 +34,192 @@ def index():
     day = as_of_param()
     return render_template("organisations/index.html", rosters=rosters_on(day), day=day,
                            is_today=day == today())
+
+
+@bp.get("/organisationer")
+def list_all():
+    """Every body, closed ones too, a page at a time."""
+    page = page_param()
+    rows = db.session.scalars(
+        sa.select(Organisation).options(joinedload(Organisation.successor))
+        .order_by(Organisation.sort_name, Organisation.id)
+        .limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE)
+    ).all()
+    return render_template("organisations/list.html", organisations=rows[:PER_PAGE], page=page,
+                           has_next=len(rows) > PER_PAGE, today=today())
+
+
+@bp.get("/organisationer/<int:organisation_id>")
+def detail(organisation_id: int):
+    organisation = _organisation(organisation_id)
+    day = as_of_param()
+    is_open = ((organisation.start_date is None or organisation.start_date <= day)
+               and (organisation.end_date is None or day <= organisation.end_date))
+    return render_template("organisations/detail.html", organisation=organisation,
+                           page=organisation_page(organisation, day), day=day, is_open=is_open,
+                           is_today=day == today(), today_date=today())
+
+
+@bp.route("/organisationer/ny", methods=["GET", "POST"])
+@role_required(*SECRETARIAT)
+def create():
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        saved = _save(form, lambda: services.create_organisation(**form.values()))
+        if saved is not None:
+            flash(_("%(name)s er oprettet. Tilføj nu organisationens pladser.", name=saved.name), "success")
+            return redirect(url_for("organisations.detail", organisation_id=saved.id))
+    return render_template("organisations/form.html", form=form, organisation=None)
+
+
+@bp.route("/organisationer/<int:organisation_id>/rediger", methods=["GET", "POST"])
+@role_required(*SECRETARIAT)
+def edit(organisation_id: int):
+    organisation = _organisation(organisation_id)
+    form = OrganisationForm(data=_organisation_data(organisation))
+    if form.validate_on_submit():
+        saved = _save(form, lambda: services.update_organisation(organisation, version=form.version.data,
+                                                                 **form.values()))
+        if saved is not None:
+            flash(_("%(name)s er gemt.", name=saved.name), "success")
+            return redirect(url_for("organisations.detail", organisation_id=saved.id))
+    return render_template("organisations/form.html", form=form, organisation=organisation)
+
+
+@bp.route("/organisationer/<int:organisation_id>/nedlaeg", methods=["GET", "POST"])
+@role_required(*SECRETARIAT)
+def close(organisation_id: int):
+    organisation = _organisation(organisation_id)
+    form = CloseOrganisationForm(data={"version": organisation.version, "end_date": organisation.end_date,
+                                       "successor": organisation.successor_id or 0, "end_appointments": "nej"})
+    others = db.session.execute(sa.select(Organisation.id, Organisation.name)
+                                .where(Organisation.id != organisation.id).order_by(Organisation.sort_name)).all()
+    form.successor.choices = choices([(0, _("Ingen"))] + [(row.id, row.name) for row in others])
+    if form.validate_on_submit():
+        successor = db.session.get(Organisation, form.successor.data) if form.successor.data else None
+        ended = _save(form, lambda: services.close_organisation(
+            organisation, form.end_date.data, successor=successor,
+            end_appointments=form.end_appointments.data == "ja", version=form.version.data))
+        if ended is not None:
+            message = _("%(name)s er nedlagt pr. %(day)s.", name=organisation.name, day=local_date(form.end_date.data))
+            if ended:
+                message += " " + ngettext("%(num)d udpegning er afsluttet samme dag.",
+                                          "%(num)d udpegninger er afsluttet samme dag.", len(ended))
+            flash(message, "success")
+            return redirect(url_for("organisations.detail", organisation_id=organisation.id))
+    return render_template("organisations/close.html", form=form, organisation=organisation)
+
+
+@bp.route("/organisationer/<int:organisation_id>/pladser/ny", methods=["GET", "POST"])
+@role_required(*SECRETARIAT)
+def create_seat(organisation_id: int):
+    organisation = _organisation(organisation_id)
+    form = SeatForm()
+    if form.validate_on_submit():
+        saved = _save(form, lambda: services.add_seat(organisation, **form.values()))
+        if saved is not None:
+            flash(_("Pladsen %(label)s er oprettet.", label=saved.label), "success")
+            return redirect(url_for("organisations.detail", organisation_id=organisation.id))
+    return render_template("organisations/seat_form.html", form=form, organisation=organisation, seat=None)
+
+
+@bp.route("/organisationer/<int:organisation_id>/pladser/<int:seat_id>/rediger", methods=["GET", "POST"])
+@role_required(*SECRETARIAT)
+def edit_seat(organisation_id: int, seat_id: int):
+    seat = _seat(organisation_id, seat_id)
+    form = SeatForm(data={"version": seat.version, "label": seat.label, "position": seat.position,
+                          "has_substitute": "ja" if seat.has_substitute else "nej",
+                          "start_date": seat.start_date, "note": seat.note})
+    if form.validate_on_submit():
+        saved = _save(form, lambda: services.update_seat(seat, version=form.version.data, **form.values()))
+        if saved is not None:
+            flash(_("Pladsen %(label)s er gemt.", label=saved.label), "success")
+            return redirect(url_for("organisations.detail", organisation_id=organisation_id))
+    return render_template("organisations/seat_form.html", form=form, organisation=seat.organisation, seat=seat)
+
+
+@bp.route("/organisationer/<int:organisation_id>/pladser/<int:seat_id>/nedlaeg", methods=["GET", "POST"])
+@role_required(*SECRETARIAT)
+def retire_seat(organisation_id: int, seat_id: int):
+    seat = _seat(organisation_id, seat_id)
+    form = RetireSeatForm(data={"version": seat.version, "end_date": seat.end_date})
+    if form.validate_on_submit():
+        saved = _save(form, lambda: services.retire_seat(seat, form.end_date.data, version=form.version.data))
+        if saved is not None:
+            flash(_("Pladsen %(label)s er nedlagt pr. %(day)s.", label=saved.label, day=local_date(saved.end_date)),
+                  "success")
+            return redirect(url_for("organisations.detail", organisation_id=organisation_id))
+    return render_template("organisations/seat_retire.html", form=form, organisation=seat.organisation, seat=seat)
+
+
+@bp.route("/organisationer/<int:organisation_id>/pladser/<int:seat_id>/partigrupper", methods=["GET", "POST"])
+@role_required(*SECRETARIAT)
+def allocations(organisation_id: int, seat_id: int):
+    """Which party group holds the seat in each election period (valgperiode)."""
+    seat = _seat(organisation_id, seat_id)
+    periods = db.session.scalars(sa.select(ElectionPeriod).order_by(ElectionPeriod.start_date)).all()
+    parties = db.session.scalars(sa.select(Party).order_by(Party.letter)).all()
+    form = AllocationForm()
+    form.period.choices = choices((period.id, period.name) for period in periods)
+    form.party.choices = choices([(0, _("Ingen"))]
+                                 + [(party.id, f"{party.letter} – {party.name}") for party in parties])
+    if form.validate_on_submit():
+        period = db.session.get(ElectionPeriod, form.period.data)
+        party = db.session.get(Party, form.party.data) if form.party.data else None
+        def change():
+            services.allocate(seat, period, party)  # None when the party group is removed
+            return period
+
+        if _save(form, change) is not None:
+            flash(_("Fordelingen for %(period)s er gemt.", period=period.name), "success")
+            return redirect(url_for("organisations.allocations", organisation_id=organisation_id, seat_id=seat_id))
+    held = db.session.scalars(sa.select(SeatAllocation).where(SeatAllocation.seat_id == seat.id)
+                              .options(joinedload(SeatAllocation.party))).all()
+    by_period = {allocation.period_id: allocation for allocation in held}
+    return render_template("organisations/allocations.html", form=form, organisation=seat.organisation, seat=seat,
+                           periods=periods, by_period=by_period)
+
+
+def _save(form, change):
+    """Run the service and commit, and return what it returned; None when refused.
+
+    A refusal, or a change someone else made meanwhile, becomes a message on the form.
+    """
+    try:
+        result = change()
+        db.session.commit()
+        return result
+    except RuleViolation as refused:
+        db.session.rollback()
+        form.form_errors.append(str(refused))
+    except (StaleDataError, OperationalError) as error:
+        # SQLite reports the same race as "database is locked": our read snapshot is older than a
+        # colleague's commit, so it may not write. PostgreSQL finds the version changed (StaleDataError).
+        if isinstance(error, OperationalError) and "database is locked" not in str(error.orig):
+            raise
+        db.session.rollback()
+        changed = isinstance(form, (OrganisationForm, CloseOrganisationForm))
+        form.form_errors.append(services.ORGANISATION_CHANGED if changed else services.SEAT_CHANGED)
+    return None
+
+
+def _organisation(organisation_id: int) -> Organisation:
+    return db.get_or_404(Organisation, organisation_id)
+
+
+def _seat(organisation_id: int, seat_id: int) -> Seat:
+    seat = db.session.get(Seat, seat_id)
+    if seat is None or seat.organisation_id != organisation_id:
+        abort(404)
+    return seat
+
+
+def _organisation_data(organisation: Organisation) -> dict:
+    return dict(
+        version=organisation.version, name=organisation.name, short_name=organisation.short_name,
+        kind=organisation.kind.value, appointing_authority=organisation.appointing_authority,
+        authority_is_external="ja" if organisation.authority_is_external else "nej",
+        gender_rule=organisation.gender_rule.value,
+        follows_election_period="ja" if organisation.follows_election_period else "nej",
+        legal_basis=organisation.legal_basis, start_date=organisation.start_date, note=organisation.note,
+    )

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from registry.extensions import db
-from registry.types import LabelledEnum, SortKey, enum_column, sort_key
+from registry.types import LabelledEnum, SearchKey, SortKey, enum_column, search_key, search_key_default, sort_key
 
 if TYPE_CHECKING:
     from registry.appointments.models import Appointment
@@ -56,6 +56,7 @@ class Person(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     sort_name: Mapped[str] = mapped_column(SortKey, index=True)
+    search_name: Mapped[str] = mapped_column(SearchKey, index=True, default=search_key_default)
     gender: Mapped[Gender | None] = mapped_column(enum_column(Gender), info={"private": True})
     municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipalities.id"), index=True)
     # The party the person belongs to now; each appointment keeps the party
@@ -75,6 +76,7 @@ class Person(db.Model):
     @validates("name")
     def _keep_sort_name(self, key: str, name: str) -> str:
         self.sort_name = sort_key(name)
+        self.search_name = search_key(name)
         return name
 
     def __repr__(self) -> str:

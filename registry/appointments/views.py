@@ -1,0 +1,154 @@
+"""Seats and their timelines (public), and the secretariat's appointing, ending and replacing.
+
+Every change goes through appointments/services.py, which refuses with a
+RuleViolation; the refusal is shown on the form and nothing is saved. The
+view commits once. A version that changed since the form was shown (someone
+else saved meanwhile) is a conflict, said in Danish, never a 500.
+"""
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from registry.appointments import services
+from registry.appointments.forms import AppointForm, EndForm, ReplaceForm, party_choices, person_choices, seat_choices
+from registry.appointments.models import Appointment, EndReason, Role
+from registry.auth.permissions import SECRETARIAT, is_secretariat, role_required
+from registry.dates import local_date
+from registry.errors import RuleViolation
+from registry.extensions import db
+from registry.http import page_param
+from registry.organisations.models import Organisation, Seat
+from registry.people import services as people
+from registry.people.models import Party, Person
+
+bp = Blueprint("appointments", __name__)
+
+PER_PAGE = 20
+
+
+def conflict_message() -> str:
+    return _("Udpegningen er ændret af en anden, mens du havde formularen åben. "
+             "Se de nye oplysninger, og prøv igen.")
+
+
+@bp.get("/pladser")
+def index():
+    """Every body with its seats, a page of bodies at a time; ?organisation=<id> for one body."""
+    stmt = (sa.select(Organisation).options(selectinload(Organisation.seats))
+            .order_by(Organisation.sort_name, Organisation.id))
+    if one := request.args.get("organisation", type=int):
+        stmt = stmt.where(Organisation.id == one)
+    organisations = db.paginate(stmt, page=page_param(), per_page=PER_PAGE, error_out=False)
+    return render_template("appointments/index.html", organisations=organisations, one=one)
+
+
+@bp.get("/pladser/<int:seat_id>")
+def seat(seat_id: int):
+    seat = db.get_or_404(Seat, seat_id)
+    history = services.timeline(seat, page_param(), public=not is_secretariat())
+    return render_template("appointments/seat.html", seat=seat, history=history)
+
+
+def _choose(form) -> None:
+    """The <select>s' options: seats grouped by body (on the appoint form), people, parties."""
+    if hasattr(form, "seat"):
+        form.seat.choices = seat_choices(services.seats_to_choose())
+    form.person.choices = person_choices(people.all_people())
+    form.party.choices = party_choices(people.parties())
+
+
+@bp.route("/udpegninger/ny", methods=["GET", "POST"])
+@role_required(*SECRETARIAT)
+def create():
+    form = AppointForm()
+    if request.method == "GET":
+        form.seat.data = request.args.get("plads", type=int)
+        if request.args.get("rolle") in (role.value for role in Role):
+            form.role.data = request.args["rolle"]
+    _choose(form)
+    if form.validate_on_submit():
+        seat = db.session.get(Seat, form.seat.data)
+        person = db.session.get(Person, form.person.data)
+        party = db.session.get(Party, form.party.data) if form.party.data else None
+        try:
+            appointment = services.appoint(seat, person, Role(form.role.data), form.start_date.data,
+                                           party=party, note=form.note.data or None)
+        except RuleViolation as refused:
+            db.session.rollback()
+            form.start_date.errors.append(str(refused))
+        else:
+            db.session.commit()
+            flash(_("%(name)s er udpeget som %(role)s fra %(day)s.", name=person.name,
+                    role=appointment.role.label, day=local_date(appointment.start_date)), "success")
+            return redirect(url_for("appointments.seat", seat_id=seat.id))
+    return render_template("appointments/form.html", form=form, title=_("Udpeg til en plads"),
+                           submit=_("Udpeg"), appointment=None)
+
+
+def _stale(form, appointment: Appointment) -> bool:
+    return request.method == "POST" and form.version.data != appointment.version
+
+
+@bp.route("/udpegninger/<int:appointment_id>/afslut", methods=["GET", "POST"])
+@role_required(*SECRETARIAT)
+def end(appointment_id: int):
+    appointment = db.get_or_404(Appointment, appointment_id)
+    form = EndForm(version=appointment.version)
+    if request.method == "GET":
+        form.reason.data = EndReason.resigned.value
+    if form.validate_on_submit():
+        if _stale(form, appointment):
+            return _conflict(form, appointment, "appointments/end.html")
+        try:
+            services.end(appointment, form.end_date.data, EndReason(form.reason.data))
+            db.session.commit()
+        except RuleViolation as refused:
+            db.session.rollback()
+            form.end_date.errors.append(str(refused))
+        except StaleDataError:
+            db.session.rollback()
+            return _conflict(form, appointment, "appointments/end.html")
+        else:
+            flash(_("Udpegningen af %(name)s er afsluttet pr. %(day)s.", name=appointment.person.name,
+                    day=local_date(appointment.end_date)), "success")
+            return redirect(url_for("appointments.seat", seat_id=appointment.seat_id))
+    return render_template("appointments/end.html", form=form, appointment=appointment)
+
+
+@bp.route("/udpegninger/<int:appointment_id>/erstat", methods=["GET", "POST"])
+@role_required(*SECRETARIAT)
+def replace(appointment_id: int):
+    appointment = db.get_or_404(Appointment, appointment_id)
+    form = ReplaceForm(version=appointment.version)
+    _choose(form)
+    if form.validate_on_submit():
+        if _stale(form, appointment):
+            return _conflict(form, appointment, "appointments/replace.html")
+        person = db.session.get(Person, form.person.data)
+        party = db.session.get(Party, form.party.data) if form.party.data else None
+        try:
+            successor = services.replace(appointment, person, form.start_date.data, party=party)
+            db.session.commit()
+        except RuleViolation as refused:
+            db.session.rollback()
+            form.start_date.errors.append(str(refused))
+        except StaleDataError:
+            db.session.rollback()
+            return _conflict(form, appointment, "appointments/replace.html")
+        else:
+            flash(_("%(new)s afløser %(old)s som %(role)s fra %(day)s.", new=person.name,
+                    old=appointment.person.name, role=successor.role.label, day=local_date(successor.start_date)),
+                  "success")
+            return redirect(url_for("appointments.seat", seat_id=appointment.seat_id))
+    return render_template("appointments/replace.html", form=form, appointment=appointment)
+
+
+def _conflict(form, appointment: Appointment, template: str):
+    """Show the appointment as it is now, with the new version, so a second save is deliberate."""
+    db.session.refresh(appointment)
+    form.version.data = appointment.version
+    flash(conflict_message(), "error")
+    return render_template(template, form=form, appointment=appointment), 409

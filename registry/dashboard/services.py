@@ -1,0 +1,111 @@
+"""The dashboard's lists. Each is one query, a page at a time, however large the registry grows."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Generic, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager, joinedload
+
+from registry.appointments.models import Appointment, Role, Status
+from registry.appointments.services import active_on
+from registry.audit.models import AuditEntry
+from registry.dates import COPENHAGEN
+from registry.extensions import db
+from registry.organisations.models import Organisation, Seat
+from registry.organisations.rosters import open_on, seat_open_on
+
+T = TypeVar("T")
+
+# The audit trail names tables; the dashboard names things.
+ENTITIES = {
+    "organisations": "Organisation", "seats": "Plads", "seat_allocations": "Partifordeling",
+    "appointments": "Udpegning", "persons": "Person", "parties": "Parti", "municipalities": "Kommune",
+    "election_periods": "Valgperiode", "meetings": "Møde", "agenda_items": "Dagsordenspunkt",
+    "decisions": "Beslutning", "users": "Bruger",
+}
+VERBS = {"create": "oprettede", "update": "ændrede", "delete": "slettede", "import": "importerede"}
+
+
+@dataclass
+class Page(Generic[T]):
+    items: list[T]
+    number: int
+    has_next: bool
+
+
+def _page(stmt: sa.Select, number: int, size: int, *, rows: bool = False) -> Page:
+    """One query: the page and one row more, to know whether there is a next page without counting."""
+    stmt = stmt.limit(size + 1).offset((number - 1) * size)
+    found = db.session.execute(stmt).all() if rows else db.session.scalars(stmt).all()
+    return Page(list(found[:size]), number, len(found) > size)
+
+
+@dataclass
+class Vacancy:
+    seat: Seat
+    needs_member: bool
+    needs_substitute: bool
+
+
+def vacancies(day: date, number: int = 1, size: int = 25) -> Page[Vacancy]:
+    """Seats open on the day without a member, or without a personal suppleant where the seat has one."""
+    def held(role: Role) -> sa.Exists:
+        return sa.exists().where(Appointment.seat_id == Seat.id, Appointment.role == role, active_on(day))
+
+    has_member, has_substitute = held(Role.member), held(Role.substitute)
+    stmt = (sa.select(Seat, has_member.label("has_member"), has_substitute.label("has_substitute"))
+            .join(Seat.organisation)
+            .where(open_on(day), seat_open_on(day),
+                   sa.or_(~has_member, sa.and_(Seat.has_substitute, ~has_substitute)))
+            .options(contains_eager(Seat.organisation))
+            .order_by(Organisation.sort_name, Organisation.id, Seat.position, Seat.label, Seat.id))
+    page = _page(stmt, number, size, rows=True)
+    page.items = [Vacancy(seat, not member, seat.has_substitute and not substitute)
+                  for seat, member, substitute in page.items]
+    return page
+
+
+def ending_terms(day: date, days: int, number: int = 1, size: int = 25) -> Page[Appointment]:
+    """Seated appointments whose last day falls within the coming days (today included)."""
+    stmt = (sa.select(Appointment)
+            .where(Appointment.status == Status.appointed,
+                   Appointment.end_date.between(day, day + timedelta(days=days)))
+            .options(joinedload(Appointment.person), joinedload(Appointment.party),
+                     joinedload(Appointment.seat).joinedload(Seat.organisation))
+            .order_by(Appointment.end_date, Appointment.id))
+    return _page(stmt, number, size)
+
+
+def closing_bodies(day: date, days: int, number: int = 1, size: int = 25) -> Page[Organisation]:
+    stmt = (sa.select(Organisation)
+            .where(Organisation.end_date.between(day, day + timedelta(days=days)))
+            .options(joinedload(Organisation.successor))
+            .order_by(Organisation.end_date, Organisation.sort_name, Organisation.id))
+    return _page(stmt, number, size)
+
+
+@dataclass
+class Change:
+    entry: AuditEntry
+    text: str
+    at: datetime
+
+
+def describe(entry: AuditEntry) -> str:
+    """Short and Danish: "haan ændrede Organisation 4"."""
+    verb = VERBS.get(entry.action, entry.action)
+    if entry.entity is None:
+        return f"{entry.actor} {verb}"
+    what = ENTITIES.get(entry.entity, entry.entity)
+    return f"{entry.actor} {verb} {what} {entry.entity_id}" if entry.entity_id else f"{entry.actor} {verb} {what}"
+
+
+def latest_changes(number: int = 1, size: int = 25) -> Page[Change]:
+    """The newest changes to the registry's data (logins and the like are left out)."""
+    stmt = (sa.select(AuditEntry).where(AuditEntry.action.in_(list(VERBS)))
+            .order_by(AuditEntry.id.desc()))
+    page = _page(stmt, number, size)
+    page.items = [Change(entry, describe(entry), entry.at.replace(tzinfo=timezone.utc).astimezone(COPENHAGEN))
+                  for entry in page.items]
+    return page

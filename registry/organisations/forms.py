@@ -1,0 +1,110 @@
+"""The secretariat's forms for organisations, seats and party groups per period.
+
+They check shape; whether a body may close or a seat take a party group is the services' question.
+"""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectChoice, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from registry.organisations.models import GenderRule, OrganisationKind
+from registry.people.forms import ChoiceField, DanishDateField, VersionField
+
+# Yes/no as a <select>: it renders as one labelled control in the one form macro, unlike a checkbox.
+YES_NO = [("ja", _l("Ja")), ("nej", _l("Nej"))]
+
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def yes_no(label, description=None) -> ChoiceField:
+    return ChoiceField(label, choices=choices(YES_NO), default="nej", description=description)
+
+
+class WholeNumberField(IntegerField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Skriv et helt tal.")) from None
+
+
+def _text(field) -> str | None:
+    return (field.data or "").strip() or None
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(_l("Navn"), validators=[DataRequired(_l("Skriv organisationens navn.")), Length(max=200)])
+    short_name = StringField(_l("Kort navn"), description=_l("Fx RAR eller SSU. Kan udelades."),
+                             validators=[Optional(), Length(max=50)])
+    kind = ChoiceField(_l("Type"), choices=choices((kind.value, kind.label.capitalize()) for kind in OrganisationKind),
+                       default=OrganisationKind.other.value)
+    appointing_authority = StringField(
+        _l("Udpegende myndighed"), description=_l("Fx KKR Hovedstaden eller Beskæftigelsesministeren."),
+        validators=[DataRequired(_l("Skriv, hvem der udpeger.")), Length(max=200)])
+    authority_is_external = yes_no(
+        _l("KKR indstiller, en anden beskikker"),
+        _l("Ja, når en minister eller anden myndighed formelt udpeger på KKR's indstilling."))
+    gender_rule = ChoiceField(_l("Ligestillingsloven"),
+                              choices=choices((rule.value, rule.label.capitalize()) for rule in GenderRule),
+                              default=GenderRule.none.value)
+    follows_election_period = yes_no(_l("Følger den kommunale valgperiode"))
+    legal_basis = TextAreaField(_l("Lovgrundlag"), validators=[Optional(), Length(max=2000)])
+    start_date = DanishDateField(_l("Startdato"), description=_l("Kan udelades, hvis den ikke kendes."),
+                                 validators=[Optional()])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+    version = VersionField()
+
+    def values(self) -> dict:
+        return dict(
+            name=self.name.data.strip(), short_name=_text(self.short_name), kind=OrganisationKind(self.kind.data),
+            appointing_authority=self.appointing_authority.data.strip(),
+            authority_is_external=self.authority_is_external.data == "ja",
+            gender_rule=GenderRule(self.gender_rule.data),
+            follows_election_period=self.follows_election_period.data == "ja",
+            legal_basis=_text(self.legal_basis), start_date=self.start_date.data, note=_text(self.note),
+        )
+
+
+class CloseOrganisationForm(FlaskForm):
+    end_date = DanishDateField(_l("Sidste dag"), description=_l("Organisationen findes til og med denne dag."),
+                               validators=[InputRequired(_l("Skriv organisationens sidste dag."))])
+    successor = ChoiceField(_l("Efterfølger"), coerce=int,
+                            description=_l("Den organisation, der overtager opgaverne."))
+    end_appointments = yes_no(
+        _l("Afslut løbende udpegninger"),
+        _l("Ja afslutter udpegninger, der løber ud over sidste dag, pr. den dag med årsagen "
+           "\"organisation nedlagt\". Nej afviser nedlæggelsen, så længe der er sådanne udpegninger."))
+    version = VersionField()
+
+
+class SeatForm(FlaskForm):
+    label = StringField(_l("Pladsens navn"), description=_l("Fx Plads 1 eller Formand."),
+                        validators=[DataRequired(_l("Skriv pladsens navn.")), Length(max=100)])
+    has_substitute = yes_no(_l("Personlig suppleant"), _l("Ja, når medlemmet på pladsen har en personlig suppleant."))
+    position = WholeNumberField(_l("Rækkefølge"), description=_l("Pladserne vises i denne rækkefølge. Kan udelades."),
+                            validators=[Optional(), NumberRange(min=0, max=10_000, message=_l("Skriv et tal fra 0."))])
+    start_date = DanishDateField(_l("Startdato"), validators=[Optional()],
+                                 description=_l("Kan udelades, hvis pladsen har fulgt organisationen."))
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+    version = VersionField()
+
+    def values(self) -> dict:
+        values = dict(label=self.label.data.strip(), has_substitute=self.has_substitute.data == "ja",
+                      start_date=self.start_date.data, note=_text(self.note))
+        if self.position.data is not None:
+            values["position"] = self.position.data
+        return values
+
+
+class RetireSeatForm(FlaskForm):
+    end_date = DanishDateField(_l("Sidste dag"), description=_l("Pladsen findes til og med denne dag."),
+                               validators=[InputRequired(_l("Skriv pladsens sidste dag."))])
+    version = VersionField()
+
+
+class AllocationForm(FlaskForm):
+    period = ChoiceField(_l("Valgperiode"), coerce=int)
+    party = ChoiceField(_l("Partigruppe"), coerce=int, description=_l("Vælg \"Ingen\" for at fjerne fordelingen."))

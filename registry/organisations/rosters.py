@@ -1,0 +1,118 @@
+"""Reading organisations with their seats and holders: on one day, and over time."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from registry.appointments.models import Appointment, Role, Status
+from registry.appointments.services import active_on
+from registry.extensions import db
+from registry.organisations.models import ElectionPeriod, Organisation, Seat, SeatAllocation
+
+
+@dataclass
+class SeatHolders:
+    seat: Seat
+    member: Appointment | None = None
+    substitute: Appointment | None = None
+
+
+@dataclass
+class Roster:
+    organisation: Organisation
+    seats: list[SeatHolders] = field(default_factory=list)
+
+
+@dataclass
+class SeatHistory:
+    """A seat with every appointment that has held it, and the party group per election period."""
+
+    seat: Seat
+    appointments: list[Appointment] = field(default_factory=list)
+    allocations: list[SeatAllocation] = field(default_factory=list)
+
+
+@dataclass
+class OrganisationPage:
+    roster: Roster
+    histories: list[SeatHistory]
+    predecessors: list[Organisation]
+
+
+def open_on(day: date) -> sa.ColumnElement[bool]:
+    """Organisations in existence on the day (dates inclusive)."""
+    return sa.and_(sa.or_(Organisation.start_date.is_(None), Organisation.start_date <= day),
+                   sa.or_(Organisation.end_date.is_(None), Organisation.end_date >= day))
+
+
+def seat_open_on(day: date) -> sa.ColumnElement[bool]:
+    return sa.and_(sa.or_(Seat.start_date.is_(None), Seat.start_date <= day),
+                   sa.or_(Seat.end_date.is_(None), Seat.end_date >= day))
+
+
+def _holders_by_seat(day: date, organisation: Organisation | None = None) -> dict[int, dict[Role, Appointment]]:
+    stmt = (sa.select(Appointment).where(active_on(day))
+            .options(joinedload(Appointment.person), joinedload(Appointment.party)))
+    if organisation is not None:
+        stmt = stmt.join(Appointment.seat).where(Seat.organisation_id == organisation.id)
+    by_seat: dict[int, dict[Role, Appointment]] = defaultdict(dict)
+    for appointment in db.session.scalars(stmt):
+        by_seat[appointment.seat_id][appointment.role] = appointment
+    return by_seat
+
+
+def _roster(organisation: Organisation, day: date, by_seat: dict[int, dict[Role, Appointment]]) -> Roster:
+    roster = Roster(organisation)
+    for seat in organisation.seats:
+        if seat.is_open_on(day):
+            held = by_seat.get(seat.id, {})
+            roster.seats.append(SeatHolders(seat, held.get(Role.member), held.get(Role.substitute)))
+    return roster
+
+
+def rosters_on(day: date) -> list[Roster]:
+    """Every body open on the day, with its seats and who holds them.
+
+    Three queries whatever the size of the registry: bodies, seats, holders.
+    """
+    organisations = db.session.scalars(
+        sa.select(Organisation).where(open_on(day))
+        .options(selectinload(Organisation.seats))
+        .order_by(Organisation.sort_name, Organisation.id)
+    ).all()
+    by_seat = _holders_by_seat(day)
+    return [_roster(organisation, day, by_seat) for organisation in organisations]
+
+
+def organisation_page(organisation: Organisation, day: date) -> OrganisationPage:
+    """The roster on the day, each seat's holders over time, and the bodies this one replaced.
+
+    A fixed number of queries however long the history: seats, holders on the day,
+    all holders, allocations, predecessors.
+    """
+    roster = _roster(organisation, day, _holders_by_seat(day, organisation))
+    histories = {seat.id: SeatHistory(seat) for seat in organisation.seats}
+    appointments = db.session.scalars(
+        sa.select(Appointment).join(Appointment.seat)
+        .where(Seat.organisation_id == organisation.id, Appointment.status == Status.appointed)
+        .options(joinedload(Appointment.person), joinedload(Appointment.party))
+        .order_by(Appointment.start_date, Appointment.role, Appointment.id)
+    )
+    for appointment in appointments:
+        histories[appointment.seat_id].appointments.append(appointment)
+    allocations = db.session.scalars(
+        sa.select(SeatAllocation).join(SeatAllocation.seat).join(SeatAllocation.period)
+        .where(Seat.organisation_id == organisation.id)
+        .options(joinedload(SeatAllocation.period), joinedload(SeatAllocation.party))
+        .order_by(ElectionPeriod.start_date)
+    )
+    for allocation in allocations:
+        histories[allocation.seat_id].allocations.append(allocation)
+    predecessors = db.session.scalars(
+        sa.select(Organisation).where(Organisation.successor_id == organisation.id)
+        .order_by(Organisation.sort_name, Organisation.id)
+    ).all()
+    return OrganisationPage(roster, list(histories.values()), list(predecessors))

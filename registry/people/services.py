@@ -1,0 +1,174 @@
+"""People: who holds what, and the secretariat's changes (create, edit, merge).
+
+Services check, change and flush; the view that called them commits once.
+Who holds which seat is public; a person who has never held a seat, and a
+person's gender and contact details, are not (see Person).
+"""
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.orm import contains_eager, joinedload
+
+from registry.appointments.models import Appointment, Status
+from registry.appointments.services import active_on
+from registry.audit.services import record
+from registry.errors import RuleViolation
+from registry.extensions import db
+from registry.organisations.models import Organisation, Seat
+from registry.people.models import Gender, Municipality, Party, Person
+from registry.types import sort_key
+
+PER_PAGE = 25
+
+# What a person has besides a name; on merge the kept record takes the other's where it has none.
+DETAILS = ("municipality_id", "party_id", "office", "gender", "email", "phone")
+
+
+def has_held_a_seat() -> sa.ColumnElement[bool]:
+    """People who hold or have held a seat: the public ones."""
+    return sa.exists().where(Appointment.person_id == Person.id, Appointment.status == Status.appointed)
+
+
+def get_person(person_id: int, *, public: bool) -> Person | None:
+    stmt = sa.select(Person).where(Person.id == person_id).options(
+        joinedload(Person.municipality), joinedload(Person.party))
+    if public:
+        stmt = stmt.where(has_held_a_seat())
+    return db.session.scalar(stmt)
+
+
+def _with_place(stmt: sa.Select) -> sa.Select:
+    """Appointments with their seat, body, person and party, in one query."""
+    return (stmt.join(Appointment.seat).join(Seat.organisation).join(Appointment.person)
+            .options(contains_eager(Appointment.seat).contains_eager(Seat.organisation),
+                     contains_eager(Appointment.person).joinedload(Person.municipality),
+                     joinedload(Appointment.party)))
+
+
+def appointments_of(person: Person, page: int, *, public: bool) -> Pagination:
+    """All the person's seats, past and present, the latest first."""
+    stmt = _with_place(sa.select(Appointment)).where(Appointment.person_id == person.id)
+    if public:
+        stmt = stmt.where(Appointment.status == Status.appointed)
+    stmt = stmt.order_by(Appointment.start_date.desc(), Organisation.sort_name, Seat.position, Appointment.id)
+    return db.paginate(stmt, page=page, per_page=PER_PAGE, error_out=False)
+
+
+def holders_on(day: date, page: int, *, party: Party | None = None,
+               municipality: Municipality | None = None) -> Pagination:
+    """Who holds a seat on the day, for a party (on whose behalf) or from a municipality."""
+    stmt = _with_place(sa.select(Appointment)).where(active_on(day))
+    if party is not None:
+        stmt = stmt.where(Appointment.party_id == party.id)
+    if municipality is not None:
+        stmt = stmt.where(Person.municipality_id == municipality.id)
+    stmt = stmt.order_by(Organisation.sort_name, Organisation.id, Seat.position, Seat.label, Appointment.role,
+                         Appointment.id)
+    return db.paginate(stmt, page=page, per_page=PER_PAGE, error_out=False)
+
+
+def people(page: int, *, public: bool) -> Pagination:
+    stmt = sa.select(Person).options(joinedload(Person.municipality), joinedload(Person.party))
+    if public:
+        stmt = stmt.where(has_held_a_seat())
+    return db.paginate(stmt.order_by(Person.sort_name, Person.id), page=page, per_page=PER_PAGE, error_out=False)
+
+
+def all_people() -> list[Person]:
+    """Everyone, with party and municipality, for a <select>."""
+    return list(db.session.scalars(sa.select(Person).options(joinedload(Person.municipality),
+                                                             joinedload(Person.party))
+                                   .order_by(Person.sort_name, Person.id)))
+
+
+def find_party(key: str) -> Party | None:
+    """By list letter (A, Ø, ...) or, when digits, by id."""
+    if key.isdigit():
+        return db.session.get(Party, int(key))
+    return db.session.scalar(sa.select(Party).where(Party.letter == key.upper()))
+
+
+def find_municipality(key: int) -> Municipality | None:
+    """By kommunekode (101 København) or, for a municipality without one, by id."""
+    found = db.session.scalar(sa.select(Municipality).where(Municipality.code == key))
+    return found or db.session.get(Municipality, key)
+
+
+def municipalities() -> list[Municipality]:
+    return list(db.session.scalars(sa.select(Municipality).order_by(Municipality.name)))
+
+
+def parties() -> list[Party]:
+    """By list letter, Æ, Ø and Å last."""
+    return sorted(db.session.scalars(sa.select(Party)), key=lambda party: sort_key(party.letter))
+
+
+def _namesake(name: str, municipality_id: int | None, exclude: Person | None) -> Person | None:
+    same_place = (Person.municipality_id.is_(None) if municipality_id is None
+                  else Person.municipality_id == municipality_id)
+    stmt = sa.select(Person).where(Person.name == name, same_place)
+    if exclude is not None and exclude.id is not None:
+        stmt = stmt.where(Person.id != exclude.id)
+    return db.session.scalars(stmt.limit(1)).first()
+
+
+def save(person: Person | None, *, name: str, municipality_id: int | None = None, party_id: int | None = None,
+         office: str | None = None, gender: Gender | None = None, email: str | None = None,
+         phone: str | None = None) -> Person:
+    """Create (person None) or change a person.
+
+    Refused: a second person with the same name in the same municipality;
+    that is one person registered twice, and merging is the way to join them.
+    """
+    name = " ".join(name.split())
+    if _namesake(name, municipality_id, person) is not None:
+        raise RuleViolation(f"Der findes allerede en person ved navn {name} i den kommune. "
+                            "Er det den samme person, så læg de to registreringer sammen.")
+    if person is None:
+        person = Person(name=name)
+        db.session.add(person)
+    elif person.name != name:
+        person.name = name
+    person.municipality_id = municipality_id
+    person.party_id = party_id
+    person.office = office or None
+    person.gender = gender
+    person.email = email or None
+    person.phone = phone or None
+    db.session.flush()
+    return person
+
+
+def merge_order(first: Person, second: Person) -> tuple[Person, Person]:
+    """(kept, removed): the older record (registered first) is kept."""
+    if first.id == second.id:
+        raise RuleViolation("En person kan ikke lægges sammen med sig selv.")
+    return (first, second) if first.id < second.id else (second, first)
+
+
+def lost_on_merge(kept: Person, removed: Person) -> list[str]:
+    """The removed record's details that differ from values the kept one has: they are not carried over."""
+    return [key for key in DETAILS
+            if getattr(kept, key) is not None and getattr(removed, key) not in (None, getattr(kept, key))]
+
+
+def merge(first: Person, second: Person) -> Person:
+    """Join two records of one person: the older is kept, gets the other's appointments
+    and the details it lacks, and the other is deleted. Every row change is audited,
+    and one `merge` entry says which record went into which."""
+    kept, removed = merge_order(first, second)
+    moved = list(removed.appointments)
+    for appointment in moved:
+        appointment.person = kept
+    for key in DETAILS:
+        if getattr(kept, key) is None and getattr(removed, key) is not None:
+            setattr(kept, key, getattr(removed, key))
+    record(db.session, "merge", "persons", kept.id,
+           changes={"kept_id": kept.id, "removed_id": removed.id, "removed_name": removed.name,
+                    "appointment_ids": sorted(a.id for a in moved)})
+    db.session.flush()  # the appointments point to the kept record before the other goes
+    db.session.delete(removed)
+    db.session.flush()
+    return kept

@@ -1,0 +1,161 @@
+"""People (public pages per person, party and municipality) and the secretariat's person forms.
+
+Public pages never show gender, e-mail or phone, and show only people who
+hold or have held a seat; the secretariat sees the rest on the person page.
+"""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.exc import StaleDataError
+
+from registry.appointments.forms import person_choices
+from registry.auth.permissions import SECRETARIAT, is_secretariat, role_required
+from registry.dates import today
+from registry.errors import RuleViolation
+from registry.extensions import db
+from registry.http import as_of_param, page_param
+from registry.people import services
+from registry.people.forms import MergeForm, PersonForm
+from registry.people.models import Gender, Person
+
+bp = Blueprint("people", __name__)
+
+DETAIL_LABELS = {"municipality_id": _l("kommune"), "party_id": _l("parti"), "office": _l("hverv"),
+                 "gender": _l("køn"), "email": _l("e-mail"), "phone": _l("telefon")}
+
+
+def conflict_message() -> str:
+    return _("Personen er ændret af en anden, mens du havde formularen åben. "
+             "Se de nye oplysninger, og prøv igen.")
+
+
+@bp.get("/personer")
+def index():
+    found = services.people(page_param(), public=not is_secretariat())
+    return render_template("people/index.html", people=found)
+
+
+@bp.get("/personer/<int:person_id>")
+def detail(person_id: int):
+    private = is_secretariat()
+    person = services.get_person(person_id, public=not private) or abort(404)
+    appointments = services.appointments_of(person, page_param(), public=not private)
+    return render_template("people/detail.html", person=person, appointments=appointments, private=private,
+                           today=today())
+
+
+def _person_form(person: Person | None) -> PersonForm:
+    form = PersonForm(obj=person, version=person.version if person else None)
+    if request.method == "GET" and person is not None:
+        form.municipality.data = person.municipality_id
+        form.party.data = person.party_id
+        form.gender.data = person.gender.value if person.gender else ""
+    form.set_choices(services.municipalities(), services.parties())
+    return form
+
+
+def _save(form: PersonForm, person: Person | None) -> Person:
+    return services.save(person, name=form.name.data, municipality_id=form.municipality.data,
+                         party_id=form.party.data, office=form.office.data,
+                         gender=Gender(form.gender.data) if form.gender.data else None,
+                         email=form.email.data, phone=form.phone.data)
+
+
+@bp.route("/personer/ny", methods=["GET", "POST"])
+@role_required(*SECRETARIAT)
+def create():
+    form = _person_form(None)
+    if form.validate_on_submit():
+        try:
+            person = _save(form, None)
+        except RuleViolation as refused:
+            db.session.rollback()
+            form.name.errors.append(str(refused))
+        else:
+            db.session.commit()
+            flash(_("%(name)s er oprettet.", name=person.name), "success")
+            return redirect(url_for("people.detail", person_id=person.id))
+    return render_template("people/form.html", form=form, person=None)
+
+
+@bp.route("/personer/<int:person_id>/rediger", methods=["GET", "POST"])
+@role_required(*SECRETARIAT)
+def edit(person_id: int):
+    person = db.get_or_404(Person, person_id)
+    form = _person_form(person)
+    if form.validate_on_submit():
+        if form.version.data != person.version:
+            return _conflict(form, person)
+        try:
+            _save(form, person)
+            db.session.commit()
+        except RuleViolation as refused:
+            db.session.rollback()
+            form.name.errors.append(str(refused))
+        except StaleDataError:
+            db.session.rollback()
+            return _conflict(form, person)
+        else:
+            flash(_("Oplysningerne om %(name)s er gemt.", name=person.name), "success")
+            return redirect(url_for("people.detail", person_id=person.id))
+    return render_template("people/form.html", form=form, person=person)
+
+
+def _conflict(form: PersonForm, person: Person):
+    db.session.refresh(person)
+    form.version.data = person.version
+    flash(conflict_message(), "error")
+    return render_template("people/form.html", form=form, person=person), 409
+
+
+@bp.route("/personer/<int:person_id>/sammenlaeg", methods=["GET", "POST"])
+@role_required(*SECRETARIAT)
+def merge(person_id: int):
+    """Step 1: choose the other record. Step 2: see what happens, and confirm. Then merge."""
+    person = db.get_or_404(Person, person_id)
+    form = MergeForm(version=person.version)
+    form.other.choices = person_choices([other for other in services.all_people() if other.id != person.id])
+    if not form.validate_on_submit():
+        return render_template("people/merge.html", form=form, person=person)
+    other = db.get_or_404(Person, form.other.data)
+    try:
+        kept, removed = services.merge_order(person, other)
+    except RuleViolation as refused:
+        form.other.errors.append(str(refused))
+        return render_template("people/merge.html", form=form, person=person)
+    if form.confirmed.data != "ja":
+        form.confirmed.data = "ja"
+        form.other_version.data = other.version
+        return render_template("people/merge_confirm.html", form=form, person=person, other=other, kept=kept,
+                               removed=removed, appointments=len(removed.appointments),
+                               lost=[DETAIL_LABELS[key] for key in services.lost_on_merge(kept, removed)])
+    if form.version.data != person.version or form.other_version.data != other.version:
+        flash(conflict_message(), "error")
+        return redirect(url_for("people.merge", person_id=person.id))
+    try:
+        services.merge(kept, removed)
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        flash(conflict_message(), "error")
+        return redirect(url_for("people.merge", person_id=person.id))
+    flash(_("De to registreringer er lagt sammen til %(name)s.", name=kept.name), "success")
+    return redirect(url_for("people.detail", person_id=kept.id))
+
+
+@bp.get("/partier/<key>")
+def party(key: str):
+    party = services.find_party(key) or abort(404)
+    day = as_of_param()
+    holders = services.holders_on(day, page_param(), party=party)
+    return render_template("people/party.html", party=party, holders=holders, day=day, is_today=day == today())
+
+
+@bp.get("/kommuner/<int:key>")
+def municipality(key: int):
+    municipality = services.find_municipality(key) or abort(404)
+    day = as_of_param()
+    holders = services.holders_on(day, page_param(), municipality=municipality)
+    return render_template("people/municipality.html", municipality=municipality, holders=holders, day=day,
+                           is_today=day == today())

@@ -1,0 +1,1 @@
+"""Search: people and bodies by part of the name, with or without Danish letters."""
