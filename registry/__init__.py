@@ -6,6 +6,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask, render_template, request
+from flask_babel import lazy_gettext
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from registry import config
@@ -37,18 +38,20 @@ def create_app(overrides: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from registry import models  # noqa: F401  (every model known to the metadata and to Alembic)
     from registry.audit import services as audit
+    from registry.i18n import select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=lambda: "da")
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(PROJECT_ROOT / "translations"))
     audit.register()
 
     from registry.auth.services import load_user
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Log ind for at se siden."
+    login_manager.login_message = lazy_gettext("Log ind for at se siden.")
 
 
 @sa.event.listens_for(sa.engine.Engine, "connect")
@@ -74,14 +77,24 @@ def _sqlite_begin(connection) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from registry.api.views import bp as api
+    from registry.appointments.views import bp as appointments
     from registry.auth.views import bp as auth
+    from registry.dashboard.views import bp as dashboard
     from registry.exchange.views import bp as exchange
+    from registry.i18n import bp as i18n
     from registry.organisations.views import bp as organisations
+    from registry.people.views import bp as people
+    from registry.search.views import bp as search
 
     app.register_blueprint(auth)
     app.register_blueprint(organisations)
     app.register_blueprint(exchange)
     app.register_blueprint(api)
+    app.register_blueprint(i18n)
+    app.register_blueprint(dashboard)
+    app.register_blueprint(appointments)
+    app.register_blueprint(people)
+    app.register_blueprint(search)
 
 
 def register_commands(app: Flask) -> None:
@@ -95,12 +108,12 @@ def register_errorhandlers(app: Flask) -> None:
     from registry.api.views import json_error
 
     messages = {
-        400: "Forespørgslen kunne ikke forstås.",
-        403: "Du har ikke adgang til denne side.",
-        404: "Siden findes ikke.",
-        405: "Handlingen er ikke tilladt her.",
-        413: "Filen er for stor (højst 32 MB).",
-        500: "Der opstod en fejl. Prøv igen senere.",
+        400: lazy_gettext("Forespørgslen kunne ikke forstås."),
+        403: lazy_gettext("Du har ikke adgang til denne side."),
+        404: lazy_gettext("Siden findes ikke."),
+        405: lazy_gettext("Handlingen er ikke tilladt her."),
+        413: lazy_gettext("Filen er for stor (højst 32 MB)."),
+        500: lazy_gettext("Der opstod en fejl. Prøv igen senere."),
     }
 
     def render_error(error):
@@ -117,7 +130,9 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from registry.auth.permissions import is_secretariat
     from registry.dates import danish_date
 
     app.jinja_env.filters["danish_date"] = danish_date
     app.jinja_env.globals["council_name"] = lambda: app.config["COUNCIL_NAME"]
+    app.jinja_env.globals["is_secretariat"] = is_secretariat

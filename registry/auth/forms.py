@@ -1,8 +1,12 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 
 class LoginForm(FlaskForm):
-    username = StringField("Brugernavn", validators=[DataRequired("Skriv dit brugernavn."), Length(max=80)])
-    password = PasswordField("Adgangskode", validators=[DataRequired("Skriv din adgangskode."), Length(max=200)])
+    username = StringField(_l("Brugernavn"), validators=[DataRequired(_l("Skriv dit brugernavn.")), Length(max=80)],
+                           render_kw={"autocomplete": "username"})
+    password = PasswordField(_l("Adgangskode"), validators=[DataRequired(_l("Skriv din adgangskode.")),
+                                                            Length(max=200)],
+                             render_kw={"autocomplete": "current-password"})

@@ -29,3 +29,8 @@ def role_required(*roles: UserRole):
 
 
 SECRETARIAT = (UserRole.admin, UserRole.secretariat)
+
+
+def is_secretariat() -> bool:
+    """Whether the current user may change the registry (and see private fields)."""
+    return current_user.is_authenticated and current_user.role in SECRETARIAT

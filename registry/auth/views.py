@@ -1,5 +1,6 @@
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from registry.audit.services import record
@@ -30,7 +31,7 @@ def login():
             return redirect(_safe_next(request.args.get("next")))
         record(db.session, "login_failed", changes={"username": form.username.data[:80]})
         db.session.commit()
-        form.password.errors.append("Forkert brugernavn eller adgangskode.")
+        form.password.errors.append(_("Forkert brugernavn eller adgangskode."))
     return render_template("auth/login.html", form=form)
 
 
@@ -41,5 +42,5 @@ def logout():
     db.session.commit()
     logout_user()
     session.clear()
-    flash("Du er logget ud.")
+    flash(_("Du er logget ud."))
     return redirect(url_for("organisations.index"))

@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, StringField
@@ -6,9 +7,9 @@ from wtforms.validators import DataRequired
 
 class UploadForm(FlaskForm):
     file = FileField(
-        "CSV-fil med udpegninger",
-        description="Samme kolonner som eksporten. Semikolon eller komma, UTF-8 eller Windows-1252 (Excel).",
-        validators=[FileRequired("Vælg en fil.")],
+        _l("CSV-fil med udpegninger"),
+        description=_l("Samme kolonner som eksporten. Semikolon eller komma, UTF-8 eller Windows-1252 (Excel)."),
+        validators=[FileRequired(_l("Vælg en fil."))],
     )
 
 

@@ -3,6 +3,7 @@ import base64
 import binascii
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import gettext as _
 
 from registry.auth.permissions import SECRETARIAT, role_required
 from registry.errors import RuleViolation
@@ -56,24 +57,26 @@ def import_confirm():
     except binascii.Error:
         data = None
     if not data:
-        flash("Importen kunne ikke gennemføres: filen mangler. Upload den igen.")
+        flash(_("Importen kunne ikke gennemføres: filen mangler. Upload den igen."))
         return redirect(url_for("exchange.import_upload"))
     try:
         result = import_csv(data, dry_run=False)
     except RuleViolation as refused:
         # Someone changed the registry between the check and the write; nothing was written.
         db.session.rollback()
-        flash(f"Importen blev afvist, fordi registret er ændret imens: {refused} Upload filen igen.")
+        flash(_("Importen blev afvist, fordi registret er ændret imens: %(reason)s Upload filen igen.",
+                reason=refused))
         return redirect(url_for("exchange.import_upload"))
     if not result.applied:
         db.session.rollback()
         return render_template("exchange/import_preview.html", result=result, confirm=None,
                                filename=form.filename.data)
     db.session.commit()
-    flash(f"Importen er gennemført: {_summary(result.created)} oprettet, {_summary(result.changed)} ændret.")
+    flash(_("Importen er gennemført: %(created)s oprettet, %(changed)s ændret.",
+            created=_summary(result.created), changed=_summary(result.changed)))
     return redirect(url_for("organisations.index"))
 
 
 def _summary(counts: dict[str, int]) -> str:
     parts = [f"{count} {name}" for name, count in counts.items() if count]
-    return ", ".join(parts) if parts else "intet"
+    return ", ".join(parts) if parts else _("intet")
