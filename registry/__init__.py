@@ -131,8 +131,6 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from registry.auth.permissions import is_secretariat
-    from registry.dates import danish_date
 
-    app.jinja_env.filters["danish_date"] = danish_date
     app.jinja_env.globals["council_name"] = lambda: app.config["COUNCIL_NAME"]
     app.jinja_env.globals["is_secretariat"] = is_secretariat

@@ -66,13 +66,16 @@ def load_demo():
 @click.option("--all", "all_", is_flag=True, help="Hele historikken.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Fil (standard: stdout).")
 @click.option("--delimiter", type=click.Choice(csv_export.DELIMITERS), default=";", show_default=True)
+@click.option("--organisation-id", type=click.IntRange(min=0), help="Kun denne organisation.")
+@click.option("--party-id", type=click.IntRange(min=0), help="Kun udpegninger på vegne af dette parti.")
+@click.option("--municipality-id", type=click.IntRange(min=0), help="Kun personer fra denne kommune.")
 @needs_schema
-def export_csv(as_of, all_, output, delimiter):
+def export_csv(as_of, all_, output, delimiter, organisation_id, party_id, municipality_id):
     """Eksportér udpegningerne som CSV (UTF-8 med BOM)."""
     if as_of and all_:
         raise click.UsageError("Brug enten --as-of eller --all, ikke begge.")
     day = None if all_ else (as_of or today())
-    chunks = csv_export.export(day, delimiter)
+    chunks = csv_export.export(csv_export.Selection(day, organisation_id, party_id, municipality_id), delimiter)
     if output is None:
         _write(sys.stdout.buffer, chunks)
         return

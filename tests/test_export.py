@@ -197,3 +197,31 @@ def test_export_streams_with_flat_memory_and_query_count(app):
     assert small[1] == large[1], "the number of SQL statements must not grow with the rows"
     # 21 times the rows; a buffered export would need ~20 times the memory.
     assert large[2] < small[2] * 3, (small, large)
+
+
+def test_a_page_can_export_just_what_it_shows(client, runner, rar):
+    from registry.models import Municipality, Organisation, Party
+
+    rar_id = db.session.scalar(sa.select(Organisation.id).where(Organisation.name == "RAR Hovedstaden"))
+    b_id = db.session.scalar(sa.select(Party.id).where(Party.letter == "B"))
+    hvidovre_id = db.session.scalar(sa.select(Municipality.id).where(Municipality.name == "Hvidovre"))
+    names = lambda query: [row[3] for row in parse(export_bytes(client, query))[1:]]  # noqa: E731
+    assert names(f"?as_of=2024-04-19&organisation_id={rar_id}") == ["Lotte Kofoed",
+                                                                     "Marie-Louise Peschardt Jørgensen"]
+    assert names(f"?all=1&party_id={b_id}") == ["Esat Sentürk"]
+    assert names(f"?as_of=2024-04-19&municipality_id={hvidovre_id}") == ["Marie-Louise Peschardt Jørgensen"]
+    result = runner.invoke(args=["registry", "export-csv", "--all", "--party-id", str(b_id)])
+    assert result.stdout_bytes == export_bytes(client, f"?all=1&party_id={b_id}")
+
+
+def test_organisation_page_links_to_the_csv_of_that_body(client, rar):
+    from registry.models import Organisation
+
+    rar_id = db.session.scalar(sa.select(Organisation.id).where(Organisation.name == "RAR Hovedstaden"))
+    html = client.get(f"/organisationer/{rar_id}?as_of=2024-04-19").get_data(as_text=True)
+    assert f"/export/appointments.csv?as_of=2024-04-19&amp;organisation_id={rar_id}" in html
+
+
+def test_bad_filter_id_is_a_400(client, app):
+    response = client.get("/export/appointments.csv?organisation_id=RAR")
+    assert response.status_code == 400 and "Ugyldigt id" in response.get_data(as_text=True)

@@ -9,6 +9,7 @@ produce the same bytes.
 import csv
 import io
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -36,7 +37,18 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
-def _query(as_of: date | None):
+@dataclass(frozen=True)
+class Selection:
+    """Which appointments a file holds: one day's (as_of) or the whole history (None),
+    optionally for one organisation, one party (on whose behalf) or one municipality."""
+
+    as_of: date | None = None
+    organisation_id: int | None = None
+    party_id: int | None = None
+    municipality_id: int | None = None
+
+
+def _query(selection: Selection):
     party = aliased(Party)
     stmt = (
         sa.select(
@@ -56,8 +68,14 @@ def _query(as_of: date | None):
         .order_by(Organisation.sort_name, Organisation.name, Organisation.id, Seat.position, Seat.label,
                   Seat.id, Appointment.role, Appointment.start_date, Appointment.id)
     )
-    if as_of is not None:
-        stmt = stmt.where(active_on(as_of))
+    if selection.as_of is not None:
+        stmt = stmt.where(active_on(selection.as_of))
+    if selection.organisation_id is not None:
+        stmt = stmt.where(Organisation.id == selection.organisation_id)
+    if selection.party_id is not None:
+        stmt = stmt.where(Appointment.party_id == selection.party_id)
+    if selection.municipality_id is not None:
+        stmt = stmt.where(Person.municipality_id == selection.municipality_id)
     return stmt
 
 
@@ -70,14 +88,14 @@ def _cells(row) -> list[str]:
     return [neutralise(cell) for cell in cells]
 
 
-def rows(as_of: date | None) -> Iterator[list[str]]:
-    """The data rows, without header; as_of=None gives the whole history."""
+def rows(selection: Selection) -> Iterator[list[str]]:
+    """The data rows, without header."""
     if db.session.get_bind().dialect.name == "postgresql":
         # A server-side cursor makes PostgreSQL plan for the first 10% of rows
         # (nested loops, one slow FETCH after another); all rows will be read,
         # so plan for all of them. SET LOCAL ends with the transaction.
         db.session.execute(sa.text("SET LOCAL cursor_tuple_fraction = 1.0"))
-    result = db.session.execute(_query(as_of).execution_options(yield_per=CHUNK_ROWS))
+    result = db.session.execute(_query(selection).execution_options(yield_per=CHUNK_ROWS))
     try:
         for row in result:
             yield _cells(row)
@@ -85,15 +103,17 @@ def rows(as_of: date | None) -> Iterator[list[str]]:
         result.close()
 
 
-def export(as_of: date | None, delimiter: str = ";") -> Iterator[str]:
-    """The whole file as text chunks; encode each as UTF-8."""
+def export(selection: Selection | date | None, delimiter: str = ";") -> Iterator[str]:
+    """The whole file as text chunks; encode each as UTF-8. A bare date (or None) selects by day alone."""
+    if not isinstance(selection, Selection):
+        selection = Selection(as_of=selection)
     if delimiter not in DELIMITERS:
         raise ValueError(f"Ukendt skilletegn '{delimiter}': brug ';' eller ','.")
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     buffer.write(BOM)
     writer.writerow(HEADER)
-    for count, cells in enumerate(rows(as_of), start=1):
+    for count, cells in enumerate(rows(selection), start=1):
         writer.writerow(cells)
         if count % CHUNK_ROWS == 0:
             yield buffer.getvalue()

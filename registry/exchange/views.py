@@ -21,14 +21,26 @@ def appointments_csv():
     as_of = None if request.args.get("all") in ("1", "true") else as_of_param()
     delimiter = request.args.get("delimiter", ";")
     if delimiter not in csv_export.DELIMITERS:
-        bad_request("Ukendt skilletegn: brug ';' eller ','.")
+        bad_request(_("Ukendt skilletegn: brug ';' eller ','."))
+    # ?organisation_id=, ?party_id=, ?municipality_id=: the file of what a page shows.
+    selection = csv_export.Selection(as_of, *(_id_param(name) for name in
+                                               ("organisation_id", "party_id", "municipality_id")))
     name = "udpegninger-alle.csv" if as_of is None else f"udpegninger-{as_of.isoformat()}.csv"
-    chunks = (chunk.encode("utf-8") for chunk in csv_export.export(as_of, delimiter))
+    chunks = (chunk.encode("utf-8") for chunk in csv_export.export(selection, delimiter))
     return Response(
         stream_with_context(chunks),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+def _id_param(name: str) -> int | None:
+    text = request.args.get(name)
+    if text is None:
+        return None
+    if not (text.isdigit() and len(text) <= 10):
+        bad_request(_("Ugyldigt id i %(name)s: brug et helt tal.", name=name))
+    return int(text)
 
 
 @bp.route("/import", methods=["GET", "POST"])
