@@ -84,11 +84,13 @@ def test_replace_ends_the_holder_the_day_before_the_successor_starts(app):
         (lambda: (make.seat(make.organisation("Skoletjenesten", end_date=date(2024, 10, 31))), Role.member,
                   date(2024, 11, 1), None), "Skoletjenesten er nedlagt pr. 31.10.2024"),
         (lambda: (make.seat(make.organisation("Skoletjenesten", end_date=date(2024, 10, 31))), Role.member,
-                  date(2024, 1, 1), None), "udpegningen skal slutte senest den dag"),
+                  date(2024, 1, 1), date(2024, 12, 31)), "udpegningen skal slutte senest den dag"),
         (lambda: (make.seat(end_date=date(2023, 12, 31)), Role.member, date(2024, 1, 1), None),
          "Pladsen er nedlagt pr. 31.12.2023"),
+        (lambda: (make.seat(make.organisation("Sundhedsudvalget", end_date=date(2099, 12, 31))), Role.member,
+                  date(2100, 1, 1), None), "Sundhedsudvalget nedlægges pr. 31.12.2099"),
     ],
-    ids=["no-suppleant-seat", "end-before-start", "body-closed", "open-past-closing", "seat-retired"],
+    ids=["no-suppleant-seat", "end-before-start", "body-closed", "past-closing", "seat-retired", "closes-later"],
 )
 def test_refusals_say_why_and_write_nothing(app, arrange, message):
     seat, role, start, end = arrange()
@@ -167,3 +169,13 @@ def test_database_refuses_end_before_start(app):
         _raw_insert(seat.id, person.id, date(2024, 1, 1), date(2023, 1, 1))
         db.session.flush()
     db.session.rollback()
+
+
+def test_an_appointment_to_a_body_with_a_closing_date_ends_with_the_body(app):
+    """SSU closes by law on 31.12.2026: a new member serves until then, without anyone typing it."""
+    seat = make.seat(make.organisation("Sundhedssamarbejdsudvalget", end_date=date(2026, 12, 31)))
+    appointment = make.appoint(seat, make.person("Anne Eksempel"), date(2026, 1, 1))
+    db.session.commit()
+    assert appointment.end_date == date(2026, 12, 31) and appointment.end_reason is None
+    successor = services.replace(appointment, make.person("Bo Eksempel"), date(2026, 12, 1))
+    assert (appointment.end_date, successor.end_date) == (date(2026, 11, 30), date(2026, 12, 31))

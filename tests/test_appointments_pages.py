@@ -213,7 +213,7 @@ def test_a_successor_who_would_start_before_the_holder_is_refused(client, rar):
     assert snapshot() == before
 
 
-def test_replacing_into_a_closed_body_is_refused_and_the_holder_is_not_ended(client, app):
+def test_replacing_after_a_body_closed_is_refused_and_the_holder_is_not_ended(client, app):
     seat = make.seat(make.organisation("Skoletjenesten", end_date=date(2024, 10, 31)), has_substitute=False)
     holder = make.appoint(seat, make.person("Esat Sentürk", party_letter="B"), date(2022, 1, 1), date(2024, 10, 31))
     successor = make.person("Anne Eksempel")
@@ -221,7 +221,7 @@ def test_replacing_into_a_closed_body_is_refused_and_the_holder_is_not_ended(cli
     log_in_as(client)
     before = snapshot()
     response = client.post(f"/udpegninger/{holder.id}/erstat",
-                           data={"person": successor.id, "start_date": "2024-06-01", "version": holder.version})
+                           data={"person": successor.id, "start_date": "2024-11-01", "version": holder.version})
     assert "Skoletjenesten er nedlagt pr. 31.10.2024" in html(response)
     assert snapshot() == before
 
@@ -304,3 +304,15 @@ def test_a_seats_timeline_takes_as_many_queries_however_long_its_history(client,
     add_holders(30, date(2024, 1, 1))  # more than a page
     assert queries() == small
     assert "Næste side" in html(client.get(f"/pladser/{seat_id}"))
+
+
+def test_a_successor_on_a_body_that_closes_later_serves_until_it_closes(client, app):
+    seat = make.seat(make.organisation("Skoletjenesten", end_date=date(2024, 10, 31)), has_substitute=False)
+    holder = make.appoint(seat, make.person("Esat Sentürk", party_letter="B"), date(2022, 1, 1))
+    successor = make.person("Anne Eksempel")
+    db.session.commit()
+    log_in_as(client)
+    client.post(f"/udpegninger/{holder.id}/erstat",
+                data={"person": successor.id, "start_date": "2024-06-01", "version": holder.version})
+    page = client.get(f"/pladser/{seat.id}").get_data(as_text=True)
+    assert "Anne Eksempel" in page and "31.10.2024" in page and "31.05.2024" in page

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
 from registry.appointments.models import Appointment, EndReason, Role, Status
-from registry.dates import danish_date
+from registry.dates import danish_date, today
 from registry.errors import RuleViolation
 from registry.extensions import db
 from registry.meetings.models import Decision
@@ -55,6 +55,10 @@ def _one_holder_message(seat: Seat, role: Role, other: Appointment | None) -> st
             f"fra {danish_date(other.start_date)} {until}.")
 
 
+def _closes(day: date) -> str:
+    return "er nedlagt" if day < today() else "nedlægges"
+
+
 def check(seat: Seat, role: Role, start: date, end: date | None, *,
           status: Status = Status.appointed, exclude: Appointment | None = None) -> None:
     """Refuse, with a Danish message, what would break a rule of the registry."""
@@ -66,11 +70,11 @@ def check(seat: Seat, role: Role, start: date, end: date | None, *,
     if organisation.start_date and start < organisation.start_date:
         raise RuleViolation(f"{organisation.name} er først oprettet {danish_date(organisation.start_date)}.")
     if organisation.end_date:
+        closes = f"{organisation.name} {_closes(organisation.end_date)} pr. {danish_date(organisation.end_date)}"
         if start > organisation.end_date:
-            raise RuleViolation(f"{organisation.name} er nedlagt pr. {danish_date(organisation.end_date)}.")
+            raise RuleViolation(f"{closes}.")
         if end is None or end > organisation.end_date:
-            raise RuleViolation(f"{organisation.name} er nedlagt pr. {danish_date(organisation.end_date)}; "
-                                "udpegningen skal slutte senest den dag.")
+            raise RuleViolation(f"{closes}; udpegningen skal slutte senest den dag.")
     if seat.start_date and start < seat.start_date:
         raise RuleViolation(f"Pladsen findes først fra {danish_date(seat.start_date)}.")
     if seat.end_date and (start > seat.end_date or end is None or end > seat.end_date):
@@ -103,6 +107,10 @@ def appoint(seat: Seat, person: Person, role: Role, start: date, *, end: date | 
 
     The party represented defaults to the person's party today.
     """
+    closing = min((day for day in (seat.organisation.end_date, seat.end_date) if day), default=None)
+    if end is None and closing is not None and start <= closing:
+        # A body or seat with a closing date ends its appointments with it.
+        end = closing
     check(seat, role, start, end, status=status)
     if party is None:
         party = person.party
