@@ -88,3 +88,16 @@ def user(username: str = "haan", role=None, party_letter: str | None = None):
 
 def login(client, username: str, password: str = PASSWORD):
     return client.post("/login", data={"username": username, "password": password})
+
+
+def count_queries(client, url: str) -> int:
+    """SQL statements one GET of the page takes, in a fresh session as a real request has."""
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    sa.event.listen(db.engine, "before_cursor_execute", listener)
+    db.session.remove()
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", listener)
+    return len([s for s in statements if s != "BEGIN"])

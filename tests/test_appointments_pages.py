@@ -281,15 +281,7 @@ def test_a_seats_timeline_takes_as_many_queries_however_long_its_history(client,
     seat_id = rar[0].id
 
     def queries() -> int:
-        statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        sa.event.listen(db.engine, "before_cursor_execute", listener)
-        db.session.remove()
-        try:
-            assert client.get(f"/pladser/{seat_id}").status_code == 200
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", listener)
-        return len([s for s in statements if s != "BEGIN"])
+        return make.count_queries(client, f"/pladser/{seat_id}")
 
     def add_holders(n: int, first_day: date) -> None:
         """n successive members, each replacing the one before the next day."""

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
 
 from registry.appointments.models import Role
 from registry.auth.models import UserRole
@@ -138,16 +137,6 @@ def test_long_lists_come_a_page_at_a_time(client, app):
     assert client.get("/sekretariat?ledige=x").status_code == 400
 
 
-def count_queries(client, url: str) -> int:
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    sa.event.listen(db.engine, "before_cursor_execute", listener)
-    db.session.remove()
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", listener)
-    return len([s for s in statements if s != "BEGIN"])
 
 
 def test_the_front_page_query_count_does_not_grow_with_the_registry(client, app):
@@ -164,6 +153,6 @@ def test_the_front_page_query_count_does_not_grow_with_the_registry(client, app)
         db.session.commit()
 
     add("Lille", 1)
-    small = count_queries(client, "/sekretariat")
+    small = make.count_queries(client, "/sekretariat")
     add("Stor", 20)
-    assert count_queries(client, "/sekretariat") == small
+    assert make.count_queries(client, "/sekretariat") == small

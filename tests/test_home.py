@@ -2,8 +2,6 @@
 
 from datetime import date
 
-import sqlalchemy as sa
-
 from registry.appointments.models import Role
 from registry.extensions import db
 from tests import factories as make
@@ -51,15 +49,7 @@ def test_unknown_page_is_a_danish_404(client, app):
 
 def test_home_page_query_count_does_not_grow_with_the_registry(client, app):
     def queries() -> int:
-        statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        sa.event.listen(db.engine, "before_cursor_execute", listener)
-        db.session.remove()
-        try:
-            page(client)
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", listener)
-        return len([s for s in statements if s != "BEGIN"])
+        return make.count_queries(client, "/")
 
     def add_bodies(prefix: str, n: int) -> None:
         for i in range(n):

@@ -397,16 +397,6 @@ def test_a_seat_of_another_body_is_a_404(client, rar):
 # --- queries --------------------------------------------------------------------------------------------------
 
 
-def count_queries(client, url: str) -> int:
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    sa.event.listen(db.engine, "before_cursor_execute", listener)
-    db.session.remove()
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", listener)
-    return len([s for s in statements if s != "BEGIN"])
 
 
 def test_the_organisation_page_query_count_does_not_grow_with_its_history(client, app):
@@ -427,9 +417,9 @@ def test_the_organisation_page_query_count_does_not_grow_with_its_history(client
         db.session.commit()
 
     add_seats("Lille", 1)
-    small = count_queries(client, f"/organisationer/{organisation.id}")
+    small = make.count_queries(client, f"/organisationer/{organisation.id}")
     add_seats("Stor", 15)
-    assert count_queries(client, f"/organisationer/{organisation.id}") == small
+    assert make.count_queries(client, f"/organisationer/{organisation.id}") == small
 
 
 def test_two_secretaries_saving_at_once_get_a_conflict_message_not_an_error(client, rar, monkeypatch):

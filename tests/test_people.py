@@ -245,16 +245,6 @@ def test_municipality_page_by_kommunekode_or_id(client, kofoed):
     assert client.get("/kommuner/147?as_of=i-går").status_code == 400
 
 
-def count_queries(client, path: str) -> int:
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    sa.event.listen(db.engine, "before_cursor_execute", listener)
-    db.session.remove()
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", listener)
-    return len([s for s in statements if s != "BEGIN"])
 
 
 def test_person_party_and_municipality_pages_take_as_many_queries_however_many_seats(client, kofoed):
@@ -268,9 +258,9 @@ def test_person_party_and_municipality_pages_take_as_many_queries_however_many_s
 
     paths = [f"/personer/{person_id}", "/partier/F", "/kommuner/147", "/personer"]
     add_seats("Lille", 2)
-    small = [count_queries(client, path) for path in paths]
+    small = [make.count_queries(client, path) for path in paths]
     add_seats("Stor", 30)  # more than a page
-    assert [count_queries(client, path) for path in paths] == small
+    assert [make.count_queries(client, path) for path in paths] == small
     assert "Næste side" in html(client.get(f"/personer/{person_id}"))
     assert "Side 2 af 2" in html(client.get(f"/personer/{person_id}?side=2"))
 
