@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased
 from registry.appointments.models import Appointment, Status
 from registry.appointments.services import active_on
 from registry.extensions import db
-from registry.meetings.models import AgendaItem, Decision, Meeting
+from registry.meetings.models import AgendaItem, Decision, Meeting, reference
 from registry.organisations.models import Organisation, Seat
 from registry.people.models import Municipality, Party, Person
 
@@ -48,23 +48,35 @@ class Selection:
     municipality_id: int | None = None
 
 
-def _query(selection: Selection):
-    party = aliased(Party)
-    stmt = (
-        sa.select(
-            Organisation.name, Seat.label, Appointment.role, Person.name, party.letter, Municipality.name,
-            Appointment.start_date, Appointment.end_date, Appointment.end_reason,
-            Organisation.appointing_authority, Meeting.council_name, Meeting.date, AgendaItem.number,
-        )
+# The party an appointment represents; Person has a party of its own, hence the alias.
+REPRESENTED = aliased(Party, name="represented")
+
+
+def seated_rows(*columns) -> sa.Select:
+    """The columns over every seated appointment with all that a CSV line names: body, seat, person,
+    municipality, represented party (REPRESENTED) and the KKR decision. Shared with the importer,
+    which reads the registry back in the same shape."""
+    return (
+        sa.select(*columns)
         .join(Appointment.seat)
         .join(Seat.organisation)
         .join(Appointment.person)
-        .outerjoin(party, Appointment.party_id == party.id)
+        .outerjoin(REPRESENTED, Appointment.party_id == REPRESENTED.id)
         .outerjoin(Municipality, Person.municipality_id == Municipality.id)
         .outerjoin(Decision, Appointment.decision_id == Decision.id)
         .outerjoin(AgendaItem, Decision.item_id == AgendaItem.id)
         .outerjoin(Meeting, AgendaItem.meeting_id == Meeting.id)
         .where(Appointment.status == Status.appointed)
+    )
+
+
+def _query(selection: Selection):
+    stmt = (
+        seated_rows(
+            Organisation.name, Seat.label, Appointment.role, Person.name, REPRESENTED.letter, Municipality.name,
+            Appointment.start_date, Appointment.end_date, Appointment.end_reason,
+            Organisation.appointing_authority, Meeting.council_name, Meeting.date, AgendaItem.number,
+        )
         .order_by(Organisation.sort_name, Organisation.name, Organisation.id, Seat.position, Seat.label,
                   Seat.id, Appointment.role, Appointment.start_date, Appointment.id)
     )
@@ -82,9 +94,9 @@ def _query(selection: Selection):
 def _cells(row) -> list[str]:
     (organisation, seat, role, name, party, municipality, start, end, reason, authority,
      council, meeting_date, item_number) = row
-    reference = f"{council} {meeting_date.isoformat()} pkt. {item_number}" if council else ""
+    cited = reference(council, meeting_date, item_number) if council else ""
     cells = [organisation, seat, role.label, name, party or "", municipality or "", start.isoformat(),
-             end.isoformat() if end else "", reason.label if reason else "", authority, reference]
+             end.isoformat() if end else "", reason.label if reason else "", authority, cited]
     return [neutralise(cell) for cell in cells]
 
 

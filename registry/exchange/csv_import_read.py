@@ -14,6 +14,7 @@ from datetime import date
 
 from registry.appointments.models import EndReason, Role
 from registry.exchange.csv_export import FORMULA_STARTS, HEADER
+from registry.meetings.models import reference
 from registry.people.models import Gender
 
 OPTIONAL = ["køn", "email"]
@@ -42,7 +43,7 @@ class Reference:
     number: str
 
     def __str__(self) -> str:
-        return f"{self.council} {self.date.isoformat()} pkt. {self.number}"
+        return reference(self.council, self.date, self.number)
 
 
 @dataclass(slots=True)

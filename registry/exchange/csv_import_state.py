@@ -13,9 +13,9 @@ from datetime import date
 from typing import NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 
-from registry.appointments.models import Appointment, EndReason, Role, Status
+from registry.appointments.models import Appointment, EndReason, Role
+from registry.exchange.csv_export import REPRESENTED, seated_rows
 from registry.exchange.csv_import_read import Reference
 from registry.extensions import db
 from registry.meetings.models import AgendaItem, Decision, Meeting
@@ -119,20 +119,11 @@ def _load_decisions(state: State) -> None:
 
 
 def _load_held(state: State) -> None:
-    party = aliased(Party)
-    stmt = (
-        sa.select(Appointment.id, Organisation.name.label("organisation"), Seat.label, Appointment.role,
-                  Appointment.start_date, Appointment.end_date, Appointment.end_reason, party.letter,
-                  Person.name.label("person"), Municipality.name.label("municipality"),
-                  Meeting.council_name, Meeting.date, AgendaItem.number, Appointment.party_id,
-                  Appointment.decision_id)
-        .join(Appointment.seat).join(Seat.organisation).join(Appointment.person)
-        .outerjoin(Municipality, Person.municipality_id == Municipality.id)
-        .outerjoin(party, Appointment.party_id == party.id)
-        .outerjoin(Decision, Appointment.decision_id == Decision.id)
-        .outerjoin(AgendaItem, Decision.item_id == AgendaItem.id)
-        .outerjoin(Meeting, AgendaItem.meeting_id == Meeting.id)
-        .where(Appointment.status == Status.appointed)
+    stmt = seated_rows(
+        Appointment.id, Organisation.name.label("organisation"), Seat.label, Appointment.role,
+        Appointment.start_date, Appointment.end_date, Appointment.end_reason, REPRESENTED.letter,
+        Person.name.label("person"), Municipality.name.label("municipality"),
+        Meeting.council_name, Meeting.date, AgendaItem.number, Appointment.party_id, Appointment.decision_id,
     )
     for row in db.session.execute(stmt):
         reference = Reference(row.council_name, row.date, row.number) if row.council_name else None

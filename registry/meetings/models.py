@@ -7,6 +7,11 @@ from registry.extensions import db
 from registry.types import LabelledEnum, enum_column
 
 
+def reference(council_name: str, day: date, item_number: str) -> str:
+    """How exports, imports and pages cite a decision: 'KKR Hovedstaden 2024-04-19 pkt. 4.1'."""
+    return f"{council_name} {day.isoformat()} pkt. {item_number}"
+
+
 class Outcome(LabelledEnum):
     """What KKR decided on an item."""
 
@@ -79,6 +84,4 @@ class Decision(db.Model):
 
     @property
     def reference(self) -> str:
-        """How exports and pages cite the decision: 'KKR Hovedstaden 2024-04-19 pkt. 4.1'."""
-        meeting = self.item.meeting
-        return f"{meeting.council_name} {meeting.date.isoformat()} pkt. {self.item.number}"
+        return reference(self.item.meeting.council_name, self.item.meeting.date, self.item.number)
