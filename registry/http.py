@@ -1,12 +1,20 @@
-"""Small helpers for reading requests, shared by the views."""
+"""Small helpers shared by the views: reading requests, and committing what a service changed."""
 
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 from flask import request
 from flask_babel import gettext as _
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import BadRequest
 
 from registry.dates import parse_iso, today
+from registry.errors import Conflict, RuleViolation
+from registry.extensions import db
+
+T = TypeVar("T")
 
 
 def bad_request(message: str):
@@ -33,3 +41,26 @@ def as_of_param() -> date:
         return parse_iso(text)
     except ValueError as error:
         bad_request(str(error))
+
+
+def commit(change: Callable[[], T]) -> T:
+    """Run a service and commit once: the view's one commit per request.
+
+    A refusal (RuleViolation) is rolled back and passed on for the form to show.
+    A record someone else saved meanwhile becomes Conflict: PostgreSQL finds
+    the version changed (StaleDataError); SQLite reports the same race as
+    "database is locked", because this request's snapshot is older than a
+    colleague's commit.
+    """
+    try:
+        result = change()
+        db.session.commit()
+        return result
+    except RuleViolation:
+        db.session.rollback()
+        raise
+    except (StaleDataError, OperationalError) as error:
+        if isinstance(error, OperationalError) and "database is locked" not in str(error.orig):
+            raise
+        db.session.rollback()
+        raise Conflict() from None

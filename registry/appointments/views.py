@@ -10,16 +10,15 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from registry.appointments import services
 from registry.appointments.forms import AppointForm, EndForm, ReplaceForm, party_choices, person_choices, seat_choices
 from registry.appointments.models import Appointment, EndReason, Role
 from registry.auth.permissions import SECRETARIAT, is_secretariat, role_required
 from registry.dates import local_date
-from registry.errors import RuleViolation
+from registry.errors import Conflict, RuleViolation
 from registry.extensions import db
-from registry.http import page_param
+from registry.http import commit, page_param
 from registry.organisations.models import Organisation, Seat
 from registry.people import services as people
 from registry.people.models import Party, Person
@@ -74,13 +73,13 @@ def create():
         person = db.session.get(Person, form.person.data)
         party = db.session.get(Party, form.party.data) if form.party.data else None
         try:
-            appointment = services.appoint(seat, person, Role(form.role.data), form.start_date.data,
-                                           party=party, note=form.note.data or None)
+            appointment = commit(lambda: services.appoint(seat, person, Role(form.role.data), form.start_date.data,
+                                                          party=party, note=form.note.data or None))
         except RuleViolation as refused:
-            db.session.rollback()
             form.start_date.errors.append(str(refused))
+        except Conflict:
+            form.start_date.errors.append(_("Pladsen blev ændret af en anden imens. Prøv igen."))
         else:
-            db.session.commit()
             flash(_("%(name)s er udpeget som %(role)s fra %(day)s.", name=person.name,
                     role=appointment.role.label, day=local_date(appointment.start_date)), "success")
             return redirect(url_for("appointments.seat", seat_id=seat.id))
@@ -103,13 +102,10 @@ def end(appointment_id: int):
         if _stale(form, appointment):
             return _conflict(form, appointment, "appointments/end.html")
         try:
-            services.end(appointment, form.end_date.data, EndReason(form.reason.data))
-            db.session.commit()
+            commit(lambda: services.end(appointment, form.end_date.data, EndReason(form.reason.data)))
         except RuleViolation as refused:
-            db.session.rollback()
             form.end_date.errors.append(str(refused))
-        except StaleDataError:
-            db.session.rollback()
+        except Conflict:
             return _conflict(form, appointment, "appointments/end.html")
         else:
             flash(_("Udpegningen af %(name)s er afsluttet pr. %(day)s.", name=appointment.person.name,
@@ -130,13 +126,10 @@ def replace(appointment_id: int):
         person = db.session.get(Person, form.person.data)
         party = db.session.get(Party, form.party.data) if form.party.data else None
         try:
-            successor = services.replace(appointment, person, form.start_date.data, party=party)
-            db.session.commit()
+            successor = commit(lambda: services.replace(appointment, person, form.start_date.data, party=party))
         except RuleViolation as refused:
-            db.session.rollback()
             form.start_date.errors.append(str(refused))
-        except StaleDataError:
-            db.session.rollback()
+        except Conflict:
             return _conflict(form, appointment, "appointments/replace.html")
         else:
             flash(_("%(new)s afløser %(old)s som %(role)s fra %(day)s.", new=person.name,

@@ -2,15 +2,13 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.exc import StaleDataError
 
 from registry.auth.permissions import SECRETARIAT, role_required
 from registry.dates import local_date, today
-from registry.errors import RuleViolation
+from registry.errors import Conflict, RuleViolation
 from registry.extensions import db
-from registry.http import as_of_param, page_param
+from registry.http import as_of_param, commit, page_param
 from registry.organisations import services
 from registry.organisations.forms import (
     AllocationForm,
@@ -186,18 +184,10 @@ def _save(form, change):
     A refusal, or a change someone else made meanwhile, becomes a message on the form.
     """
     try:
-        result = change()
-        db.session.commit()
-        return result
+        return commit(change)
     except RuleViolation as refused:
-        db.session.rollback()
         form.form_errors.append(str(refused))
-    except (StaleDataError, OperationalError) as error:
-        # SQLite reports the same race as "database is locked": our read snapshot is older than a
-        # colleague's commit, so it may not write. PostgreSQL finds the version changed (StaleDataError).
-        if isinstance(error, OperationalError) and "database is locked" not in str(error.orig):
-            raise
-        db.session.rollback()
+    except Conflict:
         changed = isinstance(form, (OrganisationForm, CloseOrganisationForm))
         form.form_errors.append(services.ORGANISATION_CHANGED if changed else services.SEAT_CHANGED)
     return None

@@ -7,14 +7,13 @@ hold or have held a seat; the secretariat sees the rest on the person page.
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm.exc import StaleDataError
 
 from registry.appointments.forms import person_choices
 from registry.auth.permissions import SECRETARIAT, is_secretariat, role_required
 from registry.dates import today
-from registry.errors import RuleViolation
+from registry.errors import Conflict, RuleViolation
 from registry.extensions import db
-from registry.http import as_of_param, page_param
+from registry.http import as_of_param, commit, page_param
 from registry.people import services
 from registry.people.forms import MergeForm, PersonForm
 from registry.people.models import Gender, Person
@@ -68,12 +67,12 @@ def create():
     form = _person_form(None)
     if form.validate_on_submit():
         try:
-            person = _save(form, None)
+            person = commit(lambda: _save(form, None))
         except RuleViolation as refused:
-            db.session.rollback()
             form.name.errors.append(str(refused))
+        except Conflict:
+            form.name.errors.append(_("Registret blev ændret af en anden imens. Prøv igen."))
         else:
-            db.session.commit()
             flash(_("%(name)s er oprettet.", name=person.name), "success")
             return redirect(url_for("people.detail", person_id=person.id))
     return render_template("people/form.html", form=form, person=None)
@@ -88,13 +87,10 @@ def edit(person_id: int):
         if form.version.data != person.version:
             return _conflict(form, person)
         try:
-            _save(form, person)
-            db.session.commit()
+            commit(lambda: _save(form, person))
         except RuleViolation as refused:
-            db.session.rollback()
             form.name.errors.append(str(refused))
-        except StaleDataError:
-            db.session.rollback()
+        except Conflict:
             return _conflict(form, person)
         else:
             flash(_("Oplysningerne om %(name)s er gemt.", name=person.name), "success")
@@ -134,10 +130,8 @@ def merge(person_id: int):
         flash(conflict_message(), "error")
         return redirect(url_for("people.merge", person_id=person.id))
     try:
-        services.merge(kept, removed)
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
+        commit(lambda: services.merge(kept, removed))
+    except Conflict:
         flash(conflict_message(), "error")
         return redirect(url_for("people.merge", person_id=person.id))
     flash(_("De to registreringer er lagt sammen til %(name)s.", name=kept.name), "success")
