@@ -155,7 +155,7 @@ def test_constraint_backstop_becomes_the_danish_message(app, monkeypatch):
     make.appoint(seat, make.person("Først"), date(2022, 1, 1))
     db.session.commit()
     monkeypatch.setattr(services, "overlapping", lambda *args, **kwargs: None)
-    with pytest.raises(RuleViolation, match="har allerede en medlem i den periode"):
+    with pytest.raises(RuleViolation, match="har allerede en indehaver som medlem i den periode"):
         make.appoint(seat, make.person("Samtidig"), date(2023, 1, 1))
     # The session stays usable, and the refused appointment is not written by a later commit.
     db.session.commit()

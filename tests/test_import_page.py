@@ -96,7 +96,7 @@ def test_a_holder_seated_between_preview_and_confirm_is_a_clear_refusal(client, 
     as_secretariat(client)
 
     def seated_meanwhile(data, *, dry_run):
-        raise RuleViolation("Pladsen (RAR Hovedstaden, Plads 1) har allerede en medlem i den periode.")
+        raise RuleViolation("Pladsen (RAR Hovedstaden, Plads 1) har allerede en indehaver som medlem i den periode.")
 
     monkeypatch.setattr(views, "import_csv", seated_meanwhile)
     response = client.post("/import/confirm", data={"content": base64.b64encode(GOOD).decode()},

@@ -49,7 +49,7 @@ def overlapping(seat: Seat, role: Role, start: date, end: date | None,
 def _one_holder_message(seat: Seat, role: Role, other: Appointment | None) -> str:
     where = f"{seat.organisation.name}, {seat.label}"
     if other is None:
-        return f"Pladsen ({where}) har allerede en {role.label} i den periode."
+        return f"Pladsen ({where}) har allerede en indehaver som {role.label} i den periode."
     until = f"til {danish_date(other.end_date)}" if other.end_date else "uden slutdato"
     return (f"Pladsen ({where}) har allerede {other.person.name} som {role.label} "
             f"fra {danish_date(other.start_date)} {until}.")
