@@ -38,10 +38,6 @@ DATE = {"type": "string", "format": "date"}
 TEXT = {"type": "string"}
 
 
-def _id(description: str) -> dict:
-    return {**ID, "description": description}
-
-
 def _date(description: str) -> dict:
     return {**_nullable(DATE), "description": description}
 

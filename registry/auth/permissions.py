@@ -22,7 +22,6 @@ def role_required(*roles: UserRole):
                 abort(403)
             return view(*args, **kwargs)
 
-        guarded.allowed_roles = roles
         return guarded
 
     return decorator
