@@ -82,6 +82,9 @@ def register_blueprints(app: Flask) -> None:
     from registry.dashboard.views import bp as dashboard
     from registry.exchange.views import bp as exchange
     from registry.i18n import bp as i18n
+    from registry.meetings.views import bp as meetings
+    from registry.nominations.views import bp as nominations
+    from registry.notifications.views import bp as notifications
     from registry.organisations.views import bp as organisations
     from registry.people.views import bp as people
     from registry.search.views import bp as search
@@ -95,6 +98,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(appointments)
     app.register_blueprint(people)
     app.register_blueprint(search)
+    app.register_blueprint(nominations)
+    app.register_blueprint(meetings)
+    app.register_blueprint(notifications)
 
 
 def register_commands(app: Flask) -> None:

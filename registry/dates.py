@@ -1,6 +1,6 @@
 """Dates the Danish way (or the English way on English pages), and parsing of ISO dates from users and URLs."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 import flask_babel
@@ -9,6 +9,11 @@ COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
 MONTHS = ["januar", "februar", "marts", "april", "maj", "juni", "juli",
           "august", "september", "oktober", "november", "december"]
+
+
+def utcnow() -> datetime:
+    """Now in UTC, naive, as the database columns store it."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def danish_date(day: date | None, long: bool = False) -> str:

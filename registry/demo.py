@@ -8,7 +8,7 @@ up by its natural key before it is created.
 """
 
 import secrets
-from datetime import date, time
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 
@@ -17,7 +17,9 @@ from registry.appointments.models import Appointment, EndReason, Role
 from registry.auth import services as users
 from registry.auth.models import User, UserRole
 from registry.extensions import db
-from registry.meetings.models import AgendaItem, Meeting
+from registry.meetings.models import AgendaItem, Meeting, Outcome
+from registry.nominations import services as nominations
+from registry.nominations.models import Call, CallReason, Nomination
 from registry.organisations.models import ElectionPeriod, Organisation, OrganisationKind, Seat, SeatAllocation
 from registry.people.models import Gender, Municipality, Party, Person
 
@@ -97,9 +99,12 @@ MEETING_3_10_RECOMMENDATION = (
     "dette, og at Skoletjenesten indtil en selvstændig organisering fortsætter som en kommunal enhed."
 )
 
+# (username, role, party letter, e-mail): the party groups of the seed, SF and Radikale Venstre, get messages
+# about their nominations at an example address (they stay in the outbox unless SMTP is configured).
 DEMO_USERS = [
-    ("admin", UserRole.admin, None), ("sekretariat", UserRole.secretariat, None),
-    ("sf", UserRole.party, "F"), ("radikale", UserRole.party, "B"), ("laeser", UserRole.viewer, None),
+    ("admin", UserRole.admin, None, None), ("sekretariat", UserRole.secretariat, None, None),
+    ("sf", UserRole.party, "F", "sf@example.org"), ("radikale", UserRole.party, "B", "radikale@example.org"),
+    ("laeser", UserRole.viewer, None, None),
 ]
 
 
@@ -190,10 +195,38 @@ def load() -> list[tuple[str, str, str]]:
                 title=title, case_worker="gitb", background=background, recommendation=recommendation)
 
     created = []
-    for username, role, letter in DEMO_USERS:
+    for username, role, letter, email in DEMO_USERS:
         if _one(User, username=username) is None:
             password = secrets.token_urlsafe(12)
             users.create_user(username, password, role, _one(Party, letter=letter) if letter else None,
-                              name=f"Demobruger ({role.label})")
+                              name=f"Demobruger ({role.label})", email=email)
             created.append((username, role.value, password))
+
+    _item_4_1(rar_seat, peschardt, _one(AgendaItem, meeting_id=meeting.id, number="4.1"))
     return created
+
+
+def _item_4_1(seat: Seat, peschardt: Person, item: AgendaItem) -> None:
+    """Item 4.1 as KKR left it on 19 April 2024: SF's nomination of Peschardt as member taken to note and
+    waiting for the minister's appointment; SF's suppleant still to be nominated.
+
+    The calls are written as rows, since they were opened in the past (the service
+    refuses a deadline before today); the nomination goes the way of the pages: submitted,
+    put on the agenda, decided.
+    """
+    if _one(Nomination, seat_id=seat.id, person_id=peschardt.id, role=Role.member) is not None:
+        return
+    sf = _one(Party, letter="F")
+    member_call = Call(seat=seat, role=Role.member, party=sf, reason=CallReason.resignation,
+                       deadline=date(2024, 4, 5), opened_on=date(2024, 3, 15),
+                       note="Lotte Kofoed (F), Frederiksberg Kommune, ønsker at udtræde af RAR Hovedstaden.")
+    db.session.add_all([member_call, Call(
+        seat=seat, role=Role.substitute, party=sf, reason=CallReason.other, deadline=date(2024, 4, 19),
+        opened_on=date(2024, 4, 5),
+        note="Nuværende suppleant indstilles som medlem; SF indstiller en ny suppleant i forbindelse med mødet.")])
+    db.session.flush()
+    nomination = nominations.submit(seat, Role.member, sf, peschardt,
+                                    by=_one(User, username="sf"))
+    nomination.submitted_at = datetime(2024, 4, 5, 10, 0)
+    nominations.place_on_agenda(nomination, date(2024, 4, 19), "4.1", council=COUNCIL)
+    nominations.decide(nomination, Outcome.noted)

@@ -4,6 +4,8 @@ from registry.appointments.models import Appointment, EndReason, Role, Status  #
 from registry.audit.models import AuditEntry  # noqa: F401
 from registry.auth.models import User, UserRole  # noqa: F401
 from registry.meetings.models import AgendaItem, Decision, Meeting, Outcome  # noqa: F401
+from registry.nominations.models import Call, CallReason, Nomination, NominationStatus  # noqa: F401
+from registry.notifications.models import Message  # noqa: F401
 from registry.organisations.models import (  # noqa: F401
     ElectionPeriod,
     GenderRule,

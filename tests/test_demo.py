@@ -9,8 +9,18 @@ from registry.appointments.models import Appointment, EndReason, Role
 from registry.audit.models import AuditEntry
 from registry.auth.models import User, UserRole
 from registry.extensions import db
-from registry.meetings.models import AgendaItem, Meeting
-from registry.models import ElectionPeriod, Municipality, Organisation, Party, Person
+from registry.meetings.drafting import draft
+from registry.meetings.models import AgendaItem, Decision, Meeting, Outcome
+from registry.models import (
+    Call,
+    ElectionPeriod,
+    Municipality,
+    Nomination,
+    NominationStatus,
+    Organisation,
+    Party,
+    Person,
+)
 
 
 def load(runner):
@@ -22,7 +32,7 @@ def load(runner):
 def counts() -> dict[str, int]:
     return {model.__tablename__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
             for model in (Municipality, Party, Person, Organisation, Appointment, Meeting, AgendaItem, User,
-                          ElectionPeriod, AuditEntry)}
+                          ElectionPeriod, AuditEntry, Call, Nomination, Decision)}
 
 
 def test_loading_twice_changes_nothing(runner, app):
@@ -122,3 +132,35 @@ def test_fictitious_people_say_so(runner, app):
     for person in db.session.scalars(sa.select(Person)):
         if person.name not in seed_people:
             assert "Eksempel" in person.name and "eksempeldata" in person.office
+
+
+def test_item_4_1_as_kkr_left_it_pending_the_ministers_appointment(runner, app):
+    load(runner)
+    nomination = db.session.scalar(sa.select(Nomination))
+    assert (nomination.person.name, nomination.role, nomination.party.letter) == \
+        ("Marie-Louise Peschardt Jørgensen", Role.member, "F")
+    assert nomination.status is NominationStatus.pending
+    assert (nomination.item.number, nomination.item.meeting.date) == ("4.1", date(2024, 4, 19))
+    assert nomination.decision.outcome is Outcome.noted
+    # The current holders stay until the minister has appointed.
+    assert _holding("Lotte Kofoed").role is Role.member
+    assert _holding("Marie-Louise Peschardt Jørgensen").role is Role.substitute
+    # SF's suppleant nomination is still open: a call for it, without a nomination.
+    open_calls = db.session.scalars(sa.select(Call).where(Call.closed_on.is_(None))).all()
+    assert [(call.role, call.party.letter) for call in open_calls] == [(Role.substitute, "F")]
+
+
+def test_the_registry_drafts_item_4_1_word_for_word_as_the_agenda_has_it(runner, app):
+    load(runner)
+    item = db.session.scalar(sa.select(AgendaItem).where(AgendaItem.number == "4.1"))
+    drafted = draft(item)
+    assert drafted.title == item.title
+    assert drafted.background == item.background
+    assert drafted.recommendation == item.recommendation
+
+
+def test_party_group_users_for_the_seeds_parties_with_a_contact_address(runner, app):
+    load(runner)
+    party_users = db.session.scalars(sa.select(User).where(User.role == UserRole.party)).all()
+    assert {(user.party.letter, user.email) for user in party_users} == \
+        {("F", "sf@example.org"), ("B", "radikale@example.org")}

@@ -25,7 +25,7 @@ def check_password_rules(password: str) -> None:
 
 
 def create_user(username: str, password: str, role: UserRole, party: Party | None = None,
-                name: str | None = None) -> User:
+                name: str | None = None, email: str | None = None) -> User:
     username = username.strip()
     if not username:
         raise RuleViolation("Brugernavnet må ikke være tomt.")
@@ -34,7 +34,7 @@ def create_user(username: str, password: str, role: UserRole, party: Party | Non
     if (role is UserRole.party) != (party is not None):
         raise RuleViolation("En partigruppebruger skal høre til et parti, og kun den.")
     check_password_rules(password)
-    user = User(username=username, name=name, role=role, party=party)
+    user = User(username=username, name=name, email=email or None, role=role, party=party)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()

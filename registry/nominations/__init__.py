@@ -1,0 +1,1 @@
+"""Party groups' nominations (indstillinger) and the secretariat's calls for them."""

@@ -1,0 +1,141 @@
+from datetime import date, datetime
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.appointments.models import Role
+from registry.dates import utcnow
+from registry.extensions import db
+from registry.meetings.models import AgendaItem, Decision
+from registry.organisations.models import Seat
+from registry.people.models import Party, Person
+from registry.types import LabelledEnum, enum_column
+
+
+class CallReason(LabelledEnum):
+    """Why a seat needs a nomination."""
+
+    resignation = "resignation", "udtræden"
+    new_period = "new_period", "ny valgperiode"
+    new_body = "new_body", "ny organisation"
+    other = "other", "andet"
+
+
+class Call(db.Model):
+    """Opfordring til indstilling: the secretariat asks a party group to nominate for a seat and role by a deadline.
+
+    A call is open until it is closed: by the secretariat, or when KKR has
+    decided on a nomination made for it.
+    """
+
+    __tablename__ = "calls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seat_id: Mapped[int] = mapped_column(sa.ForeignKey("seats.id"), index=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    # The party group asked: the one holding the seat this election period.
+    party_id: Mapped[int] = mapped_column(sa.ForeignKey("parties.id"), index=True)
+    reason: Mapped[CallReason] = mapped_column(enum_column(CallReason))
+    deadline: Mapped[date]
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    opened_on: Mapped[date]
+    closed_on: Mapped[date | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+    seat: Mapped[Seat] = relationship()
+    party: Mapped[Party] = relationship()
+    nominations: Mapped[list["Nomination"]] = relationship(back_populates="call")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None
+
+    def __repr__(self) -> str:
+        return f"<Call seat={self.seat_id} {self.role.value}>"
+
+
+class NominationStatus(LabelledEnum):
+    """Where a nomination is on its way from the party group to a seated member."""
+
+    submitted = "submitted", "indsendt"
+    returned = "returned", "sendt retur"
+    withdrawn = "withdrawn", "trukket tilbage"
+    on_agenda = "on_agenda", "på dagsorden"
+    # KKR has recommended it to (or taken it to note for) an outside authority that has yet to appoint.
+    pending = "pending", "afventer udpegning"
+    appointed = "appointed", "udpeget"
+    not_supported = "not_supported", "ikke tiltrådt"
+
+
+# The party group may change or withdraw its nomination until the secretariat has put it on an agenda.
+EDITABLE = (NominationStatus.submitted, NominationStatus.returned)
+# KKR has decided: from here on the nomination is part of the public history.
+DECIDED = (NominationStatus.pending, NominationStatus.appointed, NominationStatus.not_supported)
+
+
+class Nomination(db.Model):
+    """Indstilling: a party group proposes a person for a seat and role, optionally with a personal suppleant.
+
+    Before KKR has decided, only the party group that made it and the
+    secretariat may see it.
+    """
+
+    __tablename__ = "nominations"
+    __table_args__ = (
+        sa.CheckConstraint("substitute_id IS NULL OR substitute_id <> person_id", name="two_people"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seat_id: Mapped[int] = mapped_column(sa.ForeignKey("seats.id"), index=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    party_id: Mapped[int] = mapped_column(sa.ForeignKey("parties.id"), index=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("persons.id"), index=True)
+    # The personal suppleant nominated with a member, where the seat has one.
+    substitute_id: Mapped[int | None] = mapped_column(sa.ForeignKey("persons.id"), index=True)
+    call_id: Mapped[int | None] = mapped_column(sa.ForeignKey("calls.id"), index=True)
+    motivation: Mapped[str | None] = mapped_column(sa.Text)
+    # Særlige grunde for not naming both a woman and a man (ligestillingsloven); shown to KKR.
+    gender_reason: Mapped[str | None] = mapped_column(sa.Text)
+    status: Mapped[NominationStatus] = mapped_column(enum_column(NominationStatus),
+                                                    default=NominationStatus.submitted, index=True)
+    # The secretariat's comment to the party group, e.g. why it was returned.
+    comment: Mapped[str | None] = mapped_column(sa.Text)
+    submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agenda_items.id"), index=True)
+    decision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decisions.id"), unique=True)
+    # The first day in office, once KKR or the outside authority has appointed.
+    appointed_on: Mapped[date | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+    seat: Mapped[Seat] = relationship()
+    party: Mapped[Party] = relationship()
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+    substitute: Mapped[Person | None] = relationship(foreign_keys=[substitute_id])
+    call: Mapped[Optional[Call]] = relationship(back_populates="nominations")
+    item: Mapped[Optional[AgendaItem]] = relationship()
+    decision: Mapped[Optional[Decision]] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def candidates(self) -> list[tuple[Person, Role]]:
+        """Who the nomination would seat, in which role: the person, then the suppleant."""
+        named = [(self.person, self.role)]
+        if self.substitute is not None:
+            named.append((self.substitute, Role.substitute))
+        return named
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status in DECIDED
+
+    def __repr__(self) -> str:
+        return f"<Nomination seat={self.seat_id} {self.role.value} {self.status.value}>"

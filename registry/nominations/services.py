@@ -1,0 +1,439 @@
+"""The rules of nominations: from a call to a party group, through KKR's decision, to a seated member.
+
+    call ─▶ submitted ⇄ returned          (the party group may edit or withdraw)
+               │
+               ▼
+           on_agenda ─▶ appointed          (KKR appoints: seated from the effective date)
+               │    ─▶ pending ─▶ appointed (an outside authority appoints later)
+               │    ─▶ not_supported
+    submitted/returned ─▶ withdrawn
+
+Services check, change and flush; the view commits once. Every change of
+status queues a message to the party group (notifications.services).
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+
+from registry.appointments import services as appointments
+from registry.appointments.models import Appointment, EndReason, Role
+from registry.appointments.services import active_on
+from registry.auth.models import User, UserRole
+from registry.auth.permissions import SECRETARIAT
+from registry.dates import danish_date, today
+from registry.errors import RuleViolation
+from registry.extensions import db
+from registry.meetings.models import AgendaItem, Decision, Meeting, Outcome
+from registry.nominations.models import EDITABLE, Call, CallReason, Nomination, NominationStatus
+from registry.notifications import services as notifications
+from registry.organisations.models import ElectionPeriod, GenderRule, Seat, SeatAllocation
+from registry.people.models import Gender, Party, Person
+from registry.types import sort_key
+
+# What the predecessor's appointment ends with, by why the seat was called.
+PREDECESSOR_REASON = {CallReason.resignation: EndReason.resigned, CallReason.new_period: EndReason.term_ended}
+
+
+# Who may see which nominations.
+
+def visible_to(user) -> sa.ColumnElement[bool]:
+    """The secretariat sees every nomination; a party group its own; nobody else any
+    (decided ones are public through the history of decisions, not as nominations)."""
+    if not user.is_authenticated:
+        return sa.false()
+    if user.role in SECRETARIAT:
+        return sa.true()
+    if user.role is UserRole.party:
+        return Nomination.party_id == user.party_id
+    return sa.false()
+
+
+def get_visible(nomination_id: int, user=None) -> Nomination | None:
+    """The nomination if the user may see it; None (a 404 for the view) otherwise, so another party's
+    nominations cannot even be told to exist."""
+    user = user if user is not None else current_user
+    return db.session.scalars(sa.select(Nomination).where(Nomination.id == nomination_id, visible_to(user))).first()
+
+
+# Calls for nominations.
+
+def allocation_on(seat: Seat, day: date) -> SeatAllocation | None:
+    """The party group holding the seat in the election period of the day."""
+    return db.session.scalars(
+        sa.select(SeatAllocation).join(SeatAllocation.period)
+        .where(SeatAllocation.seat_id == seat.id, ElectionPeriod.start_date <= day, ElectionPeriod.end_date >= day)
+        .options(joinedload(SeatAllocation.party))).first()
+
+
+def open_call(seat: Seat, role: Role, reason: CallReason, deadline: date, *, party: Party | None = None,
+              note: str | None = None) -> Call:
+    """Ask the party group holding the seat (or the party given) to nominate by the deadline."""
+    if role is Role.substitute and not seat.has_substitute:
+        raise RuleViolation(f"Pladsen ({seat.organisation.name}, {seat.label}) har ingen personlig suppleant.")
+    if deadline < today():
+        raise RuleViolation("Fristen ligger før i dag.")
+    if party is None:
+        allocation = allocation_on(seat, deadline)
+        if allocation is None:
+            raise RuleViolation("Pladsen er ikke fordelt til en partigruppe i valgperioden. "
+                                "Vælg partigruppen, eller fordel pladsen først.")
+        party = allocation.party
+    already = db.session.scalar(sa.select(Call.id).where(Call.seat_id == seat.id, Call.role == role,
+                                                         Call.party_id == party.id, Call.closed_on.is_(None)))
+    if already is not None:
+        raise RuleViolation(f"Der er allerede en åben opfordring til {party.name} om en {role.label} til pladsen.")
+    call = Call(seat=seat, role=role, party=party, reason=reason, deadline=deadline, note=note or None,
+                opened_on=today())
+    db.session.add(call)
+    db.session.flush()
+    return call
+
+
+def close_call(call: Call, day: date | None = None) -> Call:
+    if call.closed_on is None:
+        call.closed_on = day or today()
+        db.session.flush()
+    return call
+
+
+def open_call_for(seat: Seat, role: Role, party: Party) -> Call | None:
+    return db.session.scalars(sa.select(Call).where(Call.seat_id == seat.id, Call.role == role,
+                                                    Call.party_id == party.id, Call.closed_on.is_(None))).first()
+
+
+# Submitting, changing and withdrawing (the party group).
+
+def gender_problem(seat: Seat, people: list[Person]) -> str | None:
+    """Why the nomination needs særlige grunde under the Gender Equality Act, or None when it does not."""
+    organisation = seat.organisation
+    if organisation.gender_rule is GenderRule.none:
+        return None
+    genders = {person.gender for person in people}
+    if {Gender.woman, Gender.man} <= genders:
+        return None
+    return (f"{organisation.name} er omfattet af {organisation.gender_rule.label}: indstil både en kvinde og en "
+            "mand, eller angiv de særlige grunde til at lade være.")
+
+
+def warnings(seat: Seat, role: Role, party: Party, people: list[Person], day: date | None = None) -> list[str]:
+    """What the secretariat would otherwise catch by hand. Shown, not refused: KKR may still decide."""
+    day = day or today()
+    found = []
+    organisation = seat.organisation
+    if organisation.end_date and organisation.end_date < day:
+        found.append(f"{organisation.name} er nedlagt pr. {danish_date(organisation.end_date)}.")
+    elif seat.end_date and seat.end_date < day:
+        found.append(f"Pladsen er nedlagt pr. {danish_date(seat.end_date)}.")
+    allocation = allocation_on(seat, day)
+    if allocation is None:
+        found.append("Pladsen er ikke fordelt til en partigruppe i den nuværende valgperiode.")
+    elif allocation.party_id != party.id:
+        found.append(f"Pladsen tilhører {allocation.party.name} i valgperioden {allocation.period.name}.")
+    held = db.session.scalars(sa.select(Appointment).where(
+        Appointment.seat_id == seat.id, active_on(day), Appointment.person_id.in_([p.id for p in people if p.id])))
+    for appointment in held:
+        found.append(f"{appointment.person.name} er allerede {appointment.role.label} på pladsen.")
+    for person in people:
+        if person.municipality is None or not person.municipality.in_region:
+            found.append(f"{person.name} er ikke fra en kommune i regionen.")
+        if person.party_id is not None and person.party_id != party.id:
+            found.append(f"{person.name} er registreret som medlem af {person.party.name}.")
+    return found
+
+
+def _check(seat: Seat, role: Role, person: Person, substitute: Person | None, gender_reason: str | None) -> None:
+    if role is Role.substitute and not seat.has_substitute:
+        raise RuleViolation(f"Pladsen ({seat.organisation.name}, {seat.label}) har ingen personlig suppleant.")
+    if substitute is not None:
+        if role is not Role.member:
+            raise RuleViolation("En personlig suppleant kan kun indstilles sammen med et medlem.")
+        if not seat.has_substitute:
+            raise RuleViolation(f"Pladsen ({seat.organisation.name}, {seat.label}) har ingen personlig suppleant.")
+        if substitute.id == person.id:
+            raise RuleViolation("Medlem og suppleant skal være to forskellige personer.")
+    people = [person] + ([substitute] if substitute else [])
+    if (problem := gender_problem(seat, people)) and not (gender_reason or "").strip():
+        raise RuleViolation(problem)
+
+
+def submit(seat: Seat, role: Role, party: Party, person: Person, *, substitute: Person | None = None,
+           motivation: str | None = None, gender_reason: str | None = None, by: User | None = None) -> Nomination:
+    """A party group nominates a person (and a personal suppleant) for a seat and role."""
+    _check(seat, role, person, substitute, gender_reason)
+    db.session.flush()  # new people get their ids
+    nomination = Nomination(seat_id=seat.id, role=role, party_id=party.id, person_id=person.id,
+                            substitute_id=substitute.id if substitute else None,
+                            call_id=call.id if (call := open_call_for(seat, role, party)) else None,
+                            motivation=motivation or None, gender_reason=(gender_reason or "").strip() or None,
+                            submitted_by_id=by.id if by else None, status=NominationStatus.submitted)
+    db.session.add(nomination)
+    db.session.flush()
+    db.session.refresh(nomination)  # loads seat, party and people for the message
+    notifications.nomination_changed(nomination)
+    return nomination
+
+
+def _editable(nomination: Nomination) -> None:
+    if nomination.status not in EDITABLE:
+        raise RuleViolation(f"Indstillingen er {nomination.status.label} og kan ikke længere ændres.")
+
+
+def update(nomination: Nomination, *, person: Person, substitute: Person | None = None,
+           motivation: str | None = None, gender_reason: str | None = None) -> Nomination:
+    """The party group changes its nomination; a returned one is thereby submitted again."""
+    _editable(nomination)
+    _check(nomination.seat, nomination.role, person, substitute, gender_reason)
+    db.session.flush()
+    nomination.person_id = person.id
+    nomination.substitute_id = substitute.id if substitute else None
+    nomination.motivation = motivation or None
+    nomination.gender_reason = (gender_reason or "").strip() or None
+    resubmitted = nomination.status is NominationStatus.returned
+    nomination.status = NominationStatus.submitted
+    db.session.flush()
+    db.session.expire(nomination, ["person", "substitute"])
+    if resubmitted:
+        notifications.nomination_changed(nomination)
+    return nomination
+
+
+def withdraw(nomination: Nomination) -> Nomination:
+    _editable(nomination)
+    nomination.status = NominationStatus.withdrawn
+    db.session.flush()
+    notifications.nomination_changed(nomination)
+    return nomination
+
+
+# The secretariat.
+
+def return_to_party(nomination: Nomination, comment: str) -> Nomination:
+    """Send a nomination back to the party group with the secretariat's comment; the group may change it."""
+    if nomination.status is not NominationStatus.submitted:
+        raise RuleViolation(f"Kun en indsendt indstilling kan sendes retur; denne er {nomination.status.label}.")
+    if not comment.strip():
+        raise RuleViolation("Skriv en kommentar til partigruppen.")
+    nomination.status = NominationStatus.returned
+    nomination.comment = comment.strip()
+    db.session.flush()
+    notifications.nomination_changed(nomination)
+    return nomination
+
+
+def place_on_agenda(nomination: Nomination, meeting_date: date, item_number: str, *, council: str,
+                    location: str | None = None, case_number: str | None = None, title: str | None = None,
+                    case_worker: str | None = None) -> AgendaItem:
+    """Put the nomination on a KKR meeting's agenda as an item; the meeting and item are created if missing."""
+    if nomination.status is not NominationStatus.submitted:
+        raise RuleViolation(f"Kun en indsendt indstilling kan sættes på dagsordenen; denne er "
+                            f"{nomination.status.label}.")
+    item_number = item_number.strip()
+    if not item_number or not all(part.isdigit() for part in item_number.split(".")) or len(item_number) > 20:
+        raise RuleViolation("Punktnummeret skal være tal adskilt af punktum, fx 4.1.")
+    meeting = db.session.scalar(sa.select(Meeting).where(Meeting.council_name == council,
+                                                         Meeting.date == meeting_date))
+    if meeting is None:
+        meeting = Meeting(council_name=council, date=meeting_date)
+        db.session.add(meeting)
+    # What the meeting lacks is filled in; what it has is kept (the case number is the meeting's).
+    meeting.location = meeting.location or (location or None)
+    meeting.case_number = meeting.case_number or (case_number or None)
+    db.session.flush()
+    item = db.session.scalar(sa.select(AgendaItem).where(AgendaItem.meeting_id == meeting.id,
+                                                         AgendaItem.number == item_number))
+    if item is None:
+        organisation = nomination.seat.organisation
+        item = AgendaItem(meeting_id=meeting.id, number=item_number, position=AgendaItem.position_of(item_number),
+                          title=title or f"Indstilling af {nomination.role.label} til {organisation.name}",
+                          case_worker=case_worker or None)
+        db.session.add(item)
+        db.session.flush()
+    nomination.item_id = item.id
+    nomination.status = NominationStatus.on_agenda
+    db.session.flush()
+    db.session.expire(nomination, ["item"])
+    notifications.nomination_changed(nomination)
+    return item
+
+
+def take_off_agenda(nomination: Nomination) -> Nomination:
+    """Before KKR has decided, the secretariat may take a nomination off the agenda again."""
+    if nomination.status is not NominationStatus.on_agenda:
+        raise RuleViolation(f"Indstillingen er {nomination.status.label}, ikke på dagsordenen.")
+    nomination.item_id = None
+    nomination.status = NominationStatus.submitted
+    db.session.flush()
+    notifications.nomination_changed(nomination)
+    return nomination
+
+
+# KKR's decision, and the outside authority's appointment.
+
+def outcomes_for(nomination: Nomination) -> list[Outcome]:
+    """What KKR can decide: it appoints itself, or (where an outside authority appoints) recommends or takes note."""
+    if nomination.seat.organisation.authority_is_external:
+        return [Outcome.recommended, Outcome.noted, Outcome.not_supported]
+    return [Outcome.appointed, Outcome.not_supported]
+
+
+def predecessor_reason(nomination: Nomination) -> EndReason:
+    return PREDECESSOR_REASON.get(nomination.call.reason, EndReason.replaced) if nomination.call else EndReason.replaced
+
+
+def _seat(nomination: Nomination, day: date, reason: EndReason) -> list[Appointment]:
+    """Seat the candidates from the day, in one step: whoever holds their roles on the day, and a candidate's
+    own other role on the same seat (a suppleant becoming member), ends the day before."""
+    meeting_day = nomination.item.meeting.date
+    if day < meeting_day:
+        raise RuleViolation(f"Udpegningen kan ikke gælde fra før mødet den {danish_date(meeting_day)}.")
+    seat = nomination.seat
+    candidates = nomination.candidates
+    roles = [role for _, role in candidates]
+    people = [person.id for person, _ in candidates]
+    making_room = db.session.scalars(
+        sa.select(Appointment).where(Appointment.seat_id == seat.id, active_on(day),
+                                     sa.or_(Appointment.role.in_(roles), Appointment.person_id.in_(people)))
+        .order_by(Appointment.id))
+    new_role = {person.id: role for person, role in candidates}
+    for held in making_room:
+        if new_role.get(held.person_id) is held.role:
+            raise RuleViolation(f"{held.person.name} er allerede {held.role.label} på pladsen.")
+        if held.start_date >= day:
+            raise RuleViolation(f"{held.person.name} er {held.role.label} fra {danish_date(held.start_date)}; "
+                                "udpegningen skal gælde fra en senere dag.")
+        moving = held.person_id in people
+        appointments.end(held, day - timedelta(days=1), EndReason.other if moving else reason)
+        if moving:
+            held.note = f"Udpeget som {new_role[held.person_id].label} fra {danish_date(day)}."
+    seated = [appointments.appoint(seat, person, role, day, party=nomination.party, decision=nomination.decision)
+              for person, role in candidates]
+    nomination.appointed_on = day
+    nomination.status = NominationStatus.appointed
+    if nomination.call is not None:
+        close_call(nomination.call, min(meeting_day, today()))
+    return seated
+
+
+def decide(nomination: Nomination, outcome: Outcome, *, text: str | None = None, effective: date | None = None,
+           reason: EndReason | None = None) -> Decision:
+    """Record KKR's decision on a nomination on its agenda.
+
+    appointed: KKR appoints; the candidates are seated from the effective date.
+    recommended / noted: an outside authority appoints; the nomination waits, and the current holder stays.
+    not_supported: nothing changes on the seat.
+    """
+    from registry.meetings.drafting import decision_text
+
+    if nomination.status is not NominationStatus.on_agenda:
+        raise RuleViolation(f"Indstillingen er {nomination.status.label}; KKR kan kun beslutte om en indstilling "
+                            "på dagsordenen.")
+    allowed = outcomes_for(nomination)
+    if outcome not in allowed:
+        organisation = nomination.seat.organisation
+        if organisation.authority_is_external:
+            raise RuleViolation(f"{organisation.appointing_authority} udpeger til {organisation.name}; "
+                                "KKR kan indstille eller tage til efterretning.")
+        raise RuleViolation(f"KKR udpeger selv til {organisation.name}; vælg udpeget eller ikke tiltrådt.")
+    if outcome is Outcome.appointed and effective is None:
+        raise RuleViolation("Angiv den dato, udpegningen gælder fra.")
+    decision = Decision(item_id=nomination.item_id, outcome=outcome,
+                        text=(text or "").strip() or decision_text(nomination, outcome, effective))
+    db.session.add(decision)
+    db.session.flush()
+    nomination.decision_id = decision.id
+    db.session.expire(nomination, ["decision"])
+    if outcome is Outcome.appointed:
+        _seat(nomination, effective, reason or predecessor_reason(nomination))
+    elif outcome is Outcome.not_supported:
+        # The call stays open: the party group is to nominate again.
+        nomination.status = NominationStatus.not_supported
+    else:
+        nomination.status = NominationStatus.pending
+        if nomination.call is not None:
+            close_call(nomination.call, min(nomination.item.meeting.date, today()))
+    db.session.flush()
+    notifications.nomination_changed(nomination)
+    return decision
+
+
+def record_appointment(nomination: Nomination, day: date, *, reason: EndReason | None = None) -> list[Appointment]:
+    """The outside authority has appointed (beskikket) from the day: seat the candidates and end the
+    predecessors the day before, in one step."""
+    if nomination.status is not NominationStatus.pending:
+        raise RuleViolation(f"Indstillingen er {nomination.status.label}, ikke afventende.")
+    seated = _seat(nomination, day, reason or predecessor_reason(nomination))
+    db.session.flush()
+    notifications.nomination_changed(nomination)
+    return seated
+
+
+# Reading, for the pages.
+
+@dataclass
+class HeldSeat:
+    """A seat the party group holds this election period, with its holders and what it needs."""
+
+    seat: Seat
+    member: Appointment | None
+    substitute: Appointment | None
+    ends_soon: bool
+    calls: list[Call]
+
+    @property
+    def vacant(self) -> bool:
+        return self.member is None or (self.seat.has_substitute and self.substitute is None)
+
+
+def seats_of(party: Party, day: date | None = None, soon: int = 90) -> list[HeldSeat]:
+    """The seats allocated to the party in the election period of the day, vacant or soon vacant first known."""
+    day = day or today()
+    seats = db.session.scalars(
+        sa.select(Seat).join(SeatAllocation, SeatAllocation.seat_id == Seat.id).join(SeatAllocation.period)
+        .where(SeatAllocation.party_id == party.id, ElectionPeriod.start_date <= day, ElectionPeriod.end_date >= day)
+        .options(joinedload(Seat.organisation))).unique().all()
+    if not seats:
+        return []
+    ids = [seat.id for seat in seats]
+    holders: dict[tuple[int, Role], Appointment] = {
+        (row.seat_id, row.role): row for row in db.session.scalars(
+            sa.select(Appointment).where(Appointment.seat_id.in_(ids), active_on(day))
+            .options(joinedload(Appointment.person)))}
+    calls: dict[int, list[Call]] = {}
+    for call in db.session.scalars(sa.select(Call).where(Call.seat_id.in_(ids), Call.party_id == party.id,
+                                                         Call.closed_on.is_(None)).order_by(Call.deadline)):
+        calls.setdefault(call.seat_id, []).append(call)
+    horizon = day + timedelta(days=soon)
+    result = []
+    for seat in seats:
+        member, substitute = holders.get((seat.id, Role.member)), holders.get((seat.id, Role.substitute))
+        ends_soon = any(a is not None and a.end_date is not None and a.end_date <= horizon
+                        for a in (member, substitute))
+        result.append(HeldSeat(seat, member, substitute, ends_soon, calls.get(seat.id, [])))
+    result.sort(key=lambda held: (sort_key(held.seat.organisation.name), held.seat.position, held.seat.label))
+    return result
+
+
+def open_calls(party: Party | None = None) -> list[Call]:
+    stmt = (sa.select(Call).where(Call.closed_on.is_(None))
+            .options(joinedload(Call.seat).joinedload(Seat.organisation), joinedload(Call.party))
+            .order_by(Call.deadline, Call.id))
+    if party is not None:
+        stmt = stmt.where(Call.party_id == party.id)
+    return list(db.session.scalars(stmt))
+
+
+def nominations_for(user, *, statuses: tuple[NominationStatus, ...] | None = None) -> list[Nomination]:
+    """The nominations the user may see, newest first."""
+    stmt = (sa.select(Nomination).where(visible_to(user))
+            .options(joinedload(Nomination.seat).joinedload(Seat.organisation), joinedload(Nomination.party),
+                     joinedload(Nomination.person), joinedload(Nomination.substitute),
+                     joinedload(Nomination.item).joinedload(AgendaItem.meeting))
+            .order_by(Nomination.submitted_at.desc(), Nomination.id.desc()))
+    if statuses:
+        stmt = stmt.where(Nomination.status.in_(statuses))
+    return list(db.session.scalars(stmt))
+

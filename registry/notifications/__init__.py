@@ -1,0 +1,1 @@
+"""E-mail to party groups when their nominations change status, through an outbox."""
