@@ -299,6 +299,11 @@ def test_warnings_the_secretariat_would_catch_by_hand(app):
         "Marie-Louise Peschardt Jørgensen er registreret som medlem af SF – Socialistisk Folkeparti.",
         "Udenfor Eksempel er ikke fra en kommune i regionen.",
     ]
+    first = services.submit(seat, Role.member, b, outsider)
+    itself = services.warnings(seat, Role.member, b, [outsider], day=date(2024, 5, 1), nomination=first)
+    assert not any("verserende" in warning for warning in itself)
+    assert services.warnings(seat, Role.member, sf, [peschardt], day=date(2024, 5, 1))[-1] == \
+        "Der er 1 anden verserende indstilling til pladsen som medlem."
 
 
 def test_party_groups_see_only_their_own_nominations(app):

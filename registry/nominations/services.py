@@ -119,8 +119,12 @@ def gender_problem(seat: Seat, people: list[Person]) -> str | None:
             "mand, eller angiv de særlige grunde til at lade være.")
 
 
-def warnings(seat: Seat, role: Role, party: Party, people: list[Person], day: date | None = None) -> list[str]:
-    """What the secretariat would otherwise catch by hand. Shown, not refused: KKR may still decide."""
+def warnings(seat: Seat, role: Role, party: Party, people: list[Person], day: date | None = None, *,
+             nomination: Nomination | None = None) -> list[str]:
+    """What the secretariat would otherwise catch by hand. Shown, not refused: KKR may still decide.
+
+    nomination: the one being looked at, so it does not count as a rival to itself.
+    """
     day = day or today()
     found = []
     organisation = seat.organisation
@@ -142,6 +146,14 @@ def warnings(seat: Seat, role: Role, party: Party, people: list[Person], day: da
             found.append(f"{person.name} er ikke fra en kommune i regionen.")
         if person.party_id is not None and person.party_id != party.id:
             found.append(f"{person.name} er registreret som medlem af {person.party.name}.")
+    rivals = sa.select(sa.func.count(Nomination.id)).where(
+        Nomination.seat_id == seat.id, Nomination.role == role,
+        Nomination.status.in_([*EDITABLE, NominationStatus.on_agenda, NominationStatus.pending]))
+    if nomination is not None and nomination.id is not None:
+        rivals = rivals.where(Nomination.id != nomination.id)
+    if count := db.session.scalar(rivals):
+        found.append(f"Der er {count} anden verserende indstilling til pladsen som {role.label}."
+                     if count == 1 else f"Der er {count} andre verserende indstillinger til pladsen som {role.label}.")
     return found
 
 
