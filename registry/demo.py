@@ -72,6 +72,12 @@ EXAMPLE_HOLDERS = [
     ("Wonderful Copenhagen", "Plads 1", Role.member, "Dan Eksempel", "Ø", "København", Gender.man),
 ]
 
+# (organisation, seat, party letter) in 2026-2029: the example holders' parties, and a vacant seat for Radikale.
+EXAMPLE_ALLOCATIONS = [
+    ("Sundhedssamarbejdsudvalget", "Plads 1", "A"), ("Sundhedssamarbejdsudvalget", "Plads 2", "V"),
+    ("Movia", "Plads 1", "C"), ("Wonderful Copenhagen", "Plads 1", "Ø"), ("Erhvervshus Hovedstaden", "Plads 1", "B"),
+]
+
 MEETING_4_1_BACKGROUND = (
     "Da Lotte Kofoed (F), Frederiksberg Kommune, ønsker at udtræde af RAR Hovedstaden, skal der indstilles "
     "et nyt medlem.\n\nDet er beskæftigelsesministeren, der efter indstilling fra KKR Hovedstaden varetager "
@@ -160,8 +166,9 @@ def load() -> list[tuple[str, str, str]]:
 
     rar = organisations["RAR Hovedstaden"]
     rar_seat = _seat(rar, "Plads 1", 1, True, "KKR-plads med personlig suppleant. " + EXAMPLE)
-    _ensure(SeatAllocation, {"seat_id": rar_seat.id, "period_id": periods["2022-2025"].id},
-            party=_one(Party, letter="F"), note=EXAMPLE)
+    for period in periods.values():
+        _ensure(SeatAllocation, {"seat_id": rar_seat.id, "period_id": period.id},
+                party=_one(Party, letter="F"), note=EXAMPLE)
     kofoed = _person("Lotte Kofoed", "Frederiksberg", "F", None, None)
     peschardt = _person("Marie-Louise Peschardt Jørgensen", "Hvidovre", "F", None, None)
     # Start dates are not in the agenda: the start of the election period stands in for them.
@@ -175,6 +182,11 @@ def load() -> list[tuple[str, str, str]]:
     for organisation in organisations.values():
         _seat(organisation, "Plads 1", 1, False, EXAMPLE)  # RAR's and Skoletjenesten's exist already
     _seat(organisations["Sundhedssamarbejdsudvalget"], "Plads 2", 2, False, EXAMPLE)
+    # The party groups holding the other seats this period, so every demo party group has a page to see.
+    for org_name, label, letter in EXAMPLE_ALLOCATIONS:
+        seat = _one(Seat, organisation_id=organisations[org_name].id, label=label)
+        _ensure(SeatAllocation, {"seat_id": seat.id, "period_id": periods["2026-2029"].id},
+                party=_one(Party, letter=letter), note=EXAMPLE)
     for org_name, label, role, name, party, municipality, gender in EXAMPLE_HOLDERS:
         organisation = organisations[org_name]
         seat = _one(Seat, organisation_id=organisation.id, label=label)

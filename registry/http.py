@@ -27,7 +27,7 @@ def bad_request(message: str):
 def page_param(name: str = "side") -> int:
     """?side=N, the page of a list; 1 when absent."""
     text = request.args.get(name, "1")
-    if not text.isdigit() or not 1 <= int(text) <= 100_000:
+    if not (text.isascii() and text.isdigit()) or len(text) > 6 or not 1 <= int(text) <= 100_000:
         bad_request(_("Ugyldigt sidetal."))
     return int(text)
 

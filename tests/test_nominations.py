@@ -112,7 +112,8 @@ def test_item_4_1_from_nomination_to_the_ministers_appointment(app):
     # The member call is answered; the suppleant's is still open.
     assert (member_call.closed_on, substitute_call.closed_on) == (MEETING, None)
     subjects = db.session.scalars(sa.select(Message.subject).order_by(Message.id)).all()
-    assert subjects == ["Indstilling modtaget: RAR Hovedstaden", "Indstilling sat på dagsordenen: RAR Hovedstaden",
+    assert subjects == ["Opfordring til indstilling: RAR Hovedstaden", "Opfordring til indstilling: RAR Hovedstaden",
+                        "Indstilling modtaget: RAR Hovedstaden", "Indstilling sat på dagsordenen: RAR Hovedstaden",
                         "KKR har behandlet indstillingen: RAR Hovedstaden", "Udpegning registreret: RAR Hovedstaden"]
 
 

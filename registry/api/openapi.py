@@ -42,6 +42,9 @@ def _date(description: str) -> dict:
     return {**_nullable(DATE), "description": description}
 
 
+OUTCOMES = ["appointed", "recommended", "noted", "approved", "not_supported"]
+NOMINATION_STATUSES = ["submitted", "returned", "withdrawn", "on_agenda", "pending", "appointed", "not_supported"]
+
 SCHEMAS = {
     "Party": _object({
         "id": ID,
@@ -136,6 +139,58 @@ SCHEMAS = {
         "decision": _nullable(_ref("Decision")),
     }, "A person holding a post as member or personal suppleant, from start_date to end_date. Only "
        "appointments in force are public: a recommendation still waiting for an outside authority is not."),
+    "Nomination": _object({
+        "id": ID,
+        "post_id": ID,
+        "organization_id": ID,
+        "role": {"type": "string", "enum": ["member", "substitute"],
+                 "description": "member (medlem) or substitute (personlig suppleant)."},
+        "on_behalf_of_id": {**ID, "description": "The party group that nominates (see /parties)."},
+        "person_id": {**ID, "description": "The person nominated in `role`."},
+        "substitute_person_id": {**_nullable(ID), "description": "A personal suppleant nominated together with "
+                                                                "a member, where the post has one."},
+        "status": {"type": "string", "enum": NOMINATION_STATUSES,
+                   "description": "submitted (indsendt), returned (sendt retur to the party group), withdrawn "
+                                  "(trukket tilbage), on_agenda (på dagsorden), pending (KKR has recommended it "
+                                  "to or taken it to note for an outside authority that has yet to appoint), "
+                                  "appointed (udpeget), not_supported (ikke tiltrådt)."},
+        "motivation": _nullable(TEXT),
+        "gender_reason": {**_nullable(TEXT), "description": "Særlige grunde for not naming both a woman and a "
+                                                            "man (the Gender Equality Act)."},
+        "comment": {**_nullable(TEXT), "description": "The secretariat's comment to the party group."},
+        "meeting_date": _date("The KKR meeting whose agenda the nomination is on; null until it is placed."),
+        "item_number": {**_nullable(TEXT), "description": "The agenda item (punkt), e.g. 4.1.",
+                        "examples": ["4.1"]},
+        "decision_id": {**_nullable(ID), "description": "KKR's decision (see /decisions); null until decided."},
+        "outcome": {"type": ["string", "null"], "enum": [*OUTCOMES, None],
+                    "description": "What KKR decided; null until decided."},
+        "decision_text": {**_nullable(TEXT), "description": "The decision as in the minutes (referat)."},
+        "appointed_on": _date("The first day in office, once appointed."),
+    }, "A party group's nomination (indstilling) for a post. Not public: a party group reads its own, the "
+       "secretariat all. What KKR decided is public through /decisions."),
+    "DecisionEntry": _object({
+        "person_id": ID,
+        "role": {"type": "string", "enum": ["member", "substitute"]},
+        "organization_id": ID,
+        "post_id": ID,
+        "on_behalf_of_id": {**_nullable(ID), "description": "The party group the person was nominated by."},
+        "start_date": _date("The first day in office, once appointed; null when not (yet) appointed."),
+    }, "A person and post a decision concerns."),
+    "DecisionRecord": _object({
+        "id": ID,
+        "reference": {**TEXT, "examples": ["KKR Hovedstaden 2024-04-19 pkt. 4.1"]},
+        "meeting_date": DATE,
+        "case_number": {**_nullable(TEXT), "description": "The meeting's sagsnummer.",
+                        "examples": ["SAG-2024-01064"]},
+        "item_number": {**TEXT, "examples": ["4.1"]},
+        "item_title": TEXT,
+        "outcome": {"type": "string", "enum": OUTCOMES},
+        "text": {**_nullable(TEXT), "description": "The decision as in the minutes (referat)."},
+        "entries": {"type": "array", "items": _ref("DecisionEntry"),
+                    "description": "Whom the decision concerns, member before suppleant; empty when it names "
+                                   "no one."},
+    }, "A KKR decision on an agenda item, with the persons and posts it concerns: the history of "
+       "indstillinger. Only decisions: nominations KKR has not yet decided are not here."),
     "Error": _object({
         "status": {"type": "integer"},
         "title": TEXT,
@@ -152,7 +207,8 @@ def _page_schema(item: str) -> dict:
     })
 
 
-for _name in ("Organization", "Post", "Person", "Membership", "Party", "Municipality"):
+for _name in ("Organization", "Post", "Person", "Membership", "Party", "Municipality", "Nomination",
+              "DecisionRecord"):
     SCHEMAS[f"{_name}Page"] = _page_schema(_name)
 
 
@@ -205,6 +261,17 @@ LIST_PARAMETERS = {
     ],
     "parties": [],
     "municipalities": [],
+    "nominations": [
+        _query("status", {"type": "string", "enum": NOMINATION_STATUSES}, "Only those with this status."),
+        _filter("organization_id", ORGANIZATION_ID),
+        _filter("post_id", "Only those for this post."),
+        _filter("person_id", "Only those naming this person, as member or suppleant."),
+        _filter("on_behalf_of_id", "Only those of this party group."),
+    ],
+    "decisions": [
+        _filter("organization_id", "Only decisions concerning this organization, with the entries on its posts."),
+        _filter("person_id", "Only decisions concerning this person, with the person's entries."),
+    ],
 }
 
 SUMMARIES = {
@@ -214,9 +281,18 @@ SUMMARIES = {
     "memberships": ("Memberships (appointments in force)", "Membership"),
     "parties": ("Parties and party groups", "Party"),
     "municipalities": ("Municipalities", "Municipality"),
+    "nominations": ("Nominations the signed-in user may read", "Nomination"),
+    "decisions": ("KKR's decisions: the history of indstillinger", "DecisionRecord"),
 }
 DETAILED = {"organizations": "organization_id", "posts": "post_id", "persons": "person_id",
-            "memberships": "membership_id"}
+            "memberships": "membership_id", "nominations": "nomination_id"}
+# Not public: these need a signed-in user of the registry (its session cookie).
+SIGNED_IN = {"nominations"}
+SECURITY_SCHEMES = {
+    "session": {"type": "apiKey", "in": "cookie", "name": "session",
+                "description": "The session cookie of a user signed in to the registry's website (/login). "
+                               "A party group reads its own nominations, the secretariat all."},
+}
 
 
 def _json(schema: dict, description: str, media_type: str = "application/json") -> dict:
@@ -227,10 +303,20 @@ def _error(description: str) -> dict:
     return _json(_ref("Error"), description, "application/problem+json")
 
 
+def _signed_in(operation: dict) -> dict:
+    """An operation that needs a signed-in user: the session, and the answers without one."""
+    return {**operation, "security": [{"session": []}], "responses": {
+        **operation["responses"],
+        "401": _error("Not signed in."),
+        "403": _error("The user's role may not read this (only the secretariat and party groups may)."),
+    }}
+
+
 def _paths() -> dict:
     paths = {}
     for resource, (summary, schema) in SUMMARIES.items():
-        paths[f"{PREFIX}/{resource}"] = {"get": {
+        protect = _signed_in if resource in SIGNED_IN else (lambda operation: operation)
+        paths[f"{PREFIX}/{resource}"] = {"get": protect({
             "operationId": f"list_{resource}",
             "summary": summary,
             "parameters": LIST_PARAMETERS[resource] + PAGINATION,
@@ -238,18 +324,20 @@ def _paths() -> dict:
                 "200": _json(_ref(f"{schema}Page"), "A page of results, ordered by id."),
                 "400": _error("A parameter is unknown, given twice, or not of its form."),
             },
-        }}
+        })}
         if parameter := DETAILED.get(resource):
-            paths[f"{PREFIX}/{resource}/{{{parameter}}}"] = {"get": {
+            missing = (f"No {schema.lower()} with this id that the user may read (another party group's is "
+                       "not told to exist)." if resource in SIGNED_IN else f"No public {schema.lower()} has this id.")
+            paths[f"{PREFIX}/{resource}/{{{parameter}}}"] = {"get": protect({
                 "operationId": f"get_{resource[:-1]}",
                 "summary": f"One {schema.lower()}",
                 "parameters": [{"name": parameter, "in": "path", "required": True, "schema": ID}],
                 "responses": {
                     "200": _json(_ref(schema), f"The {schema.lower()}."),
                     "400": _error("A query parameter was given; this endpoint takes none."),
-                    "404": _error(f"No public {schema.lower()} has this id."),
+                    "404": _error(missing),
                 },
-            }}
+            })}
     paths[f"{PREFIX}/openapi.json"] = {"get": {
         "operationId": "get_openapi_document",
         "summary": "This document",
@@ -266,13 +354,14 @@ DOCUMENT = {
         "description": (
             "Who sits on which external body on the recommendation of KKR Hovedstaden: organizations, their "
             "posts (seats), the persons holding them and their memberships, with Popolo's field names. "
-            "Read-only and public; any origin may read it (CORS). Lists give the whole history unless `as_of` "
-            "asks for one day, and come in pages ordered by id: follow `next`. Unknown query parameters are "
-            "refused (400), so a misspelt filter never passes as 'no filter'."
+            "Read-only and public, except /nominations, which needs a user signed in to the registry; any "
+            "origin may read the public part (CORS). Lists give the whole history unless `as_of` asks for one "
+            "day, and come in pages ordered by id: follow `next`. Unknown query parameters are refused (400), "
+            "so a misspelt filter never passes as 'no filter'."
         ),
     },
     "paths": _paths(),
-    "components": {"schemas": SCHEMAS},
+    "components": {"schemas": SCHEMAS, "securitySchemes": SECURITY_SCHEMES},
 }
 
 

@@ -1,14 +1,18 @@
 """Models as the API's JSON objects, with Popolo's field names where Popolo has one.
 
 Only public fields: a person's gender, e-mail and phone never leave here, nor
-internal notes. Dates are ISO strings (Flask would write HTTP dates).
+internal notes. Nominations, read only by their party group and the secretariat,
+carry their motivation and the secretariat's comment, never the people's details.
+Dates are ISO strings (Flask would write HTTP dates).
 The shapes are those of the OpenAPI document (openapi.py).
 """
 
 from datetime import date
 
-from registry.api.services import MembershipRow
+from registry.api.services import DecisionRow, MembershipRow
+from registry.meetings.history import Entry
 from registry.meetings.models import Decision
+from registry.nominations.models import Nomination
 from registry.organisations.models import Organisation, Seat, SeatAllocation
 from registry.people.models import Municipality, Party, Person
 
@@ -103,4 +107,53 @@ def membership(row: MembershipRow) -> dict:
         "end_reason": appointment.end_reason.value if appointment.end_reason else None,
         "substitute_for_id": row.substitute_for_id,
         "decision": decision(appointment.decision),
+    }
+
+
+def nomination(row: Nomination) -> dict:
+    item, decision_row = row.item, row.decision
+    return {
+        "id": row.id,
+        "post_id": row.seat_id,
+        "organization_id": row.seat.organisation_id,
+        "role": row.role.value,
+        "on_behalf_of_id": row.party_id,
+        "person_id": row.person_id,
+        "substitute_person_id": row.substitute_id,
+        "status": row.status.value,
+        "motivation": row.motivation,
+        "gender_reason": row.gender_reason,
+        "comment": row.comment,
+        "meeting_date": _iso(item.meeting.date) if item else None,
+        "item_number": item.number if item else None,
+        "decision_id": row.decision_id,
+        "outcome": decision_row.outcome.value if decision_row else None,
+        "decision_text": decision_row.text if decision_row else None,
+        "appointed_on": _iso(row.appointed_on),
+    }
+
+
+def _entry(row: Entry) -> dict:
+    return {
+        "person_id": row.person.id,
+        "role": row.role.value,
+        "organization_id": row.organisation.id,
+        "post_id": row.seat.id,
+        "on_behalf_of_id": row.party.id if row.party else None,
+        "start_date": _iso(row.appointed_on),
+    }
+
+
+def decision_record(row: DecisionRow) -> dict:
+    decision_row, item = row.decision, row.decision.item
+    return {
+        "id": decision_row.id,
+        "reference": decision_row.reference,
+        "meeting_date": _iso(item.meeting.date),
+        "case_number": item.meeting.case_number,
+        "item_number": item.number,
+        "item_title": item.title,
+        "outcome": decision_row.outcome.value,
+        "text": decision_row.text,
+        "entries": [_entry(entry) for entry in row.entries],
     }

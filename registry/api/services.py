@@ -5,7 +5,8 @@ page never repeats or skips a row when rows are added between two requests.
 Each list takes one query whatever the page size: related rows come by join.
 Only appointed memberships are public; recommendations that still wait for an
 outside authority are left out everywhere, and so are people who have never
-held a seat.
+held a seat. Nominations are the exception: not public, read through the same
+object-level check as the pages (nominations.services.visible_to).
 """
 
 from dataclasses import dataclass
@@ -18,7 +19,10 @@ from sqlalchemy.orm import aliased, contains_eager, joinedload
 from registry.appointments.models import Appointment, Role, Status
 from registry.appointments.services import active_on
 from registry.extensions import db
+from registry.meetings import history
 from registry.meetings.models import AgendaItem, Decision
+from registry.nominations.models import Nomination, NominationStatus
+from registry.nominations.services import visible_to
 from registry.organisations.models import Organisation, Seat, SeatAllocation
 from registry.people.models import Municipality, Party, Person
 
@@ -30,6 +34,13 @@ class Page(Generic[T]):
     items: list[T]
     # Whether rows follow the last one, i.e. whether there is a next page.
     more: bool
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    decision: Decision
+    # The people and seats it concerns (history entries), member before suppleant.
+    entries: list[history.Entry]
 
 
 @dataclass(frozen=True)
@@ -175,6 +186,57 @@ def memberships(*, limit: int, after: int = 0, as_of: date | None = None, organi
 def membership(membership_id: int) -> MembershipRow | None:
     row = db.session.execute(_memberships(None).where(Appointment.id == membership_id)).first()
     return MembershipRow(*row) if row else None
+
+
+# Nominations (indstillinger): only those the user may see
+
+def _nominations(user) -> sa.Select:
+    return (
+        sa.select(Nomination)
+        .join(Nomination.seat)
+        .where(visible_to(user))
+        .options(
+            contains_eager(Nomination.seat),
+            joinedload(Nomination.item).joinedload(AgendaItem.meeting),
+            joinedload(Nomination.decision),
+        )
+    )
+
+
+def nominations(user, *, limit: int, after: int = 0, status: str | None = None, organization_id: int | None = None,
+                post_id: int | None = None, person_id: int | None = None,
+                on_behalf_of_id: int | None = None) -> Page[Nomination]:
+    stmt = _nominations(user)
+    if status is not None:
+        stmt = stmt.where(Nomination.status == NominationStatus(status))
+    if organization_id is not None:
+        stmt = stmt.where(Seat.organisation_id == organization_id)
+    if post_id is not None:
+        stmt = stmt.where(Nomination.seat_id == post_id)
+    if person_id is not None:
+        stmt = stmt.where(sa.or_(Nomination.person_id == person_id, Nomination.substitute_id == person_id))
+    if on_behalf_of_id is not None:
+        stmt = stmt.where(Nomination.party_id == on_behalf_of_id)
+    return _page(stmt, Nomination.id, limit, after)
+
+
+def nomination(user, nomination_id: int) -> Nomination | None:
+    return db.session.scalars(_nominations(user).where(Nomination.id == nomination_id)).first()
+
+
+# KKR's decisions (the history of indstillinger)
+
+def decisions(*, limit: int, after: int = 0, organization_id: int | None = None,
+              person_id: int | None = None) -> Page[DecisionRow]:
+    """Decisions by id, each with the entries of the history: three queries whatever the page size."""
+    selection = history.Selection(organisation_id=organization_id, person_id=person_id)
+    # The history's own filters, in id order instead of its newest-meeting-first.
+    page = _page(history.decisions(selection).order_by(None), Decision.id, limit, after)
+    concerning: dict[int, list[history.Entry]] = {decision.id: [] for decision in page.items}
+    for entry in history.entries(page.items, selection):
+        if entry.person is not None:
+            concerning[entry.decision.id].append(entry)
+    return Page([DecisionRow(decision, concerning[decision.id]) for decision in page.items], page.more)
 
 
 # Reference lists

@@ -3,13 +3,17 @@
 import re
 from collections.abc import Callable
 from datetime import date
+from functools import partial, wraps
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request, url_for
-from werkzeug.exceptions import BadRequest, HTTPException, NotFound
+from flask_login import current_user
+from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, NotFound, Unauthorized
 from werkzeug.http import HTTP_STATUS_CODES
 
 from registry.api import openapi, serializers, services
+from registry.auth.models import UserRole
+from registry.auth.permissions import SECRETARIAT
 
 bp = Blueprint("api", __name__, url_prefix=openapi.PREFIX)
 
@@ -95,12 +99,35 @@ def _list(resource: str, read: Callable[..., services.Page], serialize: Callable
     return _json({"results": results, "next": next_url})
 
 
-def _detail(resource: str, read: Callable[[int], Any], object_id: int, serialize: Callable[[Any], dict]) -> Response:
+def _detail(resource: str, read: Callable[[int], Any], object_id: int, serialize: Callable[[Any], dict],
+            missing: str | None = None) -> Response:
     query_args(f"{openapi.PREFIX}/{resource}/{{{openapi.DETAILED[resource]}}}")
     item = read(object_id)
     if item is None:
-        raise NotFound(f"There is no public {resource[:-1]} with this id.")
+        raise NotFound(missing or f"There is no public {resource[:-1]} with this id.")
     return _json(serialize(item))
+
+
+# Who may read nominations through the API: as on the pages, the secretariat and the party groups.
+NOMINATION_READERS = (*SECRETARIAT, UserRole.party)
+
+
+def signed_in(view):
+    """For a signed-in user of the secretariat or a party group; anyone else gets a JSON 401 (not signed in)
+    or 403 (a viewer). What the answer holds depends on who asks, so nobody may cache it."""
+
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return json_error(Unauthorized("Sign in to the registry first; nominations are not public."))
+        if current_user.role not in NOMINATION_READERS:
+            return json_error(Forbidden("Only the secretariat and party groups may read nominations."))
+        response = view(*args, **kwargs)
+        response.headers["Cache-Control"] = "private, no-store"
+        response.vary.add("Cookie")
+        return response
+
+    return guarded
 
 
 @bp.get("/openapi.json")
@@ -156,3 +183,22 @@ def parties():
 @bp.get("/municipalities")
 def municipalities():
     return _list("municipalities", services.municipalities, serializers.municipality)
+
+
+@bp.get("/decisions")
+def decisions():
+    return _list("decisions", services.decisions, serializers.decision_record)
+
+
+@bp.get("/nominations")
+@signed_in
+def nominations():
+    return _list("nominations", partial(services.nominations, current_user), serializers.nomination)
+
+
+@bp.get(f"/nominations/<{ID}:nomination_id>")
+@signed_in
+def nomination(nomination_id: int):
+    # Another party group's nomination is a 404, like one that does not exist.
+    return _detail("nominations", partial(services.nomination, current_user), nomination_id,
+                   serializers.nomination, "There is no nomination with this id that you may read.")

@@ -12,6 +12,7 @@ from registry.appointments.services import active_on
 from registry.audit.models import AuditEntry
 from registry.dates import COPENHAGEN
 from registry.extensions import db
+from registry.nominations.models import Call, Nomination, NominationStatus
 from registry.organisations.models import Organisation, Seat
 from registry.organisations.rosters import open_on, seat_open_on
 
@@ -22,7 +23,8 @@ ENTITIES = {
     "organisations": "Organisation", "seats": "Plads", "seat_allocations": "Partifordeling",
     "appointments": "Udpegning", "persons": "Person", "parties": "Parti", "municipalities": "Kommune",
     "election_periods": "Valgperiode", "meetings": "Møde", "agenda_items": "Dagsordenspunkt",
-    "decisions": "Beslutning", "users": "Bruger",
+    "decisions": "Beslutning", "users": "Bruger", "nominations": "Indstilling", "calls": "Opfordring",
+    "messages": "Besked",
 }
 VERBS = {"create": "oprettede", "update": "ændrede", "delete": "slettede", "import": "importerede"}
 
@@ -109,3 +111,26 @@ def latest_changes(number: int = 1, size: int = 25) -> Page[Change]:
     page.items = [Change(entry, describe(entry), entry.at.replace(tzinfo=timezone.utc).astimezone(COPENHAGEN))
                   for entry in page.items]
     return page
+
+
+# The nominations that wait for the secretariat, in the order they move.
+WAITING = (NominationStatus.submitted, NominationStatus.on_agenda, NominationStatus.pending)
+
+
+@dataclass
+class Workload:
+    """How many nominations wait at each step, and how many calls have passed their deadline unanswered."""
+
+    waiting: dict[NominationStatus, int]
+    open_calls: int
+    overdue_calls: int
+
+
+def workload(day: date) -> Workload:
+    counted = dict(db.session.execute(
+        sa.select(Nomination.status, sa.func.count()).where(Nomination.status.in_(WAITING))
+        .group_by(Nomination.status)).tuples().all())
+    calls = db.session.execute(
+        sa.select(sa.func.count(), sa.func.count().filter(Call.deadline < day))
+        .where(Call.closed_on.is_(None))).one()
+    return Workload({status: counted.get(status, 0) for status in WAITING}, calls[0], calls[1])

@@ -2,7 +2,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
 from registry.auth.models import UserRole
-from registry.auth.permissions import SECRETARIAT, role_required
+from registry.auth.permissions import SECRETARIAT, is_secretariat, role_required
 from registry.dashboard import services
 from registry.dates import today
 from registry.http import bad_request
@@ -27,12 +27,14 @@ def index():
         ending=services.ending_terms(day, days, pages["udloeb"]),
         closing=services.closing_bodies(day, days, pages["nedlaeggelser"]),
         changes=services.latest_changes(pages["aendringer"]),
+        # Nominations are not for readers' eyes, not even as counts.
+        workload=services.workload(day) if is_secretariat() else None,
     )
 
 
 def _page_number(name: str) -> int:
     text = request.args.get(name, "1")
-    if not text.isdigit() or not 1 <= int(text) <= 100_000:
+    if not (text.isascii() and text.isdigit()) or len(text) > 6 or not 1 <= int(text) <= 100_000:
         bad_request(_("Ugyldigt sidetal."))
     return int(text)
 

@@ -8,7 +8,7 @@ produce the same bytes.
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -115,20 +115,27 @@ def rows(selection: Selection) -> Iterator[list[str]]:
         result.close()
 
 
-def export(selection: Selection | date | None, delimiter: str = ";") -> Iterator[str]:
-    """The whole file as text chunks; encode each as UTF-8. A bare date (or None) selects by day alone."""
-    if not isinstance(selection, Selection):
-        selection = Selection(as_of=selection)
+def write(header: list[str], lines: Iterable[list[str]], delimiter: str) -> Iterator[str]:
+    """A CSV file as text chunks in the registry's format (BOM, the header, CRLF), CHUNK_ROWS lines at a time."""
     if delimiter not in DELIMITERS:
         raise ValueError(f"Ukendt skilletegn '{delimiter}': brug ';' eller ','.")
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     buffer.write(BOM)
-    writer.writerow(HEADER)
-    for count, cells in enumerate(rows(selection), start=1):
+    writer.writerow(header)
+    for count, cells in enumerate(lines, start=1):
         writer.writerow(cells)
         if count % CHUNK_ROWS == 0:
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue()
+
+
+def export(selection: Selection | date | None, delimiter: str = ";") -> Iterator[str]:
+    """The whole file as text chunks; encode each as UTF-8. A bare date (or None) selects by day alone."""
+    if not isinstance(selection, Selection):
+        selection = Selection(as_of=selection)
+    if delimiter not in DELIMITERS:
+        raise ValueError(f"Ukendt skilletegn '{delimiter}': brug ';' eller ','.")
+    return write(HEADER, rows(selection), delimiter)

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from registry.auth.permissions import SECRETARIAT, role_required
 from registry.errors import RuleViolation
-from registry.exchange import csv_export
+from registry.exchange import csv_decisions, csv_export
 from registry.exchange.csv_import import import_csv
 from registry.exchange.forms import ConfirmForm, UploadForm
 from registry.extensions import db
@@ -34,11 +34,36 @@ def appointments_csv():
     )
 
 
+@bp.get("/export/indstillinger.csv")
+def decisions_csv():
+    """The history of indstillinger (KKR's decisions), with the filters of the history page."""
+    delimiter = request.args.get("delimiter", ";")
+    if delimiter not in csv_decisions.DELIMITERS:
+        bad_request(_("Ukendt skilletegn: brug ';' eller ','."))
+    # ?moede=, ?organisation=, ?person= as on /beslutninger; the *_id spellings of the appointments export too.
+    selection = csv_decisions.Selection(meeting_id=_either_id_param("moede", "meeting_id"),
+                                        organisation_id=_either_id_param("organisation", "organisation_id"),
+                                        person_id=_either_id_param("person", "person_id"))
+    chunks = (chunk.encode("utf-8") for chunk in csv_decisions.export(selection, delimiter))
+    return Response(
+        stream_with_context(chunks),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="indstillinger.csv"'},
+    )
+
+
+def _either_id_param(name: str, alias: str) -> int | None:
+    values = {value for value in (_id_param(name), _id_param(alias)) if value is not None}
+    if len(values) > 1:
+        bad_request(_("%(name)s og %(alias)s er angivet med hver sit id.", name=name, alias=alias))
+    return values.pop() if values else None
+
+
 def _id_param(name: str) -> int | None:
     text = request.args.get(name)
     if text is None:
         return None
-    if not (text.isdigit() and len(text) <= 10):
+    if not (text.isascii() and text.isdigit() and len(text) <= 10):
         bad_request(_("Ugyldigt id i %(name)s: brug et helt tal.", name=name))
     return int(text)
 

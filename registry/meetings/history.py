@@ -53,7 +53,8 @@ class Entry:
         return self.decision.item.meeting
 
 
-def _decisions(selection: Selection) -> sa.Select:
+def decisions(selection: Selection) -> sa.Select:
+    """The decisions selected, newest meeting first."""
     stmt = (sa.select(Decision).join(Decision.item).join(AgendaItem.meeting)
             .options(joinedload(Decision.item).joinedload(AgendaItem.meeting))
             .order_by(Meeting.date.desc(), AgendaItem.position, AgendaItem.number, Decision.id))
@@ -73,9 +74,9 @@ def _decisions(selection: Selection) -> sa.Select:
     return stmt
 
 
-def _entries(decisions: list[Decision], selection: Selection) -> list[Entry]:
+def entries(found: list[Decision], selection: Selection) -> list[Entry]:
     """Expand decisions into entries: two more queries, however many decisions."""
-    ids = [decision.id for decision in decisions]
+    ids = [decision.id for decision in found]
     nominations = {n.decision_id: n for n in db.session.scalars(
         sa.select(Nomination).where(Nomination.decision_id.in_(ids))
         .options(joinedload(Nomination.seat).joinedload(Seat.organisation), joinedload(Nomination.party),
@@ -87,38 +88,38 @@ def _entries(decisions: list[Decision], selection: Selection) -> list[Entry]:
                      joinedload(Appointment.person))
             .order_by(Appointment.role, Appointment.id)):
         seated.setdefault(appointment.decision_id, []).append(appointment)
-    entries = []
-    for decision in decisions:
-        found = []
+    result = []
+    for decision in found:
+        concerned = []
         if (nomination := nominations.get(decision.id)) is not None:
             for person, role in nomination.candidates:
-                found.append(Entry(decision, nomination.seat.organisation, nomination.seat, role, person,
+                concerned.append(Entry(decision, nomination.seat.organisation, nomination.seat, role, person,
                                    nomination.party, nomination.appointed_on))
         else:
             for appointment in seated.get(decision.id, []):
-                found.append(Entry(decision, appointment.seat.organisation, appointment.seat, appointment.role,
+                concerned.append(Entry(decision, appointment.seat.organisation, appointment.seat, appointment.role,
                                    appointment.person, appointment.party, appointment.start_date))
         if selection.person_id is not None:
-            found = [entry for entry in found if entry.person and entry.person.id == selection.person_id]
+            concerned = [entry for entry in concerned if entry.person and entry.person.id == selection.person_id]
         if selection.organisation_id is not None:
-            found = [entry for entry in found
+            concerned = [entry for entry in concerned
                      if entry.organisation and entry.organisation.id == selection.organisation_id]
-        entries.extend(found or [Entry(decision)])
-    return entries
+        result.extend(concerned or [Entry(decision)])
+    return result
 
 
 def page(selection: Selection, number: int, per_page: int = 25) -> tuple[list[Entry], bool]:
     """A page of decisions as entries, newest meeting first; and whether there is a next page."""
-    decisions = list(db.session.scalars(_decisions(selection).limit(per_page + 1).offset((number - 1) * per_page)))
-    return _entries(decisions[:per_page], selection), len(decisions) > per_page
+    found = list(db.session.scalars(decisions(selection).limit(per_page + 1).offset((number - 1) * per_page)))
+    return entries(found[:per_page], selection), len(found) > per_page
 
 
 def every(selection: Selection, chunk: int = 500) -> Iterator[Entry]:
     """All entries, for the CSV export: a chunk of decisions at a time."""
     offset = 0
     while True:
-        decisions = list(db.session.scalars(_decisions(selection).limit(chunk).offset(offset)))
-        if not decisions:
+        found = list(db.session.scalars(decisions(selection).limit(chunk).offset(offset)))
+        if not found:
             return
-        yield from _entries(decisions, selection)
+        yield from entries(found, selection)
         offset += chunk

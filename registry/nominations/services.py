@@ -12,10 +12,12 @@ Services check, change and flush; the view commits once. Every change of
 status queues a message to the party group (notifications.services).
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask import has_request_context
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -33,6 +35,9 @@ from registry.notifications import services as notifications
 from registry.organisations.models import ElectionPeriod, GenderRule, Seat, SeatAllocation
 from registry.people.models import Gender, Party, Person
 from registry.types import sort_key
+
+# Agenda items are numbered 1.1, 3.10, 4.1; the parts stay small enough to sort by (AgendaItem.position_of).
+ITEM_NUMBER = re.compile(r"[0-9]{1,3}(\.[0-9]{1,3}){0,2}")
 
 # What the predecessor's appointment ends with, by why the seat was called.
 PREDECESSOR_REASON = {CallReason.resignation: EndReason.resigned, CallReason.new_period: EndReason.term_ended}
@@ -90,6 +95,7 @@ def open_call(seat: Seat, role: Role, reason: CallReason, deadline: date, *, par
                 opened_on=today())
     db.session.add(call)
     db.session.flush()
+    notifications.call_opened(call)
     return call
 
 
@@ -151,6 +157,9 @@ def warnings(seat: Seat, role: Role, party: Party, people: list[Person], day: da
         Nomination.status.in_([*EDITABLE, NominationStatus.on_agenda, NominationStatus.pending]))
     if nomination is not None and nomination.id is not None:
         rivals = rivals.where(Nomination.id != nomination.id)
+    if has_request_context():
+        # A party group must not learn from a warning that a rival party has nominated.
+        rivals = rivals.where(visible_to(current_user))
     if count := db.session.scalar(rivals):
         found.append(f"Der er {count} anden verserende indstilling til pladsen som {role.label}."
                      if count == 1 else f"Der er {count} andre verserende indstillinger til pladsen som {role.label}.")
@@ -244,7 +253,7 @@ def place_on_agenda(nomination: Nomination, meeting_date: date, item_number: str
         raise RuleViolation(f"Kun en indsendt indstilling kan sættes på dagsordenen; denne er "
                             f"{nomination.status.label}.")
     item_number = item_number.strip()
-    if not item_number or not all(part.isdigit() for part in item_number.split(".")) or len(item_number) > 20:
+    if not ITEM_NUMBER.fullmatch(item_number):
         raise RuleViolation("Punktnummeret skal være tal adskilt af punktum, fx 4.1.")
     meeting = db.session.scalar(sa.select(Meeting).where(Meeting.council_name == council,
                                                          Meeting.date == meeting_date))

@@ -9,6 +9,7 @@ from registry.dates import local_date, today
 from registry.errors import Conflict, RuleViolation
 from registry.extensions import db
 from registry.http import as_of_param, commit, page_param
+from registry.meetings import history
 from registry.organisations import services
 from registry.organisations.forms import (
     AllocationForm,
@@ -25,6 +26,8 @@ from registry.people.models import Party
 bp = Blueprint("organisations", __name__)
 
 PER_PAGE = 50
+# The latest KKR decisions shown on an organisation's page; the rest are on /beslutninger.
+LATEST_DECISIONS = 5
 
 
 @bp.get("/")
@@ -53,9 +56,10 @@ def detail(organisation_id: int):
     day = as_of_param()
     is_open = ((organisation.start_date is None or organisation.start_date <= day)
                and (organisation.end_date is None or day <= organisation.end_date))
+    decisions = history.page(history.Selection(organisation_id=organisation.id), 1, per_page=LATEST_DECISIONS)[0]
     return render_template("organisations/detail.html", organisation=organisation,
                            page=organisation_page(organisation, day), day=day, is_open=is_open,
-                           is_today=day == today(), today_date=today())
+                           is_today=day == today(), today_date=today(), decisions=decisions)
 
 
 @bp.route("/organisationer/ny", methods=["GET", "POST"])

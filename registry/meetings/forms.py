@@ -1,0 +1,82 @@
+"""The secretariat's forms for the agenda and KKR's decisions. They check shape; whether a nomination
+may go on the agenda, which outcome KKR may decide and from which day someone is seated is the
+nominations services' question."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+
+from registry.appointments.models import EndReason
+from registry.meetings.models import Outcome
+from registry.people.forms import ChoiceField, DanishDateField, VersionField
+
+ITEM_NUMBER = r"^[0-9]{1,4}(\.[0-9]{1,4})*$"
+
+
+def strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def longest(characters: int) -> Length:
+    return Length(max=characters, message=_l("Skriv højst %(max)d tegn."))
+
+
+def reason_choices() -> list[SelectChoice]:
+    return [SelectChoice(reason.value, reason.label.capitalize()) for reason in EndReason]
+
+
+def outcome_choices(outcomes: list[Outcome]) -> list[SelectChoice]:
+    return [SelectChoice(outcome.value, outcome.label.capitalize()) for outcome in outcomes]
+
+
+class PlaceForm(FlaskForm):
+    """Put a nomination on a KKR meeting's agenda; the meeting and the item are created when missing."""
+
+    meeting_date = DanishDateField(_l("Mødedato"), validators=[InputRequired(_l("Skriv mødets dato."))])
+    location = StringField(_l("Mødested"), filters=[strip], validators=[Optional(), longest(300)],
+                           description=_l("Fx Glostrup Park Hotel, Hovedvejen 41, 2600 Glostrup."))
+    case_number = StringField(_l("Sagsnummer"), filters=[strip], validators=[Optional(), longest(50)],
+                              description=_l("Mødets sagsnummer, fx SAG-2024-01064."))
+    item_number = StringField(_l("Punktnummer"), filters=[strip], validators=[
+        InputRequired(_l("Skriv punktets nummer, fx 4.1.")), longest(20),
+        Regexp(ITEM_NUMBER, message=_l("Punktnummeret skal være tal adskilt af punktum, fx 4.1."))],
+        description=_l("Fx 4.1. Har mødet allerede et punkt med nummeret, kommer indstillingen på det."))
+    title = StringField(_l("Punktets titel"), filters=[strip], validators=[Optional(), longest(300)],
+                        description=_l("Tom: «Indstilling af medlem til …» efter pladsen."))
+    case_worker = StringField(_l("Sagsbehandler"), filters=[strip], validators=[Optional(), longest(20)],
+                              description=_l("Sagsbehandlerens initialer, fx gitb."))
+    version = VersionField()
+
+
+class TakeOffForm(FlaskForm):
+    version = VersionField()
+
+
+class DecideForm(FlaskForm):
+    # The options are what KKR may decide on this nomination; another outcome is the service's refusal to explain.
+    outcome = ChoiceField(_l("KKR's beslutning"), validate_choice=False)
+    text = TextAreaField(_l("Beslutningens tekst"), validators=[Optional(), longest(5000)],
+                         description=_l("Som i referatet. Står teksten uændret, skrives den efter den valgte "
+                                        "beslutning."))
+    effective_date = DanishDateField(_l("Udpeget fra"), validators=[Optional()],
+                                     description=_l("Første dag i embedet. Skal udfyldes, når KKR selv udpeger."))
+    reason = ChoiceField(_l("Forgængerens ophørsårsag"), choices=reason_choices(),
+                         description=_l("Bruges, når KKR selv udpeger: den nuværende indehavers udpegning "
+                                        "slutter dagen før."))
+    version = VersionField()
+
+    def validate_outcome(self, field) -> None:
+        if field.data not in {outcome.value for outcome in Outcome}:
+            raise ValidationError(_l("Vælg en af mulighederne."))
+
+
+class AppointmentForm(FlaskForm):
+    """The outside authority's formal appointment (beskikkelse) of a nomination KKR has dealt with."""
+
+    appointed_on = DanishDateField(_l("Udpeget fra"),
+                                   validators=[InputRequired(_l("Skriv den dato, udpegningen gælder fra."))],
+                                   description=_l("Den første dag i embedet ifølge den udpegende myndighed. "
+                                                  "Den nuværende indehavers udpegning slutter dagen før."))
+    reason = ChoiceField(_l("Forgængerens ophørsårsag"), choices=reason_choices())
+    version = VersionField()

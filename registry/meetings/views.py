@@ -1,0 +1,335 @@
+"""KKR meetings, their agenda items and decisions: the history of indstillinger.
+
+Meetings, items and decisions are public: what KKR decided is in the
+minutes. Nominations KKR has not yet decided are not: only the secretariat
+sees them on a meeting's page. The secretariat places a nomination on the
+agenda, copies the drafted agenda text, records KKR's decision and, where an
+outside authority appoints, that authority's appointment. Every change goes
+through nominations/services.py; a refusal is shown on the form and nothing
+is saved. A version that changed since the form was shown is a conflict.
+"""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload, selectinload
+
+from registry.appointments.models import EndReason
+from registry.auth.permissions import SECRETARIAT, is_secretariat, role_required
+from registry.dates import local_date, today
+from registry.errors import Conflict, RuleViolation
+from registry.extensions import db
+from registry.http import bad_request, commit, page_param
+from registry.meetings import drafting
+from registry.meetings import history as decisions
+from registry.meetings.forms import (
+    AppointmentForm,
+    DecideForm,
+    PlaceForm,
+    TakeOffForm,
+    outcome_choices,
+)
+from registry.meetings.models import AgendaItem, Meeting, Outcome
+from registry.nominations import services
+from registry.nominations.models import Nomination, NominationStatus
+from registry.notifications import services as notifications
+from registry.organisations.models import Organisation, Seat
+from registry.people.models import Person
+
+bp = Blueprint("meetings", __name__)
+
+PER_PAGE = 20
+
+# Nominations that are on an item: neither withdrawn nor sent back (drafting.nominations_on says the same).
+OFF_ITEM = (NominationStatus.withdrawn, NominationStatus.returned)
+
+
+def conflict_message() -> str:
+    return _("Indstillingen er ændret af en anden, mens du havde formularen åben. "
+             "Se de nye oplysninger, og prøv igen.")
+
+
+# Public: meetings and the history of decisions.
+
+@bp.get("/moeder")
+def index():
+    meetings = db.paginate(sa.select(Meeting).order_by(Meeting.date.desc(), Meeting.id.desc()),
+                           page=page_param(), per_page=PER_PAGE, error_out=False)
+    ids = [meeting.id for meeting in meetings.items]
+    items = dict(db.session.execute(
+        sa.select(AgendaItem.meeting_id, sa.func.count()).where(AgendaItem.meeting_id.in_(ids))
+        .group_by(AgendaItem.meeting_id)).all()) if ids else {}
+    return render_template("meetings/index.html", meetings=meetings, items=items)
+
+
+@bp.get("/moeder/<int:meeting_id>")
+def detail(meeting_id: int):
+    meeting = db.session.scalar(sa.select(Meeting).where(Meeting.id == meeting_id)
+                                .options(selectinload(Meeting.items).selectinload(AgendaItem.decisions)))
+    if meeting is None:
+        abort(404)
+    # Undecided nominations are the party groups' and the secretariat's until KKR has decided.
+    nominations: dict[int, list[Nomination]] = {}
+    if is_secretariat():
+        for nomination in db.session.scalars(
+                sa.select(Nomination).join(AgendaItem, Nomination.item_id == AgendaItem.id)
+                .where(AgendaItem.meeting_id == meeting.id, Nomination.status.not_in(OFF_ITEM))
+                .options(joinedload(Nomination.seat).joinedload(Seat.organisation), joinedload(Nomination.party),
+                         joinedload(Nomination.person), joinedload(Nomination.substitute))
+                .order_by(Nomination.role, Nomination.id)):
+            nominations.setdefault(nomination.item_id, []).append(nomination)
+    return render_template("meetings/detail.html", meeting=meeting, nominations=nominations)
+
+
+@dataclass
+class Page:
+    """What the pagination macro needs of a page of decisions."""
+
+    page: int
+    has_next: bool
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+
+def _filter(name: str, model):
+    """?organisation=<id> and the like: the row, None when absent; 400 when not an id, 404 when unknown."""
+    text = request.args.get(name, "")
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
+        bad_request(_("Ugyldig værdi for %(name)s: brug et id-nummer, fx %(name)s=4.", name=name))
+    return db.get_or_404(model, int(text))
+
+
+@bp.get("/beslutninger")
+def history():
+    """Every decision KKR has made, newest meeting first; per organisation, person or meeting."""
+    organisation = _filter("organisation", Organisation)
+    person = _filter("person", Person)
+    meeting = _filter("moede", Meeting)
+    selection = decisions.Selection(meeting_id=meeting.id if meeting else None,
+                                    organisation_id=organisation.id if organisation else None,
+                                    person_id=person.id if person else None)
+    number = page_param()
+    entries, has_next = decisions.page(selection, number)
+    filters = {name: row.id for name, row in
+               (("organisation", organisation), ("person", person), ("moede", meeting)) if row is not None}
+    export_url = url_for("exchange.decisions_csv", **filters)
+    return render_template("meetings/history.html", entries=entries, page=Page(number, has_next),
+                           organisation=organisation, person=person, meeting=meeting, filters=filters,
+                           export_url=export_url)
+
+
+# The secretariat: an item's nominations and drafted text.
+
+@bp.get("/moeder/punkter/<int:item_id>")
+@role_required(*SECRETARIAT)
+def item(item_id: int):
+    item = db.get_or_404(AgendaItem, item_id)
+    day = item.meeting.date
+    nominations = [(nomination, services.warnings(nomination.seat, nomination.role, nomination.party,
+                                                  [person for person, _ in nomination.candidates], day,
+                                                  nomination=nomination))
+                   for nomination in drafting.nominations_on(item)]
+    return render_template("meetings/item.html", item=item, nominations=nominations, draft=drafting.draft(item))
+
+
+@bp.post("/moeder/punkter/<int:item_id>/tekst")
+@role_required(*SECRETARIAT)
+def save_draft(item_id: int):
+    """Store the text drafted now (not what the browser sent) as the item's title, background and recommendation."""
+    item = db.get_or_404(AgendaItem, item_id)
+    draft = drafting.draft(item)
+    if draft is None:
+        flash(_("Der er ingen indstillinger på punktet at skrive teksten ud fra."), "error")
+        return redirect(url_for("meetings.item", item_id=item.id))
+
+    def store() -> None:
+        item.title = draft.title[:300]
+        item.background = draft.background
+        item.recommendation = draft.recommendation
+        db.session.flush()
+
+    try:
+        commit(store)
+    except Conflict:
+        flash(_("Punktet blev ændret af en anden imens. Prøv igen."), "error")
+    else:
+        flash(_("Teksten er gemt på punkt %(number)s.", number=item.number), "success")
+    return redirect(url_for("meetings.item", item_id=item.id))
+
+
+# The secretariat: a nomination onto the agenda, KKR's decision, the outside authority's appointment.
+
+def _nomination(nomination_id: int) -> Nomination:
+    nomination = services.get_visible(nomination_id)
+    if nomination is None:
+        abort(404)
+    return nomination
+
+
+def _nomination_url(nomination: Nomination) -> str:
+    return url_for("nominations.detail", nomination_id=nomination.id)
+
+
+def _stale(form, nomination: Nomination) -> bool:
+    return request.method == "POST" and form.version.data != nomination.version
+
+
+def _conflict(form, nomination: Nomination, template: str, **context):
+    """Show the nomination as it is now, with the new version, so a second save is deliberate."""
+    db.session.rollback()
+    db.session.refresh(nomination)
+    form.version.data = nomination.version
+    flash(conflict_message(), "error")
+    return render_template(template, form=form, nomination=nomination, **context), 409
+
+
+def _blocked(nomination: Nomination, status: NominationStatus, message: str) -> str | None:
+    """On a GET, why the form cannot succeed now; a POST gets the service's refusal on the form instead."""
+    return message if request.method == "GET" and nomination.status is not status else None
+
+
+def _candidates(nomination: Nomination) -> str:
+    return ", ".join(_("%(name)s som %(role)s", name=person.name, role=role.label)
+                     for person, role in nomination.candidates)
+
+
+@bp.route("/indstillinger/<int:nomination_id>/dagsorden", methods=["GET", "POST"])
+@role_required(*SECRETARIAT)
+def place(nomination_id: int):
+    nomination = _nomination(nomination_id)
+    council = current_app.config["COUNCIL_NAME"]
+    form = PlaceForm(version=nomination.version)
+    if request.method == "GET":
+        upcoming = db.session.scalars(sa.select(Meeting).where(Meeting.council_name == council,
+                                                               Meeting.date >= today())
+                                      .order_by(Meeting.date).limit(1)).first()
+        if upcoming is not None:
+            form.meeting_date.data = upcoming.date
+            form.location.data = upcoming.location
+            form.case_number.data = upcoming.case_number
+    blocked = _blocked(nomination, NominationStatus.submitted,
+                       _("Indstillingen er %(status)s. Kun en indsendt indstilling kan sættes på dagsordenen.",
+                         status=nomination.status.label))
+    if form.validate_on_submit():
+        if _stale(form, nomination):
+            return _conflict(form, nomination, "meetings/place.html", blocked=None)
+        try:
+            item = commit(lambda: services.place_on_agenda(
+                nomination, form.meeting_date.data, form.item_number.data, council=council,
+                location=form.location.data, case_number=form.case_number.data, title=form.title.data,
+                case_worker=form.case_worker.data))
+        except RuleViolation as refused:
+            field = form.item_number if "Punktnummer" in str(refused) else form.meeting_date
+            field.errors.append(str(refused))
+        except Conflict:
+            return _conflict(form, nomination, "meetings/place.html", blocked=None)
+        else:
+            notifications.deliver_after_commit()
+            flash(_("Indstillingen er sat på dagsordenen for mødet den %(day)s som punkt %(number)s.",
+                    day=local_date(item.meeting.date), number=item.number), "success")
+            return redirect(url_for("meetings.item", item_id=item.id))
+    return render_template("meetings/place.html", form=form, nomination=nomination, blocked=blocked)
+
+
+@bp.post("/indstillinger/<int:nomination_id>/tag-af-dagsorden")
+@role_required(*SECRETARIAT)
+def take_off(nomination_id: int):
+    nomination = _nomination(nomination_id)
+    form = TakeOffForm()
+    form.validate_on_submit()
+    if form.version.data is not None and form.version.data != nomination.version:
+        flash(conflict_message(), "error")
+        return redirect(_nomination_url(nomination))
+    try:
+        commit(lambda: services.take_off_agenda(nomination))
+    except RuleViolation as refused:
+        flash(str(refused), "error")
+    except Conflict:
+        flash(conflict_message(), "error")
+    else:
+        notifications.deliver_after_commit()
+        flash(_("Indstillingen er taget af dagsordenen og er igen indsendt."), "success")
+    return redirect(_nomination_url(nomination))
+
+
+@bp.route("/indstillinger/<int:nomination_id>/beslutning", methods=["GET", "POST"])
+@role_required(*SECRETARIAT)
+def decide(nomination_id: int):
+    nomination = _nomination(nomination_id)
+    outcomes = services.outcomes_for(nomination)
+    form = DecideForm(version=nomination.version)
+    form.outcome.choices = outcome_choices(outcomes)
+    # The text as drafted for each outcome: left as it was, it is drafted again for the outcome chosen.
+    drafted = {" ".join(drafting.decision_text(nomination, outcome).split()) for outcome in outcomes}
+    if request.method == "GET":
+        chosen = Outcome.noted if Outcome.noted in outcomes else outcomes[0]
+        form.outcome.data = chosen.value
+        form.text.data = drafting.decision_text(nomination, chosen)
+        form.reason.data = services.predecessor_reason(nomination).value
+    blocked = _blocked(nomination, NominationStatus.on_agenda,
+                       _("Indstillingen er %(status)s. KKR's beslutning kan kun registreres for en indstilling "
+                         "på dagsordenen.", status=nomination.status.label))
+    if form.validate_on_submit():
+        if _stale(form, nomination):
+            return _conflict(form, nomination, "meetings/decide.html", blocked=None)
+        outcome = Outcome(form.outcome.data)
+        text = (form.text.data or "").strip()
+        if " ".join(text.split()) in drafted:
+            text = None
+        try:
+            commit(lambda: services.decide(nomination, outcome, text=text, effective=form.effective_date.data,
+                                           reason=EndReason(form.reason.data)))
+        except RuleViolation as refused:
+            field = form.effective_date if outcome is Outcome.appointed else form.outcome
+            field.errors.append(str(refused))
+        except Conflict:
+            return _conflict(form, nomination, "meetings/decide.html", blocked=None)
+        else:
+            notifications.deliver_after_commit()
+            if nomination.status is NominationStatus.appointed:
+                message = _("KKR's beslutning er registreret: %(who)s er udpeget fra %(day)s.",
+                            who=_candidates(nomination), day=local_date(nomination.appointed_on))
+            elif nomination.status is NominationStatus.pending:
+                message = _("KKR's beslutning er registreret: %(outcome)s. Indstillingen afventer nu udpegningen "
+                            "fra %(authority)s.", outcome=outcome.label,
+                            authority=nomination.seat.organisation.appointing_authority)
+            else:
+                message = _("KKR's beslutning er registreret: %(outcome)s.", outcome=outcome.label)
+            flash(message, "success")
+            return redirect(_nomination_url(nomination))
+    return render_template("meetings/decide.html", form=form, nomination=nomination, blocked=blocked)
+
+
+@bp.route("/indstillinger/<int:nomination_id>/udpegning", methods=["GET", "POST"])
+@role_required(*SECRETARIAT)
+def record_appointment(nomination_id: int):
+    """The outside authority has appointed: seat the new holder and end the predecessor the day before."""
+    nomination = _nomination(nomination_id)
+    form = AppointmentForm(version=nomination.version)
+    if request.method == "GET":
+        form.reason.data = services.predecessor_reason(nomination).value
+    blocked = _blocked(nomination, NominationStatus.pending,
+                       _("Indstillingen er %(status)s. Udpegningen kan kun registreres for en indstilling, der "
+                         "afventer udpegning.", status=nomination.status.label))
+    if form.validate_on_submit():
+        if _stale(form, nomination):
+            return _conflict(form, nomination, "meetings/appointment.html", blocked=None)
+        try:
+            commit(lambda: services.record_appointment(nomination, form.appointed_on.data,
+                                                       reason=EndReason(form.reason.data)))
+        except RuleViolation as refused:
+            form.appointed_on.errors.append(str(refused))
+        except Conflict:
+            return _conflict(form, nomination, "meetings/appointment.html", blocked=None)
+        else:
+            notifications.deliver_after_commit()
+            flash(_("Udpegningen er registreret: %(who)s fra %(day)s.", who=_candidates(nomination),
+                    day=local_date(nomination.appointed_on)), "success")
+            return redirect(_nomination_url(nomination))
+    return render_template("meetings/appointment.html", form=form, nomination=nomination, blocked=blocked)

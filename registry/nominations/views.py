@@ -1,0 +1,344 @@
+"""The party groups' side of nominations (indstillinger) and the secretariat's intake: calls, returns.
+
+Two layers of authorisation: a role decorator on every view, and
+services.get_visible for every nomination, so that a party group gets a 404
+for another party's nomination, never a hint that it exists. A party group
+always nominates for its own party, whatever is posted. Every change goes
+through nominations/services.py and is committed once; a refusal is shown on
+the form and nothing is saved.
+"""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+
+from registry.api.openapi import MAX_ID
+from registry.appointments.forms import seat_choices
+from registry.appointments.models import Role
+from registry.appointments.services import seats_to_choose
+from registry.auth.models import UserRole
+from registry.auth.permissions import SECRETARIAT, is_secretariat, role_required
+from registry.dates import today
+from registry.errors import Conflict, RuleViolation
+from registry.extensions import db
+from registry.http import bad_request, commit
+from registry.nominations import services
+from registry.nominations.forms import CallForm, NominationForm, ReturnForm, WithdrawForm, party_choices
+from registry.nominations.models import DECIDED, Call, CallReason, Nomination, NominationStatus
+from registry.notifications import services as notifications
+from registry.organisations.models import Seat
+from registry.people import services as people
+from registry.people.models import Gender, Party, Person
+
+bp = Blueprint("nominations", __name__)
+
+# Who works with nominations: the party groups and the secretariat. A viewer reads the registry, not these.
+NOMINATORS = (UserRole.party, *SECRETARIAT)
+# The list the secretariat sees first: what waits for it to act.
+NEEDS_ACTION = NominationStatus.submitted.value
+ALL = "alle"
+# Ids in URLs within the database's integer range: a larger one is a 404, not a database error.
+ID = f"int(min=1, max={MAX_ID})"
+
+
+def changed_meanwhile() -> str:
+    return _("Indstillingen er ændret, mens du havde formularen åben. Se de nye oplysninger, og prøv igen.")
+
+
+def _nomination(nomination_id: int) -> Nomination:
+    """The nomination if the current user may see it; 404 otherwise (another party's included)."""
+    return services.get_visible(nomination_id) or abort(404)
+
+
+def _id_param(name: str) -> int | None:
+    """?plads=<id> and the like: None unless a possible id."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 1 <= value <= MAX_ID else None
+
+
+def _own_party() -> Party | None:
+    return current_user.party if current_user.role is UserRole.party else None
+
+
+# The party group's page.
+
+@bp.get("/partigruppe")
+@role_required(*NOMINATORS)
+def party_home():
+    """The seats the party holds this election period, its open calls and its nominations.
+    The secretariat sees any party's page with ?parti=<letter>."""
+    party = _own_party()
+    if party is None:
+        key = request.args.get("parti", "").strip()
+        if not key:
+            return render_template("nominations/parties.html", parties=people.parties())
+        possible = len(key) <= 10 and not (key.isdigit() and int(key) > MAX_ID)
+        party = (people.find_party(key) if possible else None) or abort(404)
+    nominations = db.session.scalars(
+        sa.select(Nomination).where(services.visible_to(current_user), Nomination.party_id == party.id)
+        .options(joinedload(Nomination.seat).joinedload(Seat.organisation), joinedload(Nomination.person),
+                 joinedload(Nomination.substitute))
+        .order_by(Nomination.submitted_at.desc(), Nomination.id.desc())).all()
+    return render_template("nominations/party_home.html", party=party, held=services.seats_of(party),
+                           calls=services.open_calls(party), nominations=nominations, today=today())
+
+
+# Nominations: list, detail, submit, edit, withdraw, return.
+
+@bp.get("/indstillinger")
+@role_required(*NOMINATORS)
+def index():
+    """A party group: its own nominations. The secretariat: all, filtered by ?status (submitted by default)."""
+    status = None
+    if is_secretariat():
+        status = request.args.get("status", NEEDS_ACTION)
+        if status != ALL and status not in {s.value for s in NominationStatus}:
+            bad_request(_("Ukendt status."))
+    statuses = (NominationStatus(status),) if status not in (None, ALL) else None
+    return render_template("nominations/index.html", nominations=services.nominations_for(current_user,
+                                                                                          statuses=statuses),
+                           status=status, statuses=list(NominationStatus), all_value=ALL)
+
+
+@bp.get(f"/indstillinger/<{ID}:nomination_id>")
+@role_required(*NOMINATORS)
+def detail(nomination_id: int):
+    nomination = _nomination(nomination_id)
+    found = []
+    if nomination.status not in DECIDED and nomination.status is not NominationStatus.withdrawn:
+        found = services.warnings(nomination.seat, nomination.role, nomination.party,
+                                  [person for person, _role in nomination.candidates], nomination=nomination)
+    return render_template("nominations/detail.html", nomination=nomination, warnings=found,
+                           is_party=current_user.role is UserRole.party, statuses=NominationStatus)
+
+
+def _people_to_choose(nomination: Nomination | None) -> list[Person]:
+    """Everyone, for the secretariat. A party group: the public people (who hold or have held a seat), its own
+    party's, and those already on the nomination; not the new candidates of another party's nominations."""
+    party = _own_party()
+    if party is None:
+        return people.all_people()
+    named = [nomination.person_id, nomination.substitute_id] if nomination else []
+    return list(db.session.scalars(
+        sa.select(Person).where(sa.or_(people.has_held_a_seat(), Person.party_id == party.id,
+                                       Person.id.in_([i for i in named if i])))
+        .options(joinedload(Person.municipality), joinedload(Person.party))
+        .order_by(Person.sort_name, Person.id)))
+
+
+def _nomination_form(nomination: Nomination | None) -> NominationForm:
+    form = NominationForm(version=nomination.version if nomination else None)
+    if nomination is not None:
+        # The seat, role and party of a nomination stay; another seat is another nomination.
+        del form.seat, form.role, form.party
+        if request.method == "GET":
+            form.person.data = nomination.person_id
+            form.substitute.data = nomination.substitute_id
+            form.motivation.data = nomination.motivation
+            form.gender_reason.data = nomination.gender_reason
+    elif _own_party() is not None:
+        del form.party  # a party group nominates for its own party, never for one it posts
+    form.set_choices(seats=seats_to_choose() if form.seat is not None else [], people=_people_to_choose(nomination),
+                     municipalities=people.municipalities(), parties=people.parties())
+    return form
+
+
+def _candidate(form: NominationForm, prefix: str, chosen: int | None, party: Party) -> Person | None:
+    """The person chosen, or a new one created from the prefix's fields (registered as the party's)."""
+    if chosen is not None:
+        return db.session.get(Person, chosen)
+    name = (form[f"{prefix}_name"].data or "").strip()
+    if not name:
+        return None
+    gender = form[f"{prefix}_gender"].data
+    return people.save(None, name=name, municipality_id=form[f"{prefix}_municipality"].data, party_id=party.id,
+                       office=(form[f"{prefix}_office"].data or "").strip() or None,
+                       gender=Gender(gender) if gender else None,
+                       email=(form[f"{prefix}_email"].data or "").strip() or None)
+
+
+def _refused(form, error: Exception) -> None:
+    form.form_errors.append(str(error) if isinstance(error, RuleViolation) else changed_meanwhile())
+
+
+@bp.route("/indstillinger/ny", methods=["GET", "POST"])
+@role_required(*NOMINATORS)
+def create():
+    form = _nomination_form(None)
+    if request.method == "GET":
+        form.seat.data = _id_param("plads")
+        if request.args.get("rolle") in {role.value for role in Role}:
+            form.role.data = request.args["rolle"]
+        if form.party is not None and form.seat.data and (seat := db.session.get(Seat, form.seat.data)):
+            allocation = services.allocation_on(seat, today())
+            form.party.data = allocation.party_id if allocation else None
+    if form.validate_on_submit():
+        seat = db.session.get(Seat, form.seat.data)
+        party = _own_party() or db.session.get(Party, form.party.data)
+
+        def submit() -> Nomination:
+            person = _candidate(form, "new", form.person.data, party)
+            substitute = _candidate(form, "sub", form.substitute.data, party)
+            return services.submit(seat, Role(form.role.data), party, person, substitute=substitute,
+                                   motivation=(form.motivation.data or "").strip() or None,
+                                   gender_reason=form.gender_reason.data, by=current_user)
+
+        try:
+            nomination = commit(submit)
+        except (RuleViolation, Conflict) as error:
+            _refused(form, error)
+        else:
+            notifications.deliver_after_commit()
+            flash(_("Indstillingen af %(name)s er sendt til sekretariatet.", name=nomination.person.name),
+                  "success")
+            return redirect(url_for("nominations.detail", nomination_id=nomination.id))
+    return render_template("nominations/form.html", form=form, nomination=None)
+
+
+def _not_editable(nomination: Nomination):
+    flash(_("Indstillingen er %(status)s og kan ikke længere ændres.", status=nomination.status.label), "error")
+    return redirect(url_for("nominations.detail", nomination_id=nomination.id))
+
+
+def _stale(form, nomination: Nomination) -> bool:
+    return form.version.data != nomination.version
+
+
+def _conflict(form, nomination: Nomination, template: str):
+    """Show the nomination as it is now, with its new version, so a second save is deliberate."""
+    db.session.refresh(nomination)
+    form.version.data = nomination.version
+    flash(changed_meanwhile(), "error")
+    return render_template(template, form=form, nomination=nomination), 409
+
+
+@bp.route(f"/indstillinger/<{ID}:nomination_id>/ret", methods=["GET", "POST"])
+@role_required(UserRole.party)
+def edit(nomination_id: int):
+    nomination = _nomination(nomination_id)
+    if not nomination.is_editable:
+        return _not_editable(nomination)
+    form = _nomination_form(nomination)
+    if form.validate_on_submit():
+        if _stale(form, nomination):
+            return _conflict(form, nomination, "nominations/form.html")
+
+        def update() -> Nomination:
+            person = _candidate(form, "new", form.person.data, nomination.party)
+            substitute = _candidate(form, "sub", form.substitute.data, nomination.party)
+            return services.update(nomination, person=person, substitute=substitute,
+                                   motivation=(form.motivation.data or "").strip() or None,
+                                   gender_reason=form.gender_reason.data)
+
+        try:
+            commit(update)
+        except RuleViolation as error:
+            _refused(form, error)
+        except Conflict:
+            return _conflict(form, nomination, "nominations/form.html")
+        else:
+            notifications.deliver_after_commit()
+            flash(_("Indstillingen er gemt og sendt til sekretariatet."), "success")
+            return redirect(url_for("nominations.detail", nomination_id=nomination.id))
+    return render_template("nominations/form.html", form=form, nomination=nomination)
+
+
+@bp.route(f"/indstillinger/<{ID}:nomination_id>/traek-tilbage", methods=["GET", "POST"])
+@role_required(UserRole.party)
+def withdraw(nomination_id: int):
+    nomination = _nomination(nomination_id)
+    if not nomination.is_editable:
+        return _not_editable(nomination)
+    form = WithdrawForm(version=nomination.version)
+    if form.validate_on_submit():
+        if _stale(form, nomination):
+            return _conflict(form, nomination, "nominations/withdraw.html")
+        try:
+            commit(lambda: services.withdraw(nomination))
+        except RuleViolation as error:
+            _refused(form, error)
+        except Conflict:
+            return _conflict(form, nomination, "nominations/withdraw.html")
+        else:
+            notifications.deliver_after_commit()
+            flash(_("Indstillingen er trukket tilbage."), "success")
+            return redirect(url_for("nominations.detail", nomination_id=nomination.id))
+    return render_template("nominations/withdraw.html", form=form, nomination=nomination)
+
+
+@bp.route(f"/indstillinger/<{ID}:nomination_id>/retur", methods=["GET", "POST"])
+@role_required(*SECRETARIAT)
+def return_(nomination_id: int):
+    """Send the nomination back to the party group with a comment; the group may change it and send it again."""
+    nomination = _nomination(nomination_id)
+    if nomination.status is not NominationStatus.submitted:
+        flash(_("Kun en indsendt indstilling kan sendes retur; denne er %(status)s.",
+                status=nomination.status.label), "error")
+        return redirect(url_for("nominations.detail", nomination_id=nomination.id))
+    form = ReturnForm(version=nomination.version)
+    if form.validate_on_submit():
+        if _stale(form, nomination):
+            return _conflict(form, nomination, "nominations/return.html")
+        try:
+            commit(lambda: services.return_to_party(nomination, form.comment.data))
+        except RuleViolation as error:
+            _refused(form, error)
+        except Conflict:
+            return _conflict(form, nomination, "nominations/return.html")
+        else:
+            notifications.deliver_after_commit()
+            flash(_("Indstillingen er sendt retur til %(party)s.", party=nomination.party.name), "success")
+            return redirect(url_for("nominations.detail", nomination_id=nomination.id))
+    return render_template("nominations/return.html", form=form, nomination=nomination)
+
+
+# Calls for nominations (opfordringer).
+
+@bp.get("/opfordringer")
+@role_required(*NOMINATORS)
+def calls():
+    """The open calls: the secretariat sees all, a party group those to it."""
+    return render_template("nominations/calls.html", calls=services.open_calls(_own_party()),
+                           is_party=current_user.role is UserRole.party)
+
+
+@bp.route("/opfordringer/ny", methods=["GET", "POST"])
+@role_required(*SECRETARIAT)
+def open_call():
+    form = CallForm()
+    form.seat.choices = seat_choices(seats_to_choose())
+    form.party.choices = party_choices(people.parties(), _("Partigruppen med pladsen"))
+    if request.method == "GET":
+        form.seat.data = _id_param("plads")
+        if request.args.get("rolle") in {role.value for role in Role}:
+            form.role.data = request.args["rolle"]
+    if form.validate_on_submit():
+        seat = db.session.get(Seat, form.seat.data)
+        party = db.session.get(Party, form.party.data) if form.party.data else None
+        try:
+            call = commit(lambda: services.open_call(seat, Role(form.role.data), CallReason(form.reason.data),
+                                                     form.deadline.data, party=party,
+                                                     note=(form.note.data or "").strip() or None))
+        except (RuleViolation, Conflict) as error:
+            _refused(form, error)
+        else:
+            notifications.deliver_after_commit()
+            flash(_("Opfordringen er sendt til %(party)s.", party=call.party.name), "success")
+            return redirect(url_for("nominations.calls"))
+    return render_template("nominations/call_form.html", form=form)
+
+
+@bp.post(f"/opfordringer/<{ID}:call_id>/luk")
+@role_required(*SECRETARIAT)
+def close_call(call_id: int):
+    call = db.get_or_404(Call, call_id)
+    try:
+        commit(lambda: services.close_call(call))
+    except Conflict:
+        flash(_("Opfordringen er ændret af en anden imens. Prøv igen."), "error")
+    else:
+        notifications.deliver_after_commit()
+        flash(_("Opfordringen til %(party)s er lukket.", party=call.party.name), "success")
+    return redirect(url_for("nominations.calls"))

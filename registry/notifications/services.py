@@ -1,0 +1,271 @@
+"""Telling party groups when their nominations change status.
+
+A message is written to the outbox (messages) in the same transaction as
+the change, so nothing is told that did not happen and nothing that happened
+goes untold. After the commit, deliver() sends what is waiting when SMTP is
+configured (MAIL_SERVER); without it, messages stay in the outbox, where the
+secretariat reads them.
+
+Several workers on several hosts may deliver at once, sharing only the
+database. Each message is claimed before it is sent, with an UPDATE that
+only one of them can win (attempts = attempts + 1 where attempts is still
+what it read), and committed before the SMTP conversation, so no lock is
+held while the mail server talks. A message is sent at most once: one that
+was claimed but neither marked sent nor failed (the worker died while
+sending) is not tried again, because it may well have gone out.
+"""
+
+import logging
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from flask import after_this_request, current_app, g, has_request_context, url_for
+from sqlalchemy.exc import OperationalError
+from werkzeug.routing import BuildError
+
+from registry.auth.models import User, UserRole
+from registry.dates import danish_date, utcnow
+from registry.extensions import db
+from registry.notifications import smtp as mail
+from registry.notifications.models import Message
+
+log = logging.getLogger(__name__)
+
+# A message the mail server refuses this many times is given up; it stays in the outbox with its error.
+# A server that cannot be reached at all costs no attempt: the messages wait until it is back.
+MAX_ATTEMPTS = 5
+# Where a request keeps the ids of the messages it queued, for deliver_after_commit().
+QUEUED = "queued_messages"
+
+SUBJECTS = {
+    "submitted": "Indstilling modtaget",
+    "returned": "Indstilling sendt retur",
+    "withdrawn": "Indstilling trukket tilbage",
+    "on_agenda": "Indstilling sat på dagsordenen",
+    "pending": "KKR har behandlet indstillingen",
+    "appointed": "Udpegning registreret",
+    "not_supported": "KKR har ikke tiltrådt indstillingen",
+}
+
+
+def contacts(party_id: int) -> list[str]:
+    """The party group's contact addresses: its active users' e-mail addresses."""
+    return list(db.session.scalars(
+        sa.select(User.email).where(User.party_id == party_id, User.role == UserRole.party, User.active,
+                                    User.email.is_not(None), User.email != "")
+        .order_by(User.email).distinct()))
+
+
+def describe(nomination) -> str:
+    """The message body: what the nomination is, where it stands, and what to do next."""
+    seat = nomination.seat
+    lines = [f"Indstilling nr. {nomination.id}: {nomination.person.name} som {nomination.role.label}",
+             f"Organisation: {seat.organisation.name}, {seat.label}"]
+    if nomination.substitute is not None:
+        lines.append(f"Personlig suppleant: {nomination.substitute.name}")
+    lines.append(f"Status: {nomination.status.label}")
+    if nomination.status.value == "returned" and nomination.comment:
+        lines += ["", "Sekretariatets kommentar:", nomination.comment]
+    if nomination.item is not None and nomination.status.value in ("on_agenda", "pending", "appointed",
+                                                                   "not_supported"):
+        meeting = nomination.item.meeting
+        lines.append(f"Møde: {meeting.council_name} {danish_date(meeting.date)}, punkt {nomination.item.number}")
+    if nomination.decision is not None and nomination.decision.text:
+        lines += ["", "Beslutning:", nomination.decision.text]
+    if nomination.appointed_on is not None:
+        lines.append(f"Udpeget fra: {danish_date(nomination.appointed_on)}")
+    if link := _link(nomination):
+        lines += ["", f"Se indstillingen i udpegningsregistret: {link}"]
+    else:
+        lines += ["", "Se indstillingen i udpegningsregistret."]
+    return "\n".join(lines)
+
+
+def _link(nomination) -> str | None:
+    """The nomination's page, when a request tells the address the registry is reached at."""
+    if not has_request_context():
+        return None
+    try:
+        return url_for("nominations.detail", nomination_id=nomination.id, _external=True)
+    except BuildError:
+        return None
+
+
+def nomination_changed(nomination) -> list[Message]:
+    """Queue a message to the party group's contacts about the nomination's new status."""
+    messages = [Message(recipient=address, subject=f"{SUBJECTS[nomination.status.value]}: "
+                                                   f"{nomination.seat.organisation.name}",
+                        body=describe(nomination), nomination_id=nomination.id)
+                for address in contacts(nomination.party_id)]
+    db.session.add_all(messages)
+    db.session.flush()
+    g.setdefault(QUEUED, []).extend(message.id for message in messages)
+    return messages
+
+
+def call_opened(call) -> list[Message]:
+    """Queue a message to the party group's contacts: the secretariat asks for a nomination."""
+    seat = call.seat
+    lines = [f"KKR-sekretariatet opfordrer {call.party.name} til at indstille en {call.role.label} til "
+             f"{seat.organisation.name}, {seat.label}.",
+             f"Anledning: {call.reason.label}", f"Frist: {danish_date(call.deadline)}"]
+    if call.note:
+        lines += ["", call.note]
+    link = None
+    if has_request_context():
+        try:
+            link = url_for("nominations.create", plads=seat.id, rolle=call.role.value, _external=True)
+        except BuildError:
+            link = None
+    lines += ["", f"Indstil i udpegningsregistret: {link}" if link else "Indstil i udpegningsregistret."]
+    messages = [Message(recipient=address, subject=f"Opfordring til indstilling: {seat.organisation.name}",
+                        body="\n".join(lines)) for address in contacts(call.party_id)]
+    db.session.add_all(messages)
+    db.session.flush()
+    g.setdefault(QUEUED, []).extend(message.id for message in messages)
+    return messages
+
+
+# Delivery.
+
+class MailServerUnavailable(Exception):
+    """The mail server could not be reached, or broke off; the messages wait in the outbox with the reason."""
+
+    def __init__(self, reason: str, sent: int = 0):
+        super().__init__(reason)
+        self.sent = sent
+
+
+def mail_configured() -> bool:
+    return bool(current_app.config.get("MAIL_SERVER"))
+
+
+def _waiting() -> sa.ColumnElement[bool]:
+    """Messages to try: not sent, not given up, and not claimed by a worker that has yet to report.
+
+    A claim counts an attempt and clears the error; a failure writes the error back. So a message with
+    attempts but neither error nor sent_at is being sent right now, or its worker died while sending it.
+    """
+    return (Message.sent_at.is_(None) & (Message.attempts < MAX_ATTEMPTS)
+            & ((Message.attempts == 0) | Message.error.is_not(None)))
+
+
+def deliver(limit: int = 100, *, ids: Iterable[int] | None = None) -> int:
+    """Send up to `limit` waiting messages (oldest first; only `ids` when given); the number sent.
+
+    Nothing happens without MAIL_SERVER. Commits as it goes (claim, then the outcome, per message),
+    so call it after the change's own commit. A message the server refuses keeps the server's reason
+    in `error` and is tried again later, up to MAX_ATTEMPTS times. A server that cannot be reached
+    raises MailServerUnavailable after writing the reason on the messages it was to send.
+    """
+    config = current_app.config
+    if not config.get("MAIL_SERVER"):
+        return 0
+    stmt = sa.select(Message.id, Message.attempts).where(_waiting()).order_by(Message.id).limit(limit)
+    if ids is not None:
+        stmt = stmt.where(Message.id.in_(list(ids)))
+    candidates = db.session.execute(stmt).all()
+    db.session.commit()  # ends the read: each claim below is a transaction of its own
+    if not candidates:
+        return 0
+    try:
+        smtp = mail.connect(config)
+    except OSError as error:  # smtplib.SMTPException is an OSError, as are refused connections and timeouts
+        reason = mail.explain(error, config)
+        _note([message_id for message_id, _ in candidates], reason)
+        raise MailServerUnavailable(reason) from error
+    sent = 0
+    try:
+        for message_id, seen in candidates:
+            message = _claim(message_id, seen)
+            if message is None:
+                continue  # another worker has it
+            try:
+                smtp.send_message(mail.compose(message, config))
+            except (OSError, ValueError) as error:
+                reason = mail.explain(error, config)
+                _finish(message_id, error=reason)
+                if mail.connection_lost(error):
+                    raise MailServerUnavailable(reason, sent) from error
+                continue
+            _finish(message_id)
+            sent += 1
+    finally:
+        mail.close(smtp)
+    return sent
+
+
+def deliver_after_commit() -> None:
+    """Send the messages this request (or command) queued, once its change is committed.
+
+    Free when MAIL_SERVER is not set. In a request the sending happens after the response has gone
+    to the user, so nobody waits for the mail server; a failure is logged and the message waits in
+    the outbox with its error, for `flask notifications send-mail` or the secretariat's button.
+    """
+    ids = g.pop(QUEUED, None)
+    if not ids or not mail_configured():
+        return
+    if not has_request_context():
+        _deliver_quietly(ids)
+        return
+    app = current_app._get_current_object()
+
+    def send_in_own_context() -> None:
+        with app.app_context():
+            _deliver_quietly(ids)
+
+    @after_this_request
+    def send_after_response(response):
+        response.call_on_close(send_in_own_context)
+        return response
+
+
+def _deliver_quietly(ids: list[int]) -> None:
+    try:
+        deliver(limit=len(ids), ids=ids)
+    except MailServerUnavailable as error:
+        log.warning("E-mail not sent, left in the outbox: %s", error)
+    except Exception:  # the change is committed; nothing after it may fail the request
+        db.session.rollback()
+        log.exception("E-mail not sent, left in the outbox")
+
+
+def _claim(message_id: int, seen: int) -> sa.Row | None:
+    """Take the message for this worker and read it; None when another worker took it first.
+
+    Committed before the mail server is spoken to, so no transaction (on SQLite: no snapshot
+    that a later write could not build on) stays open meanwhile.
+    """
+    try:
+        claimed = db.session.execute(
+            sa.update(Message)
+            .where(Message.id == message_id, Message.attempts == seen, _waiting())
+            .values(attempts=Message.attempts + 1, error=None)
+            .execution_options(synchronize_session=False))
+        message = None
+        if claimed.rowcount == 1:
+            message = db.session.execute(
+                sa.select(Message.id, Message.recipient, Message.subject, Message.body, Message.created_at)
+                .where(Message.id == message_id)).one()
+        db.session.commit()
+    except OperationalError:  # SQLite busy past its busy_timeout: the message waits for a later run
+        db.session.rollback()
+        return None
+    return message
+
+
+def _finish(message_id: int, *, error: str | None = None) -> None:
+    values = {"error": error} if error else {"sent_at": utcnow(), "error": None}
+    db.session.execute(sa.update(Message).where(Message.id == message_id).values(**values)
+                       .execution_options(synchronize_session=False))
+    db.session.commit()
+
+
+def _note(message_ids: list[int], reason: str) -> None:
+    """Write why the server could not be reached on the messages that wait for it, without using an attempt."""
+    try:
+        db.session.execute(sa.update(Message).where(Message.id.in_(message_ids), _waiting())
+                           .values(error=reason).execution_options(synchronize_session=False))
+        db.session.commit()
+    except OperationalError:
+        db.session.rollback()

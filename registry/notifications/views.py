@@ -1,0 +1,75 @@
+"""The outbox (udbakke): every message to the party groups, sent or waiting, for the secretariat only,
+since the recipients' addresses are private. And `flask notifications send-mail` for cron."""
+
+from datetime import datetime, timezone
+
+import click
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from registry.auth.permissions import SECRETARIAT, role_required
+from registry.cli import needs_schema
+from registry.dates import COPENHAGEN, local_date
+from registry.extensions import db
+from registry.http import page_param
+from registry.notifications import services
+from registry.notifications.models import Message
+
+bp = Blueprint("notifications", __name__)
+bp.cli.help = "E-mail til partigrupperne om deres indstillinger."
+
+PER_PAGE = 25
+
+
+def local_time(moment: datetime) -> str:
+    """A stored UTC time as Danes read it: 27.11.2026 07:05."""
+    here = moment.replace(tzinfo=timezone.utc).astimezone(COPENHAGEN)
+    return f"{local_date(here.date())} {here:%H:%M}"
+
+
+@bp.get("/udbakke")
+@role_required(*SECRETARIAT)
+def outbox():
+    messages = db.paginate(sa.select(Message).order_by(Message.created_at.desc(), Message.id.desc()),
+                           page=page_param(), per_page=PER_PAGE, error_out=False)
+    unsent = db.session.scalar(sa.select(sa.func.count()).where(Message.sent_at.is_(None)))
+    return render_template("notifications/outbox.html", messages=messages, unsent=unsent,
+                           configured=services.mail_configured(), max_attempts=services.MAX_ATTEMPTS,
+                           local_time=local_time)
+
+
+@bp.post("/udbakke/send")
+@role_required(*SECRETARIAT)
+def send():
+    if not services.mail_configured():
+        flash(_("Der er ikke sat en mailserver op (MAIL_SERVER), så beskederne bliver her i udbakken."), "warning")
+        return redirect(url_for(".outbox"))
+    try:
+        sent = services.deliver()
+    except services.MailServerUnavailable as error:
+        flash(_("Mailserveren kunne ikke nås, så beskederne venter i udbakken: %(reason)s", reason=str(error)),
+              "error")
+        sent = error.sent
+    if sent:
+        flash(ngettext("%(num)d besked er sendt.", "%(num)d beskeder er sendt.", sent), "success")
+    else:
+        flash(_("Ingen beskeder blev sendt."))
+    return redirect(url_for(".outbox"))
+
+
+@bp.cli.command("send-mail")
+@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True,
+              help="Højst så mange beskeder i denne kørsel.")
+@needs_schema
+def send_mail(limit):
+    """Send beskeder, der venter i udbakken (til cron: prøver igen, hvad der fejlede)."""
+    if not services.mail_configured():
+        raise click.ClickException("MAIL_SERVER er ikke sat, så beskederne bliver i udbakken (/udbakke).")
+    try:
+        sent = services.deliver(limit)
+    except services.MailServerUnavailable as error:
+        raise click.ClickException(f"{error.sent} sendt; resten venter i udbakken. {error}") from None
+    if sent:
+        click.echo(f"{sent} sendt.")
