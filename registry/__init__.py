@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from registry import config
 from registry.extensions import babel, csrf, db, login_manager, migrate
+from registry.http import IdConverter
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,6 +29,8 @@ def create_app(overrides: dict | None = None) -> Flask:
         # Behind a reverse proxy the client's address (kept in the audit trail) comes from X-Forwarded-For.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     register_extensions(app)
+    # Before the blueprints: their <int:…> rules are built with it.
+    app.url_map.converters["int"] = IdConverter
     register_blueprints(app)
     register_commands(app)
     register_errorhandlers(app)
@@ -36,17 +39,21 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from registry import models  # noqa: F401  (every model known to the metadata and to Alembic)
+    # models: imported so every model is known to the metadata and to Alembic.
+    from registry import models, security  # noqa: F401
     from registry.audit import services as audit
     from registry.i18n import select_locale
+    from registry.people import privacy
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
+    security.register(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(PROJECT_ROOT / "translations"))
     audit.register()
+    privacy.register(app)
 
     from registry.auth.services import load_user
     login_manager.user_loader(load_user)
@@ -78,6 +85,7 @@ def _sqlite_begin(connection) -> None:
 def register_blueprints(app: Flask) -> None:
     from registry.api.views import bp as api
     from registry.appointments.views import bp as appointments
+    from registry.audit.views import bp as audit
     from registry.auth.views import bp as auth
     from registry.dashboard.views import bp as dashboard
     from registry.exchange.views import bp as exchange
@@ -101,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(nominations)
     app.register_blueprint(meetings)
     app.register_blueprint(notifications)
+    app.register_blueprint(audit)
 
 
 def register_commands(app: Flask) -> None:

@@ -8,12 +8,13 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
+from registry import backup
 from registry.audit.services import Actor, acting_as
 from registry.auth import services as users
 from registry.auth.models import User, UserRole
 from registry.dates import parse_iso, today
 from registry.errors import RuleViolation
-from registry.exchange import csv_export, csv_import
+from registry.exchange import csv_decisions, csv_export, csv_import
 from registry.extensions import db
 from registry.people.models import Party
 
@@ -76,6 +77,23 @@ def export_csv(as_of, all_, output, delimiter, organisation_id, party_id, munici
         raise click.UsageError("Brug enten --as-of eller --all, ikke begge.")
     day = None if all_ else (as_of or today())
     chunks = csv_export.export(csv_export.Selection(day, organisation_id, party_id, municipality_id), delimiter)
+    _save(output, chunks)
+
+
+@registry_cli.command("export-decisions")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Fil (standard: stdout).")
+@click.option("--delimiter", type=click.Choice(csv_decisions.DELIMITERS), default=";", show_default=True)
+@click.option("--meeting-id", type=click.IntRange(min=0), help="Kun beslutningerne på dette møde.")
+@click.option("--organisation-id", type=click.IntRange(min=0), help="Kun beslutninger om denne organisation.")
+@click.option("--person-id", type=click.IntRange(min=0), help="Kun beslutninger om denne person.")
+@needs_schema
+def export_decisions(output, delimiter, meeting_id, organisation_id, person_id):
+    """Eksportér historikken over indstillinger (KKR's beslutninger) som CSV (UTF-8 med BOM)."""
+    selection = csv_decisions.Selection(meeting_id=meeting_id, organisation_id=organisation_id, person_id=person_id)
+    _save(output, csv_decisions.export(selection, delimiter))
+
+
+def _save(output: Path | None, chunks) -> None:
     if output is None:
         _write(sys.stdout.buffer, chunks)
         return
@@ -158,9 +176,10 @@ def _read_password(password_stdin: bool) -> str:
 @click.option("--role", required=True, type=click.Choice([r.value for r in UserRole]))
 @click.option("--party", "party_letter", metavar="BOGSTAV", help="Partiets listebogstav (kun for rollen party).")
 @click.option("--name", help="Brugerens navn.")
+@click.option("--email", help="E-mailadresse; en partigruppes brugere får besked om gruppens indstillinger.")
 @click.option("--password-stdin", is_flag=True, help="Læs adgangskoden fra standard input.")
 @needs_schema
-def create_user(username, role, party_letter, name, password_stdin):
+def create_user(username, role, party_letter, name, email, password_stdin):
     """Opret en bruger."""
     party = None
     if party_letter:
@@ -170,7 +189,7 @@ def create_user(username, role, party_letter, name, password_stdin):
     password = _read_password(password_stdin)
     with acting_as(Actor("cli:users")):
         try:
-            users.create_user(username, password, UserRole(role), party, name)
+            users.create_user(username, password, UserRole(role), party, name, email)
         except RuleViolation as error:
             db.session.rollback()
             raise click.ClickException(str(error)) from None
@@ -196,3 +215,42 @@ def set_password(username, password_stdin):
             raise click.ClickException(str(error)) from None
         db.session.commit()
     click.echo(f"Adgangskoden for '{username}' er ændret.")
+
+
+def _user(username: str) -> User:
+    user = db.session.scalar(sa.select(User).where(User.username == username))
+    if user is None:
+        raise click.ClickException(f"Ukendt bruger '{username}'.")
+    return user
+
+
+@users_cli.command("disable")
+@click.argument("username")
+@needs_schema
+def disable_user(username):
+    """Spær en bruger: brugeren kan ikke logge ind og logges ud alle steder med det samme."""
+    user = _user(username)
+    with acting_as(Actor("cli:users")):
+        users.disable_user(user)
+        db.session.commit()
+    click.echo(f"Brugeren '{username}' er spærret og logget ud alle steder.")
+
+
+@users_cli.command("enable")
+@click.argument("username")
+@needs_schema
+def enable_user(username):
+    """Giv en spærret bruger adgang igen (ophæver også en spærring efter mislykkede logins)."""
+    user = _user(username)
+    with acting_as(Actor("cli:users")):
+        users.enable_user(user)
+        db.session.commit()
+    click.echo(f"Brugeren '{username}' kan logge ind igen.")
+
+
+from registry.people.privacy import anonymise_command  # noqa: E402
+
+registry_cli.add_command(anonymise_command)
+
+for _command in backup.commands:
+    registry_cli.add_command(_command)

@@ -8,10 +8,27 @@ COUNCIL_NAME   the KKR this registry belongs to; default "KKR Hovedstaden".
 TRUSTED_PROXIES how many reverse proxies stand in front (X-Forwarded-For is
                believed from that many); default 0.
 SESSION_COOKIE_SECURE  "true" when served over https.
+SESSION_LIFETIME_HOURS how long a login lasts at most, however active the user; default 8.
+LOGIN_ADDRESS_LIMIT    failed logins allowed from one address within LOGIN_ADDRESS_WINDOW_MINUTES
+LOGIN_ADDRESS_WINDOW_MINUTES   before that address is refused for a while; defaults 20 and 15.
+               Behind a reverse proxy set TRUSTED_PROXIES, or every client shares the proxy's address.
+ANONYMISE_AFTER_DAYS   days after a person's last day on a seat (or in a nomination) before the
+               person may be anonymised (registry/people/privacy.py); default 1826 (5 years).
+
+E-mail to party groups (registry/notifications); without MAIL_SERVER nothing is
+sent and the messages wait in the outbox (/udbakke):
+MAIL_SERVER    the SMTP host.
+MAIL_PORT      default 25 (465 with MAIL_USE_SSL).
+MAIL_USE_TLS   "true": STARTTLS after connecting.
+MAIL_USE_SSL   "true": TLS from the start (SMTPS). Not together with MAIL_USE_TLS.
+MAIL_USERNAME, MAIL_PASSWORD  log in when MAIL_USERNAME is set.
+MAIL_SENDER    the From address, e.g. "KKR Hovedstaden <udpegninger@kl.dk>".
+MAIL_TIMEOUT   seconds to wait for the SMTP server; default 10.
 """
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -44,21 +61,81 @@ def _database_url(instance_path: Path) -> str:
     return url
 
 
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "false").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _mail() -> dict:
+    use_ssl, use_tls = _flag("MAIL_USE_SSL"), _flag("MAIL_USE_TLS")
+    if use_ssl and use_tls:
+        raise RuntimeError("MAIL_USE_SSL and MAIL_USE_TLS exclude each other: SSL is TLS from the start, "
+                           "TLS (STARTTLS) upgrades a plain connection.")
+    return {
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "").strip() or None,
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT") or (465 if use_ssl else 25)),
+        "MAIL_USE_TLS": use_tls,
+        "MAIL_USE_SSL": use_ssl,
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER") or "udpegninger@localhost",
+        "MAIL_TIMEOUT": float(os.environ.get("MAIL_TIMEOUT") or 10),
+    }
+
+
+def _number(name: str, default: float) -> float:
+    text = os.environ.get(name, "").strip()
+    try:
+        value = float(text) if text else default
+    except ValueError:
+        raise RuntimeError(f"{name} must be a number, not {text!r}.") from None
+    if value <= 0:
+        raise RuntimeError(f"{name} must be more than 0.")
+    return value
+
+
+def _security() -> dict:
+    """Sessions, cookies, CSRF and login throttling (see registry/security.py and registry/auth/services.py)."""
+    lifetime_hours = _number("SESSION_LIFETIME_HOURS", 8)
+    return {
+        # The session cookie: never readable from scripts, not sent with cross-site subrequests or POSTs.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE"),
+        # A login lasts at most this long, counted from the login (registry/security.py checks it on
+        # every request); the cookie's signature expires with it too.
+        "SESSION_LIFETIME_HOURS": lifetime_hours,
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=lifetime_hours),
+        # A form's CSRF token lasts as long as a login, so a form left open for an hour can still be sent.
+        "WTF_CSRF_TIME_LIMIT": int(lifetime_hours * 3600),
+        # Per account: after LOGIN_LOCK_AFTER failed logins in a row the account is locked for
+        # LOGIN_LOCK_MINUTES, doubled with each further failure, at most LOGIN_LOCK_MAX_MINUTES.
+        "LOGIN_LOCK_AFTER": 5,
+        "LOGIN_LOCK_MINUTES": 1,
+        "LOGIN_LOCK_MAX_MINUTES": 60,
+        # Per address: at most this many failed logins within the window (sliding).
+        "LOGIN_ADDRESS_LIMIT": int(_number("LOGIN_ADDRESS_LIMIT", 20)),
+        "LOGIN_ADDRESS_WINDOW_MINUTES": _number("LOGIN_ADDRESS_WINDOW_MINUTES", 15),
+        # Strict-Transport-Security's max-age when served over https: one year.
+        "HSTS_SECONDS": 365 * 24 * 3600,
+    }
+
+
 def load(instance_path: str) -> dict:
     path = Path(instance_path)
     return {
         "SECRET_KEY": _secret_key(path),
         "SQLALCHEMY_DATABASE_URI": _database_url(path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: SQL logs and errors never show the values (password hashes, personal data).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "COUNCIL_NAME": os.environ.get("COUNCIL_NAME", "KKR Hovedstaden"),
         "BABEL_DEFAULT_LOCALE": "da",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "false").lower() == "true",
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         # An import file of a national registry (100,000 rows is about 10 MB) must fit,
         # also when the preview carries it back base64-encoded in a form field.
         "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 32 * 1024 * 1024,
+        "ANONYMISE_AFTER_DAYS": int(_number("ANONYMISE_AFTER_DAYS", 1826)),
+        **_mail(),
+        **_security(),
     }

@@ -6,15 +6,37 @@ from typing import TypeVar
 
 from flask import request
 from flask_babel import gettext as _
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import BadRequest
+from werkzeug.routing import IntegerConverter
 
 from registry.dates import parse_iso, today
 from registry.errors import Conflict, RuleViolation
 from registry.extensions import db
 
 T = TypeVar("T")
+
+# Ids are PostgreSQL integers: a larger number in a URL or a query is no row, never a database error.
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """<int:…> in every route: 1 to MAX_ID, so /organisationer/99999999999 is a 404 and not a 500."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = 1, max: int | None = MAX_ID,
+                 signed: bool = False) -> None:
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
+def id_param(name: str) -> int | None:
+    """?name=<id>: None when absent; 400 when not an id."""
+    text = request.args.get(name)
+    if text is None or text == "":
+        return None
+    if not (text.isascii() and text.isdigit() and len(text) <= 10 and 1 <= int(text) <= MAX_ID):
+        bad_request(_("Ugyldigt id i %(name)s: brug et helt tal.", name=name))
+    return int(text)
 
 
 def bad_request(message: str):
@@ -59,8 +81,10 @@ def commit(change: Callable[[], T]) -> T:
     except RuleViolation:
         db.session.rollback()
         raise
-    except (StaleDataError, OperationalError) as error:
+    except (StaleDataError, OperationalError, IntegrityError) as error:
         if isinstance(error, OperationalError) and "database is locked" not in str(error.orig):
             raise
+        # IntegrityError: the services check every rule first, so a constraint that still fires is a
+        # colleague's row committed between that check and this write (a name taken meanwhile).
         db.session.rollback()
         raise Conflict() from None

@@ -1,4 +1,4 @@
-"""`flask users create|set-password`: the first admin and operations."""
+"""`flask users create|set-password|disable|enable`: the first admin and operations."""
 
 import sqlalchemy as sa
 
@@ -79,3 +79,52 @@ def test_commands_on_an_empty_database_say_to_run_the_migrations(tmp_path):
         assert result.exit_code == 1 and "flask --app wsgi db upgrade" in result.output, result.output
     with app.app_context():
         db.engine.dispose()
+
+
+def login_status(app, username: str, password: str = make.PASSWORD) -> int:
+    """A login from a client of its own (the `client` fixture makes it one with its own app context)."""
+    return make.login(app.test_client(), username, password).status_code
+
+
+def test_disable_logs_the_user_out_everywhere_and_keeps_them_out(runner, app, client):
+    from registry.audit.models import AuditEntry
+
+    create(runner, "ascm", "--role", "admin")
+    assert make.login(client, "ascm", PASSWORD).status_code == 302
+    assert client.get("/import").status_code == 200
+    old_token = user("ascm").session_token
+    db.session.commit()
+
+    result = runner.invoke(args=["users", "disable", "ascm"])
+    assert result.exit_code == 0 and "spærret og logget ud alle steder" in result.output, result.output
+    db.session.expire_all()
+    disabled = user("ascm")
+    assert not disabled.active and disabled.session_token != old_token
+    db.session.commit()
+    assert client.get("/import").status_code == 302  # the open session is gone at once
+    assert login_status(app, "ascm", PASSWORD) == 200  # and the right password does not let them in
+
+    entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.entity == "users", AuditEntry.action == "update")
+                               .order_by(AuditEntry.id.desc())).first()
+    assert entry.actor == "cli:users" and entry.entity_id == disabled.id
+    assert entry.changes["active"] == [True, False] and entry.changes["session_token"] == ["***", "***"]
+
+
+def test_enable_lets_the_user_in_again_and_lifts_a_lock(runner, app, client):
+    create(runner, "ascm", "--role", "admin")
+    runner.invoke(args=["users", "disable", "ascm"])
+    db.session.execute(sa.update(User).values(failed_logins=7, locked_until=sa.func.current_timestamp()))
+    db.session.commit()
+    result = runner.invoke(args=["users", "enable", "ascm"])
+    assert result.exit_code == 0 and "kan logge ind igen" in result.output, result.output
+    db.session.expire_all()
+    enabled = user("ascm")
+    assert (enabled.active, enabled.failed_logins, enabled.locked_until) == (True, 0, None)
+    db.session.commit()
+    assert login_status(app, "ascm", PASSWORD) == 302
+
+
+def test_disable_and_enable_an_unknown_user_say_so(runner, app):
+    for command in ("disable", "enable"):
+        result = runner.invoke(args=["users", command, "ukendt"])
+        assert result.exit_code == 1 and "Ukendt bruger 'ukendt'" in result.output

@@ -18,7 +18,7 @@ from registry.auth.permissions import SECRETARIAT, is_secretariat, role_required
 from registry.dates import local_date
 from registry.errors import Conflict, RuleViolation
 from registry.extensions import db
-from registry.http import commit, page_param
+from registry.http import commit, id_param, page_param
 from registry.organisations.models import Organisation, Seat
 from registry.people import services as people
 from registry.people.models import Party, Person
@@ -38,7 +38,7 @@ def index():
     """Every body with its seats, a page of bodies at a time; ?organisation=<id> for one body."""
     stmt = (sa.select(Organisation).options(selectinload(Organisation.seats))
             .order_by(Organisation.sort_name, Organisation.id))
-    if one := request.args.get("organisation", type=int):
+    if one := id_param("organisation"):
         stmt = stmt.where(Organisation.id == one)
     organisations = db.paginate(stmt, page=page_param(), per_page=PER_PAGE, error_out=False)
     return render_template("appointments/index.html", organisations=organisations, one=one)

@@ -115,6 +115,23 @@ def _changes(session: Session, obj, action: str) -> dict:
     return out
 
 
+def _created(obj) -> dict:
+    """A new row as inserted, column defaults included; the key is the entry's entity_id, not a change.
+
+    Only what the INSERT put on the object is read (state.dict): a value the database filled in and
+    SQLAlchemy did not fetch back would need a query in the middle of the flush.
+    """
+    state = sa.inspect(obj)
+    keys = {column.key for column in state.mapper.primary_key}
+    out = {}
+    for attr in state.mapper.column_attrs:
+        value = state.dict.get(attr.key)
+        if attr.key == "version" or attr.key in keys or value is None:
+            continue
+        out[attr.key] = "***" if attr.columns[0].info.get("private") else _plain(value)
+    return out
+
+
 def _stored_row(session: Session, obj) -> dict:
     mapper = sa.inspect(obj).mapper
     table = mapper.local_table
@@ -136,8 +153,10 @@ def _collect(session: Session, flush_context, instances) -> None:
                 continue
             if action == "update" and not session.is_modified(obj, include_collections=False):
                 continue
+            # A new row's values are read after the INSERT (_write), when its defaults are filled in.
             with session.no_autoflush:
-                pending.append((action, obj, _changes(session, obj, action), sa.inspect(obj).identity))
+                changes = None if action == "create" else _changes(session, obj, action)
+                pending.append((action, obj, changes, sa.inspect(obj).identity))
 
 
 def _write(session: Session, flush_context) -> None:
@@ -148,6 +167,8 @@ def _write(session: Session, flush_context) -> None:
     rows = []
     for action, obj, changes, identity in pending:
         entity_id = identity[0] if identity else sa.inspect(obj).mapper.primary_key_from_instance(obj)[0]
+        if changes is None:
+            changes = _created(obj)
         rows.append(dict(user_id=actor.user_id, actor=actor.name,
                          action=action, entity=obj.__tablename__, entity_id=entity_id,
                          changes=changes, remote_addr=actor.remote_addr))

@@ -8,5 +8,5 @@ class LoginForm(FlaskForm):
     username = StringField(_l("Brugernavn"), validators=[DataRequired(_l("Skriv dit brugernavn.")), Length(max=80)],
                            render_kw={"autocomplete": "username"})
     password = PasswordField(_l("Adgangskode"), validators=[DataRequired(_l("Skriv din adgangskode.")),
-                                                            Length(max=200)],
+                                                            Length(max=128)],
                              render_kw={"autocomplete": "current-password"})

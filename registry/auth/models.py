@@ -1,13 +1,31 @@
 import secrets
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from registry.dates import utcnow
 from registry.extensions import db
 from registry.people.models import Party
 from registry.types import LabelledEnum, enum_column
+
+# How passwords are hashed: scrypt with these parameters, the one place they are set. A stored hash made
+# with another method or other parameters (an old "pbkdf2:...", or scrypt with another n, r or p) is
+# replaced on the next successful login, when the password is at hand (see User.password_needs_rehash).
+# n = 2**15, r = 8, p = 1: about 32 MB and 50-100 ms per hash, OWASP's recommended minimum or above.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
+PASSWORD_METHOD = f"scrypt:{SCRYPT_N}:{SCRYPT_R}:{SCRYPT_P}"
+SALT_LENGTH = 16
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=PASSWORD_METHOD, salt_length=SALT_LENGTH)
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(32)
 
 
 class UserRole(LabelledEnum):
@@ -35,8 +53,13 @@ class User(UserMixin, db.Model):
     # Changing it logs the user out everywhere: the session carries it and
     # is accepted only while it matches.
     session_token: Mapped[str] = mapped_column(
-        sa.String(64), default=lambda: secrets.token_hex(32), info={"private": True}
+        sa.String(64), default=new_session_token, info={"private": True}
     )
+
+    # Login throttling (per account): failures since the last successful login, and the time before which
+    # no password is even checked. Kept in the database, so every worker on every host sees the same count.
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None]
 
     party: Mapped[Party | None] = relationship()
 
@@ -48,11 +71,45 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{self.session_token}"
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
-        self.session_token = secrets.token_hex(32)
+        """A new password logs the user out everywhere."""
+        self.password_hash = hash_password(password)
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        try:
+            return check_password_hash(self.password_hash, password)
+        except ValueError:  # a hash this Werkzeug cannot read: no password matches it
+            return False
+
+    @property
+    def password_needs_rehash(self) -> bool:
+        """Whether the stored hash was made with another method or other parameters than PASSWORD_METHOD."""
+        return self.password_hash.partition("$")[0] != PASSWORD_METHOD
+
+    def rehash_password(self, password: str) -> None:
+        """The same password hashed anew with the current parameters; the sessions stay (unlike set_password)."""
+        self.password_hash = hash_password(password)
+
+    def end_sessions(self) -> None:
+        """Log the user out everywhere: every session carries the old token, which no longer matches."""
+        self.session_token = new_session_token()
+
+    def locked_at(self, now: datetime) -> bool:
+        """Whether failed logins have locked the account at this time (UTC naive)."""
+        return self.locked_until is not None and self.locked_until > now
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+class LoginFailure(db.Model):
+    """A failed login from an address: the per-address limit counts these within a window, across all
+    workers. Old rows may be deleted; they are not the audit trail (that has its own entries)."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (sa.Index("ix_login_failures_address_at", "remote_addr", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    remote_addr: Mapped[str] = mapped_column(sa.String(64))
+    username: Mapped[str | None] = mapped_column(sa.String(80))

@@ -1,44 +1,92 @@
-import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+import math
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
-from registry.audit.services import record
+from registry import security
+from registry.audit.services import Actor, acting_as
+from registry.auth import services
 from registry.auth.forms import LoginForm
-from registry.auth.models import User
+from registry.auth.models import UserRole
+from registry.dates import utcnow
 from registry.extensions import db
 
 bp = Blueprint("auth", __name__)
 
 
-def _safe_next(target: str | None) -> str:
-    # Only paths on this site: never an open redirect to another host.
+def _safe_next(target: str | None, user) -> str:
+    # Only paths on this site: never an open redirect to another host. Otherwise the user's own start page.
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
-    return url_for("organisations.index")
+    if user.role is UserRole.party:
+        return url_for("nominations.party_home")
+    return url_for("dashboard.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
+    """Logging in, throttled per account and per address (registry/auth/services.py).
+
+    Several short transactions rather than one: the attempt is counted and committed before the
+    password is checked (so parallel guesses see it), and no transaction is held open while the
+    deliberately slow hash is computed.
+    """
     form = LoginForm()
-    if form.validate_on_submit():
-        user = db.session.scalar(sa.select(User).where(User.username == form.username.data.strip()))
-        if user is not None and user.active and user.check_password(form.password.data):
-            session.clear()  # a new session on login
-            login_user(user)
-            record(db.session, "login", "users", user.id)
-            db.session.commit()
-            return redirect(_safe_next(request.args.get("next")))
-        record(db.session, "login_failed", changes={"username": form.username.data[:80]})
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form)
+    throttle = services.Throttle.from_config(current_app.config)
+    address = (request.remote_addr or "ukendt")[:64]
+    now = utcnow()
+
+    if until := services.address_refused_until(address, throttle, now):
+        db.session.rollback()  # end the read; on SQLite a write must begin its own transaction
+        services.login_refused(None, "address")
+        db.session.commit()
+        return _refused(form, until, now, _("Der er for mange mislykkede forsøg på at logge ind fra din "
+                                            "adresse."))
+    db.session.rollback()
+
+    attempt = services.begin_login(form.username.data.strip(), throttle, now)
+    if attempt.locked:
+        services.login_refused(attempt, "locked")
+        db.session.commit()
+        return _refused(form, attempt.locked_until, now,
+                        _("Der er for mange mislykkede forsøg på at logge ind som denne bruger, "
+                          "så brugeren er midlertidigt spærret."))
+    db.session.commit()  # counted before the password is checked
+
+    if not services.password_matches(attempt, form.password.data):
+        services.login_failed(attempt, address, throttle, now)
         db.session.commit()
         form.password.errors.append(_("Forkert brugernavn eller adgangskode."))
-    return render_template("auth/login.html", form=form)
+        return render_template("auth/login.html", form=form)
+
+    # The login is the user's own act in the audit trail, though the session is not theirs until committed.
+    with acting_as(Actor(attempt.username, attempt.user_id, address)):
+        user = services.login_succeeded(attempt, form.password.data)
+        db.session.commit()
+    session.clear()  # a new session on login
+    login_user(user)
+    security.start_session()
+    return redirect(_safe_next(request.args.get("next"), user))
+
+
+def _refused(form: LoginForm, until, now, reason: str):
+    """429 with the reason and when to try again; the password was not checked."""
+    minutes = max(1, math.ceil((until - now).total_seconds() / 60))
+    again = ngettext("Prøv igen om %(num)d minut.", "Prøv igen om %(num)d minutter.", minutes)
+    response = current_app.make_response(
+        (render_template("auth/login.html", form=form, refusal=f"{reason} {again}"), 429))
+    response.headers["Retry-After"] = str(minutes * 60)
+    return response
 
 
 @bp.post("/logout")
 @login_required
 def logout():
-    record(db.session, "logout", "users", current_user.id)
+    services.logout(current_user._get_current_object())
     db.session.commit()
     logout_user()
     session.clear()

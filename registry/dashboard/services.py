@@ -10,6 +10,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from registry.appointments.models import Appointment, Role, Status
 from registry.appointments.services import active_on
 from registry.audit.models import AuditEntry
+from registry.auth.models import User, UserRole
 from registry.dates import COPENHAGEN
 from registry.extensions import db
 from registry.nominations.models import Call, Nomination, NominationStatus
@@ -24,7 +25,7 @@ ENTITIES = {
     "appointments": "Udpegning", "persons": "Person", "parties": "Parti", "municipalities": "Kommune",
     "election_periods": "Valgperiode", "meetings": "Møde", "agenda_items": "Dagsordenspunkt",
     "decisions": "Beslutning", "users": "Bruger", "nominations": "Indstilling", "calls": "Opfordring",
-    "messages": "Besked",
+    "messages": "Besked", "login_failures": "Mislykket login",
 }
 VERBS = {"create": "oprettede", "update": "ændrede", "delete": "slettede", "import": "importerede"}
 
@@ -103,10 +104,23 @@ def describe(entry: AuditEntry) -> str:
     return f"{entry.actor} {verb} {what} {entry.entity_id}" if entry.entity_id else f"{entry.actor} {verb} {what}"
 
 
-def latest_changes(number: int = 1, size: int = 25) -> Page[Change]:
-    """The newest changes to the registry's data (logins and the like are left out)."""
-    stmt = (sa.select(AuditEntry).where(AuditEntry.action.in_(list(VERBS)))
+# What a reader may see change: the public part of the registry. Nominations, calls, the outbox, users and
+# failed logins are not, and neither is what a party group does (a new person may be its unpublished candidate).
+PUBLIC_ENTITIES = ["organisations", "seats", "seat_allocations", "appointments", "persons", "parties",
+                   "municipalities", "election_periods", "meetings", "agenda_items", "decisions"]
+
+
+def latest_changes(number: int = 1, size: int = 25, *, private: bool = False) -> Page[Change]:
+    """The newest changes to the registry's data (logins and the like are left out); private=True for the
+    secretariat, who may also see the changes to nominations, calls and users."""
+    machinery = ["login_failures", "messages"]
+    stmt = (sa.select(AuditEntry).where(AuditEntry.action.in_(list(VERBS)),
+                                        sa.or_(AuditEntry.entity.is_(None), AuditEntry.entity.not_in(machinery)))
             .order_by(AuditEntry.id.desc()))
+    if not private:
+        party_users = sa.select(User.id).where(User.role == UserRole.party)
+        stmt = stmt.where(AuditEntry.entity.in_(PUBLIC_ENTITIES),
+                          sa.or_(AuditEntry.user_id.is_(None), AuditEntry.user_id.not_in(party_users)))
     page = _page(stmt, number, size)
     page.items = [Change(entry, describe(entry), entry.at.replace(tzinfo=timezone.utc).astimezone(COPENHAGEN))
                   for entry in page.items]

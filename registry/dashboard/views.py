@@ -26,7 +26,7 @@ def index():
         vacancies=services.vacancies(day, pages["ledige"]),
         ending=services.ending_terms(day, days, pages["udloeb"]),
         closing=services.closing_bodies(day, days, pages["nedlaeggelser"]),
-        changes=services.latest_changes(pages["aendringer"]),
+        changes=services.latest_changes(pages["aendringer"], private=is_secretariat()),
         # Nominations are not for readers' eyes, not even as counts.
         workload=services.workload(day) if is_secretariat() else None,
     )

@@ -14,7 +14,7 @@ from datetime import date
 
 from registry.appointments.models import EndReason, Role
 from registry.exchange.csv_export import FORMULA_STARTS, HEADER
-from registry.meetings.models import reference
+from registry.meetings.models import ITEM_NUMBER, reference
 from registry.people.models import Gender
 
 OPTIONAL = ["køn", "email"]
@@ -204,7 +204,8 @@ def _reference(text: str, errors: list[str]) -> Reference | None:
     if not text:
         return None
     match = REFERENCE.fullmatch(text)
-    if match:
+    # The item number as the agenda has it (4.1, 3.10), and a council name that fits its column.
+    if match and ITEM_NUMBER.fullmatch(match["number"]) and len(match["council"]) <= 100:
         try:
             return Reference(match["council"], date.fromisoformat(match["date"]), match["number"])
         except ValueError:

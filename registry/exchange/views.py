@@ -11,7 +11,7 @@ from registry.exchange import csv_decisions, csv_export
 from registry.exchange.csv_import import import_csv
 from registry.exchange.forms import ConfirmForm, UploadForm
 from registry.extensions import db
-from registry.http import as_of_param, bad_request
+from registry.http import MAX_ID, as_of_param, bad_request
 
 bp = Blueprint("exchange", __name__)
 
@@ -63,7 +63,7 @@ def _id_param(name: str) -> int | None:
     text = request.args.get(name)
     if text is None:
         return None
-    if not (text.isascii() and text.isdigit() and len(text) <= 10):
+    if not (text.isascii() and text.isdigit() and len(text) <= 10 and int(text) <= MAX_ID):
         bad_request(_("Ugyldigt id i %(name)s: brug et helt tal.", name=name))
     return int(text)
 

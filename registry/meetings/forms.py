@@ -8,10 +8,8 @@ from wtforms import SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from registry.appointments.models import EndReason
-from registry.meetings.models import Outcome
+from registry.meetings.models import ITEM_NUMBER, Outcome
 from registry.people.forms import ChoiceField, DanishDateField, VersionField
-
-ITEM_NUMBER = r"^[0-9]{1,4}(\.[0-9]{1,4})*$"
 
 
 def strip(value: str | None) -> str | None:
@@ -40,7 +38,7 @@ class PlaceForm(FlaskForm):
                               description=_l("Mødets sagsnummer, fx SAG-2024-01064."))
     item_number = StringField(_l("Punktnummer"), filters=[strip], validators=[
         InputRequired(_l("Skriv punktets nummer, fx 4.1.")), longest(20),
-        Regexp(ITEM_NUMBER, message=_l("Punktnummeret skal være tal adskilt af punktum, fx 4.1."))],
+        Regexp(f"^{ITEM_NUMBER.pattern}$", message=_l("Punktnummeret skal være tal adskilt af punktum, fx 4.1."))],
         description=_l("Fx 4.1. Har mødet allerede et punkt med nummeret, kommer indstillingen på det."))
     title = StringField(_l("Punktets titel"), filters=[strip], validators=[Optional(), longest(300)],
                         description=_l("Tom: «Indstilling af medlem til …» efter pladsen."))

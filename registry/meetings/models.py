@@ -1,3 +1,4 @@
+import re
 from datetime import date, time
 
 import sqlalchemy as sa
@@ -5,6 +6,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.extensions import db
 from registry.types import LabelledEnum, enum_column
+
+# Agenda items are numbered 1.1, 3.10, 4.1; the parts stay small enough to sort by (AgendaItem.position_of).
+ITEM_NUMBER = re.compile(r"[0-9]{1,3}(\.[0-9]{1,3}){0,2}")
 
 
 def reference(council_name: str, day: date, item_number: str) -> str:

@@ -36,6 +36,7 @@ from registry.nominations import services
 from registry.nominations.models import Nomination, NominationStatus
 from registry.notifications import services as notifications
 from registry.organisations.models import Organisation, Seat
+from registry.people import services as people_services
 from registry.people.models import Person
 
 bp = Blueprint("meetings", __name__)
@@ -116,6 +117,10 @@ def history():
                                     person_id=person.id if person else None)
     number = page_param()
     entries, has_next = decisions.page(selection, number)
+    if person is not None and not entries and not is_secretariat() \
+            and people_services.get_person(person.id, public=True) is None:
+        # The page names the person it is filtered by: a candidate no decision concerns yet is not public.
+        abort(404)
     filters = {name: row.id for name, row in
                (("organisation", organisation), ("person", person), ("moede", meeting)) if row is not None}
     export_url = url_for("exchange.decisions_csv", **filters)

@@ -12,7 +12,6 @@ Services check, change and flush; the view commits once. Every change of
 status queues a message to the party group (notifications.services).
 """
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -29,15 +28,12 @@ from registry.auth.permissions import SECRETARIAT
 from registry.dates import danish_date, today
 from registry.errors import RuleViolation
 from registry.extensions import db
-from registry.meetings.models import AgendaItem, Decision, Meeting, Outcome
+from registry.meetings.models import ITEM_NUMBER, AgendaItem, Decision, Meeting, Outcome
 from registry.nominations.models import EDITABLE, Call, CallReason, Nomination, NominationStatus
 from registry.notifications import services as notifications
 from registry.organisations.models import ElectionPeriod, GenderRule, Seat, SeatAllocation
 from registry.people.models import Gender, Party, Person
 from registry.types import sort_key
-
-# Agenda items are numbered 1.1, 3.10, 4.1; the parts stay small enough to sort by (AgendaItem.position_of).
-ITEM_NUMBER = re.compile(r"[0-9]{1,3}(\.[0-9]{1,3}){0,2}")
 
 # What the predecessor's appointment ends with, by why the seat was called.
 PREDECESSOR_REASON = {CallReason.resignation: EndReason.resigned, CallReason.new_period: EndReason.term_ended}

@@ -74,7 +74,7 @@ def party_home():
         key = request.args.get("parti", "").strip()
         if not key:
             return render_template("nominations/parties.html", parties=people.parties())
-        possible = len(key) <= 10 and not (key.isdigit() and int(key) > MAX_ID)
+        possible = len(key) <= 10 and not (key.isascii() and key.isdigit() and int(key) > MAX_ID)
         party = (people.find_party(key) if possible else None) or abort(404)
     nominations = db.session.scalars(
         sa.select(Nomination).where(services.visible_to(current_user), Nomination.party_id == party.id)

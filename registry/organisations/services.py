@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from registry.appointments import services as appointments
 from registry.appointments.models import Appointment, EndReason, Role
 from registry.dates import danish_date
-from registry.errors import RuleViolation
+from registry.errors import Conflict, RuleViolation
 from registry.extensions import db
 from registry.organisations.models import ElectionPeriod, Organisation, Seat, SeatAllocation
 from registry.people.models import Party
@@ -28,11 +28,13 @@ SEAT_FIELDS = ("label", "position", "has_substitute", "start_date", "note")
 def _check_version(row: Organisation | Seat, version: int | None, message: str) -> None:
     """The version the user saw must still be the stored one (optimistic locking, as version_id_col does)."""
     if version is not None and version != row.version:
-        raise RuleViolation(message)
+        raise Conflict(message)
 
 
 def _check_name_free(name: str, organisation: Organisation | None = None) -> None:
-    stmt = sa.select(Organisation.id).where(sa.func.lower(Organisation.name) == name.lower())
+    # lower() in SQLite folds only A-Z, so the exact name is asked for too (the unique constraint's test).
+    stmt = sa.select(Organisation.id).where(sa.or_(Organisation.name == name,
+                                                   sa.func.lower(Organisation.name) == name.lower()))
     if organisation is not None and organisation.id is not None:
         stmt = stmt.where(Organisation.id != organisation.id)
     if db.session.scalar(stmt.limit(1)) is not None:
@@ -155,7 +157,7 @@ def _check_seat_dates(organisation: Organisation, start: date | None, end: date 
 
 def _check_label_free(organisation: Organisation, label: str, seat: Seat | None = None) -> None:
     stmt = sa.select(Seat.id).where(Seat.organisation_id == organisation.id,
-                                    sa.func.lower(Seat.label) == label.lower())
+                                    sa.or_(Seat.label == label, sa.func.lower(Seat.label) == label.lower()))
     if seat is not None and seat.id is not None:
         stmt = stmt.where(Seat.id != seat.id)
     if db.session.scalar(stmt.limit(1)) is not None:

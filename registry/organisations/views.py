@@ -85,7 +85,7 @@ def edit(organisation_id: int):
         if saved is not None:
             flash(_("%(name)s er gemt.", name=saved.name), "success")
             return redirect(url_for("organisations.detail", organisation_id=saved.id))
-    return render_template("organisations/form.html", form=form, organisation=organisation)
+    return _form_page("organisations/form.html", form, organisation, organisation=organisation)
 
 
 @bp.route("/organisationer/<int:organisation_id>/nedlaeg", methods=["GET", "POST"])
@@ -109,7 +109,7 @@ def close(organisation_id: int):
                                           "%(num)d udpegninger er afsluttet samme dag.", len(ended))
             flash(message, "success")
             return redirect(url_for("organisations.detail", organisation_id=organisation.id))
-    return render_template("organisations/close.html", form=form, organisation=organisation)
+    return _form_page("organisations/close.html", form, organisation, organisation=organisation)
 
 
 @bp.route("/organisationer/<int:organisation_id>/pladser/ny", methods=["GET", "POST"])
@@ -137,7 +137,7 @@ def edit_seat(organisation_id: int, seat_id: int):
         if saved is not None:
             flash(_("Pladsen %(label)s er gemt.", label=saved.label), "success")
             return redirect(url_for("organisations.detail", organisation_id=organisation_id))
-    return render_template("organisations/seat_form.html", form=form, organisation=seat.organisation, seat=seat)
+    return _form_page("organisations/seat_form.html", form, seat, organisation=seat.organisation, seat=seat)
 
 
 @bp.route("/organisationer/<int:organisation_id>/pladser/<int:seat_id>/nedlaeg", methods=["GET", "POST"])
@@ -151,7 +151,7 @@ def retire_seat(organisation_id: int, seat_id: int):
             flash(_("Pladsen %(label)s er nedlagt pr. %(day)s.", label=saved.label, day=local_date(saved.end_date)),
                   "success")
             return redirect(url_for("organisations.detail", organisation_id=organisation_id))
-    return render_template("organisations/seat_retire.html", form=form, organisation=seat.organisation, seat=seat)
+    return _form_page("organisations/seat_retire.html", form, seat, organisation=seat.organisation, seat=seat)
 
 
 @bp.route("/organisationer/<int:organisation_id>/pladser/<int:seat_id>/partigrupper", methods=["GET", "POST"])
@@ -192,9 +192,22 @@ def _save(form, change):
     except RuleViolation as refused:
         form.form_errors.append(str(refused))
     except Conflict:
+        db.session.rollback()
         changed = isinstance(form, (OrganisationForm, CloseOrganisationForm))
         form.form_errors.append(services.ORGANISATION_CHANGED if changed else services.SEAT_CHANGED)
+        form.conflict = True
     return None
+
+
+def _form_page(template: str, form, row: Organisation | Seat | None, **context):
+    """The form again; after an edit conflict with 409 and the record's new version, so that saving once
+    more, having seen the other person's change, is a deliberate choice."""
+    if not getattr(form, "conflict", False):
+        return render_template(template, form=form, **context)
+    if row is not None:
+        db.session.refresh(row)
+        form.version.data = row.version
+    return render_template(template, form=form, **context), 409
 
 
 def _organisation(organisation_id: int) -> Organisation:

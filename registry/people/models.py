@@ -1,3 +1,4 @@
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -65,6 +66,9 @@ class Person(db.Model):
     office: Mapped[str | None] = mapped_column(sa.String(200))
     email: Mapped[str | None] = mapped_column(sa.String(254), info={"private": True})
     phone: Mapped[str | None] = mapped_column(sa.String(50), info={"private": True})
+    # Set when the person's name and private details were erased after the retention period (GDPR);
+    # the history of seats stays, under "Tidligere medlem".
+    anonymised_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
 
     municipality: Mapped[Municipality | None] = relationship()

@@ -18,6 +18,7 @@ from registry.errors import RuleViolation
 from registry.extensions import db
 from registry.organisations.models import Organisation, Seat
 from registry.people.models import Gender, Municipality, Party, Person
+from registry.people.privacy import ANONYMISED_REFUSAL
 from registry.types import sort_key
 
 PER_PAGE = 25
@@ -85,8 +86,8 @@ def all_people() -> list[Person]:
 
 def find_party(key: str) -> Party | None:
     """By list letter (A, Ø, ...) or, when digits, by id."""
-    if key.isdigit():
-        return db.session.get(Party, int(key))
+    if key.isascii() and key.isdigit():
+        return db.session.get(Party, int(key)) if len(key) <= 9 else None
     return db.session.scalar(sa.select(Party).where(Party.letter == key.upper()))
 
 
@@ -108,7 +109,8 @@ def parties() -> list[Party]:
 def _namesake(name: str, municipality_id: int | None, exclude: Person | None) -> Person | None:
     same_place = (Person.municipality_id.is_(None) if municipality_id is None
                   else Person.municipality_id == municipality_id)
-    stmt = sa.select(Person).where(Person.name == name, same_place)
+    # Anonymised people all share one name; they are not namesakes of anyone.
+    stmt = sa.select(Person).where(Person.name == name, same_place, Person.anonymised_at.is_(None))
     if exclude is not None and exclude.id is not None:
         stmt = stmt.where(Person.id != exclude.id)
     return db.session.scalars(stmt.limit(1)).first()
@@ -122,6 +124,8 @@ def save(person: Person | None, *, name: str, municipality_id: int | None = None
     Refused: a second person with the same name in the same municipality;
     that is one person registered twice, and merging is the way to join them.
     """
+    if person is not None and person.anonymised_at is not None:
+        raise RuleViolation(ANONYMISED_REFUSAL)
     name = " ".join(name.split())
     if _namesake(name, municipality_id, person) is not None:
         raise RuleViolation(f"Der findes allerede en person ved navn {name} i den kommune. "
@@ -145,6 +149,8 @@ def merge_order(first: Person, second: Person) -> tuple[Person, Person]:
     """(kept, removed): the older record (registered first) is kept."""
     if first.id == second.id:
         raise RuleViolation("En person kan ikke lægges sammen med sig selv.")
+    if first.anonymised_at or second.anonymised_at:
+        raise RuleViolation(ANONYMISED_REFUSAL)
     return (first, second) if first.id < second.id else (second, first)
 
 

@@ -14,11 +14,15 @@ from registry.dates import today
 from registry.errors import Conflict, RuleViolation
 from registry.extensions import db
 from registry.http import as_of_param, commit, page_param
+from registry.meetings import history
 from registry.people import services
 from registry.people.forms import MergeForm, PersonForm
 from registry.people.models import Gender, Person
 
 bp = Blueprint("people", __name__)
+
+# The latest KKR decisions shown on a person's page; the rest are on /beslutninger.
+LATEST_DECISIONS = 5
 
 DETAIL_LABELS = {"municipality_id": _l("kommune"), "party_id": _l("parti"), "office": _l("hverv"),
                  "gender": _l("køn"), "email": _l("e-mail"), "phone": _l("telefon")}
@@ -40,8 +44,9 @@ def detail(person_id: int):
     private = is_secretariat()
     person = services.get_person(person_id, public=not private) or abort(404)
     appointments = services.appointments_of(person, page_param(), public=not private)
+    decisions = history.page(history.Selection(person_id=person.id), 1, per_page=LATEST_DECISIONS)[0]
     return render_template("people/detail.html", person=person, appointments=appointments, private=private,
-                           today=today())
+                           today=today(), decisions=decisions)
 
 
 def _person_form(person: Person | None) -> PersonForm:
@@ -114,6 +119,9 @@ def merge(person_id: int):
     form.other.choices = person_choices([other for other in services.all_people() if other.id != person.id])
     if not form.validate_on_submit():
         return render_template("people/merge.html", form=form, person=person)
+    if form.other.data is None:  # the empty choice, however it was sent
+        form.other.errors.append(_("Vælg den anden registrering."))
+        return render_template("people/merge.html", form=form, person=person)
     other = db.get_or_404(Person, form.other.data)
     try:
         kept, removed = services.merge_order(person, other)
@@ -153,3 +161,6 @@ def municipality(key: int):
     holders = services.holders_on(day, page_param(), municipality=municipality)
     return render_template("people/municipality.html", municipality=municipality, holders=holders, day=day,
                            is_today=day == today())
+
+
+from registry.people import privacy_views  # noqa: E402, F401  (the GDPR routes on this blueprint)

@@ -1,0 +1,66 @@
+"""The audit trail for the secretariat: browse and filter it, export it as CSV. Nothing here changes an entry."""
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import gettext as _
+
+from registry.audit import trail
+from registry.audit.forms import FilterForm
+from registry.auth.permissions import SECRETARIAT, role_required
+from registry.errors import Conflict
+from registry.exchange.csv_export import write
+from registry.extensions import db
+from registry.http import bad_request, commit
+from registry.organisations.models import Organisation
+from registry.people.models import Person
+
+bp = Blueprint("audit", __name__)
+
+PAGE_SIZE = 50
+
+
+@bp.get("/revisionsspor")
+@role_required(*SECRETARIAT)
+def index():
+    """Newest first; ?foer=<id> pages to older entries, ?efter=<id> back to newer ones."""
+    form = FilterForm(request.args)
+    if not form.validate():
+        return render_template("audit/index.html", form=form, page=None, filters=None), 400
+    filters = form.filters
+    page = trail.page(filters, before=_keyset("foer"), after=_keyset("efter"), size=PAGE_SIZE)
+    args = filters.as_args()
+    return render_template(
+        "audit/index.html", form=form, page=page, filters=args,
+        person=db.session.get(Person, filters.person_id) if filters.person_id else None,
+        organisation=db.session.get(Organisation, filters.organisation_id) if filters.organisation_id else None,
+        older_url=url_for("audit.index", **args, foer=page.older_than) if page.older_than else None,
+        newer_url=url_for("audit.index", **args, efter=page.newer_than) if page.newer_than else None,
+        export_url=url_for("audit.export", **args))
+
+
+@bp.get("/revisionsspor.csv")
+@role_required(*SECRETARIAT)
+def export():
+    """The filtered trail as CSV, streamed. Writing the file is itself audited, and committed first."""
+    form = FilterForm(request.args)
+    if not form.validate():
+        bad_request(_("Filteret er ugyldigt: %(errors)s",
+                      errors=" ".join(str(error) for errors in form.errors.values() for error in errors)))
+    filters = form.filters
+    try:
+        commit(lambda: trail.record_export(filters))
+    except Conflict:
+        # No file without its entry in the trail.
+        flash(_("Eksporten kunne ikke skrives i sporet lige nu. Prøv igen."), "error")
+        return redirect(url_for("audit.index", **filters.as_args()))
+    chunks = (chunk.encode("utf-8") for chunk in write(trail.CSV_HEADER, trail.csv_lines(filters), ";"))
+    return Response(stream_with_context(chunks), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="revisionsspor.csv"'})
+
+
+def _keyset(name: str) -> int | None:
+    text = request.args.get(name)
+    if text is None:
+        return None
+    if not (text.isascii() and text.isdigit()) or len(text) > 10 or int(text) > trail.MAX_ID:
+        bad_request(_("Ugyldig værdi for %(name)s: brug et id-nummer.", name=name))
+    return int(text)

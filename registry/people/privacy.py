@@ -1,0 +1,363 @@
+"""Personal data (GDPR): erasing people who left long ago, and telling a person everything held about them.
+
+Anonymisation (anonymisering): a person who holds no seat and has nothing
+pending may, once the retention period after their last day in office has
+passed, have their name and private details erased. The row stays, named
+"Tidligere medlem", so the seats' history (who held which seat when, for
+which party, from which municipality) stays whole and readable. After that
+the row is closed: no edit, merge, appointment or nomination may name it.
+
+Access request (indsigt, GDPR art. 15): the person's fields, including the
+private ones, their appointments and nominations, and the audit entries on
+their row, as one JSON document; handing it out is itself audited.
+
+Services check, change and flush; the view or command that called them commits once.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+import click
+import sqlalchemy as sa
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from sqlalchemy.orm import Session, joinedload
+
+from registry.appointments.models import Appointment, Status
+from registry.audit.models import AuditEntry
+from registry.audit.services import Actor, acting_as, record
+from registry.dates import COPENHAGEN, danish_date, today, utcnow
+from registry.errors import RuleViolation
+from registry.extensions import db
+from registry.meetings.models import AgendaItem, Decision, Meeting
+from registry.nominations.models import Nomination, NominationStatus
+from registry.organisations.models import Seat
+from registry.people.models import Person
+
+ANONYMOUS_NAME = "Tidligere medlem"
+# Five years after the last day in office, unless ANONYMISE_AFTER_DAYS says otherwise.
+DEFAULT_RETENTION_DAYS = 1826
+# A nomination that is neither withdrawn nor finally decided may still seat the person.
+CLOSED_NOMINATIONS = (NominationStatus.withdrawn, NominationStatus.appointed, NominationStatus.not_supported)
+# What anonymisation erases; municipality and party stay, as the appointments carry them anyway.
+ERASED = ("gender", "email", "phone", "office")
+
+ANONYMISED_REFUSAL = ("Personen er anonymiseret og kan ikke længere ændres, lægges sammen med en anden, "
+                      "udpeges eller indstilles. Opret en ny person, hvis det er en, der vender tilbage.")
+
+
+def retention_days() -> int:
+    return int(current_app.config.get("ANONYMISE_AFTER_DAYS", DEFAULT_RETENTION_DAYS))
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Whether the person may be anonymised on the day, and if not, why (in Danish)."""
+
+    last_day: date | None
+    eligible_from: date | None
+    refusal: str | None
+
+    @property
+    def allowed(self) -> bool:
+        return self.refusal is None
+
+
+def _seat_name(appointment: Appointment) -> str:
+    return f"{appointment.seat.organisation.name}, {appointment.seat.label}"
+
+
+def _current_appointment(person: Person, day: date) -> Appointment | None:
+    """An appointment (in force or waiting for an outside authority) that has not ended before the day."""
+    return db.session.scalars(
+        sa.select(Appointment).where(Appointment.person_id == person.id,
+                                     sa.or_(Appointment.end_date.is_(None), Appointment.end_date >= day))
+        .options(joinedload(Appointment.seat).joinedload(Seat.organisation))
+        .order_by(Appointment.start_date, Appointment.id).limit(1)).first()
+
+
+def _naming(person: Person) -> sa.ColumnElement[bool]:
+    return sa.or_(Nomination.person_id == person.id, Nomination.substitute_id == person.id)
+
+
+def _open_nomination(person: Person) -> Nomination | None:
+    return db.session.scalars(
+        sa.select(Nomination).where(_naming(person), Nomination.status.not_in(CLOSED_NOMINATIONS))
+        .options(joinedload(Nomination.seat).joinedload(Seat.organisation))
+        .order_by(Nomination.id).limit(1)).first()
+
+
+def last_day(person: Person) -> date | None:
+    """The person's last day in the registry's history: the latest end of an appointment or date of a
+    nomination (its meeting, if KKR decided it), or else the day the person was registered."""
+    ended = db.session.scalar(sa.select(sa.func.max(Appointment.end_date))
+                              .where(Appointment.person_id == person.id))
+    meeting_day = db.session.scalar(
+        sa.select(sa.func.max(Meeting.date)).select_from(Nomination)
+        .join(Decision, Nomination.decision_id == Decision.id).join(AgendaItem).join(Meeting)
+        .where(_naming(person)))
+    submitted = db.session.scalar(sa.select(sa.func.max(Nomination.submitted_at)).where(_naming(person)))
+    days = [day for day in (ended, meeting_day, _local_day(submitted)) if day is not None]
+    if days:
+        return max(days)
+    registered = db.session.scalar(sa.select(sa.func.min(AuditEntry.at)).where(
+        AuditEntry.entity == "persons", AuditEntry.entity_id == person.id, AuditEntry.action == "create"))
+    return _local_day(registered)
+
+
+def _local_day(moment: datetime | None) -> date | None:
+    """The Danish calendar day of a stored UTC time."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=timezone.utc).astimezone(COPENHAGEN).date()
+
+
+def assess(person: Person, day: date | None = None) -> Assessment:
+    day = day or today()
+    if person.anonymised_at is not None:
+        return Assessment(None, None, "Personen er allerede anonymiseret.")
+    if (held := _current_appointment(person, day)) is not None:
+        if held.status is Status.appointed:
+            refusal = (f"{person.name} har stadig en plads ({_seat_name(held)}) og kan først anonymiseres, "
+                       "når udpegningen er afsluttet.")
+        else:
+            refusal = (f"{person.name} er indstillet til en plads ({_seat_name(held)}), som afventer udpegning, "
+                       "og kan ikke anonymiseres, før det er afgjort.")
+        return Assessment(None, None, refusal)
+    if (pending := _open_nomination(person)) is not None:
+        return Assessment(None, None, (
+            f"{person.name} er navngivet i en indstilling, der ikke er afgjort ({_seat_name(pending)}, "
+            f"status: {pending.status.label}), og kan ikke anonymiseres, før den er afgjort eller trukket tilbage."))
+    last = last_day(person)
+    if last is None:
+        return Assessment(None, None, None)
+    days = retention_days()
+    eligible_from = last + timedelta(days=days)
+    if day < eligible_from:
+        return Assessment(last, eligible_from, (
+            f"Opbevaringsperioden er ikke udløbet: oplysningerne om {person.name} gemmes i {days} dage efter "
+            f"den sidste dag på en plads eller i en indstilling ({danish_date(last)}). "
+            f"Personen kan anonymiseres fra {danish_date(eligible_from)}."))
+    return Assessment(last, eligible_from, None)
+
+
+def anonymise(person: Person, day: date | None = None) -> Person:
+    """Erase the person's name and private details; refused (RuleViolation) when assess() says no.
+
+    The row is written directly, not through people.services.save: several
+    "Tidligere medlem" may live in one municipality, which save would refuse
+    as namesakes. The flush listener audits the change (private fields
+    masked); one "anonymise" entry says when and on what grounds.
+    """
+    assessment = assess(person, day)
+    if not assessment.allowed:
+        raise RuleViolation(assessment.refusal)
+    person.name = ANONYMOUS_NAME
+    for key in ERASED:
+        setattr(person, key, None)
+    person.anonymised_at = utcnow()
+    db.session.flush()  # the row's update is audited first, then the event that explains it
+    record(db.session, "anonymise", "persons", person.id, changes={
+        "last_day": assessment.last_day.isoformat() if assessment.last_day else None,
+        "retention_days": retention_days()})
+    db.session.flush()
+    return person
+
+
+def eligible(day: date | None = None) -> list[Person]:
+    """Everyone who may be anonymised on the day, by id."""
+    day = day or today()
+    holds = sa.exists().where(Appointment.person_id == Person.id,
+                              sa.or_(Appointment.end_date.is_(None), Appointment.end_date >= day))
+    named = sa.exists().where(sa.or_(Nomination.person_id == Person.id, Nomination.substitute_id == Person.id),
+                              Nomination.status.not_in(CLOSED_NOMINATIONS))
+    candidates = db.session.scalars(sa.select(Person).where(Person.anonymised_at.is_(None), ~holds, ~named)
+                                    .order_by(Person.id))
+    return [person for person in candidates if assess(person, day).allowed]
+
+
+def anonymise_eligible(day: date | None = None, *, dry_run: bool = False) -> list[int]:
+    """Anonymise everyone eligible (or, dry_run, only tell who); the ids, in order."""
+    found = eligible(day)
+    if not dry_run:
+        for person in found:
+            anonymise(person, day)
+    return [person.id for person in found]
+
+
+# --- The access request (indsigt) ----------------------------------------------------------------------
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    """Dates as YYYY-MM-DD; stored times, which are UTC, with a Z to say so."""
+    if value is None:
+        return None
+    return value.isoformat() + "Z" if isinstance(value, datetime) else value.isoformat()
+
+
+def _label(value) -> str | None:
+    return value.value if value is not None else None
+
+
+def _decision(decision: Decision | None) -> dict | None:
+    if decision is None:
+        return None
+    return {"reference": decision.reference, "outcome": decision.outcome.value, "text": decision.text}
+
+
+def _person(person: Person) -> dict:
+    return {
+        "id": person.id,
+        "name": person.name,
+        "gender": _label(person.gender),
+        "email": person.email,
+        "phone": person.phone,
+        "office": person.office,
+        "municipality": ({"id": person.municipality.id, "name": person.municipality.name,
+                          "code": person.municipality.code} if person.municipality else None),
+        "party": ({"id": person.party.id, "letter": person.party.letter, "name": person.party.name}
+                  if person.party else None),
+        "anonymised_at": _iso(person.anonymised_at),
+    }
+
+
+def _appointments(person: Person) -> list[dict]:
+    rows = db.session.scalars(
+        sa.select(Appointment).where(Appointment.person_id == person.id)
+        .options(joinedload(Appointment.seat).joinedload(Seat.organisation), joinedload(Appointment.party),
+                 joinedload(Appointment.decision).joinedload(Decision.item).joinedload(AgendaItem.meeting))
+        .order_by(Appointment.start_date, Appointment.id))
+    return [{
+        "id": row.id,
+        "organisation": row.seat.organisation.name,
+        "seat": row.seat.label,
+        "role": row.role.value,
+        "party": row.party.letter if row.party else None,
+        "start_date": _iso(row.start_date),
+        "end_date": _iso(row.end_date),
+        "end_reason": _label(row.end_reason),
+        "status": row.status.value,
+        "decision": _decision(row.decision),
+        "note": row.note,
+    } for row in rows]
+
+
+def _nominations(person: Person) -> list[dict]:
+    rows = db.session.scalars(
+        sa.select(Nomination).where(_naming(person))
+        .options(joinedload(Nomination.seat).joinedload(Seat.organisation), joinedload(Nomination.party),
+                 joinedload(Nomination.decision).joinedload(Decision.item).joinedload(AgendaItem.meeting))
+        .order_by(Nomination.submitted_at, Nomination.id))
+    return [{
+        "id": row.id,
+        "named_as": "candidate" if row.person_id == person.id else "substitute",
+        "organisation": row.seat.organisation.name,
+        "seat": row.seat.label,
+        "role": row.role.value,
+        "party": row.party.letter,
+        "status": row.status.value,
+        "motivation": row.motivation,
+        "gender_reason": row.gender_reason,
+        "comment": row.comment,
+        "submitted_at": _iso(row.submitted_at),
+        "appointed_on": _iso(row.appointed_on),
+        "decision": _decision(row.decision),
+    } for row in rows]
+
+
+def _audit_entries(person: Person) -> list[dict]:
+    rows = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.entity == "persons",
+                                                          AuditEntry.entity_id == person.id)
+                              .order_by(AuditEntry.at, AuditEntry.id))
+    return [{"at": _iso(row.at), "actor": row.actor, "action": row.action, "changes": row.changes,
+             "remote_addr": row.remote_addr} for row in rows]
+
+
+def access_report(person: Person) -> dict:
+    """Everything the registry holds about the person, for an access request; reading it changes nothing."""
+    return {
+        "generated_at": _iso(utcnow()),
+        "person": _person(person),
+        "appointments": _appointments(person),
+        "nominations": _nominations(person),
+        "audit_entries": _audit_entries(person),
+    }
+
+
+def export_personal_data(person: Person) -> dict:
+    """The access report, handed out: the handing out is audited in the same transaction."""
+    report = access_report(person)
+    record(db.session, "export_personal_data", "persons", person.id)
+    db.session.flush()
+    return report
+
+
+# --- A closed row stays closed ---------------------------------------------------------------------------
+
+
+def _anonymised_before(person: Person) -> bool:
+    """Whether the person was anonymised before this flush (not by it)."""
+    history = sa.inspect(person).attrs.anonymised_at.history
+    if history.added:
+        return bool(history.deleted and history.deleted[0] is not None)
+    return person.anonymised_at is not None
+
+
+# Who an appointment or a nomination names: (relationship, its foreign key).
+NAMING = {Appointment: (("person", "person_id"),),
+          Nomination: (("person", "person_id"), ("substitute", "substitute_id"))}
+
+
+def _newly_named(session: Session, obj) -> list[Person]:
+    """The people a new or changed appointment or nomination now names, where that is new."""
+    state = sa.inspect(obj)
+    found = []
+    for relation, column in NAMING[type(obj)]:
+        if state.attrs[column].history.added:
+            person_id = getattr(obj, column)
+            found.append(session.get(Person, person_id) if person_id is not None else None)
+        elif obj in session.new or state.attrs[relation].history.added:
+            found.append(getattr(obj, relation))
+    return [person for person in found if person is not None]
+
+
+def _refuse_changes_to_anonymised(session: Session, flush_context, instances) -> None:
+    """Refuse, with a Danish message, any change that would put a name, details or a seat back on an erased row."""
+    with session.no_autoflush:
+        for obj in list(session.dirty) + list(session.deleted):
+            if isinstance(obj, Person) and _anonymised_before(obj) and (
+                    obj in session.deleted or session.is_modified(obj, include_collections=False)):
+                raise RuleViolation(ANONYMISED_REFUSAL)
+        for obj in list(session.new) + list(session.dirty):
+            if type(obj) in NAMING and any(person.anonymised_at is not None
+                                           for person in _newly_named(session, obj)):
+                raise RuleViolation(ANONYMISED_REFUSAL)
+
+
+# --- Registration ----------------------------------------------------------------------------------------
+
+
+@click.command("anonymise")
+@click.option("--dry-run", is_flag=True, help="Vis, hvem der ville blive anonymiseret, uden at gemme.")
+@with_appcontext
+def anonymise_command(dry_run: bool) -> None:
+    """Anonymisér alle, der har forladt deres pladser, og hvis opbevaringsperiode er udløbet."""
+    with acting_as(Actor("cli:anonymise")):
+        ids = anonymise_eligible(dry_run=dry_run)
+        if dry_run:
+            db.session.rollback()
+        else:
+            db.session.commit()
+    for person_id in ids:
+        click.echo(f"person {person_id}")
+    verb = "ville blive anonymiseret" if dry_run else "er anonymiseret"
+    click.echo(f"{len(ids)} {'person' if len(ids) == 1 else 'personer'} {verb}.")
+    if dry_run:
+        click.echo("Prøvekørsel: intet er gemt.")
+
+
+def register(app: Flask) -> None:
+    """The retention setting, and the guard that keeps anonymised rows closed."""
+    app.config.setdefault("ANONYMISE_AFTER_DAYS", DEFAULT_RETENTION_DAYS)
+    if not sa.event.contains(Session, "before_flush", _refuse_changes_to_anonymised):
+        sa.event.listen(Session, "before_flush", _refuse_changes_to_anonymised)
