@@ -19,6 +19,7 @@ import threading
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask_migrate import upgrade
 from playwright.sync_api import Page, expect, sync_playwright
 from werkzeug.serving import make_server
@@ -29,6 +30,7 @@ from registry.auth.models import UserRole
 from registry.auth.services import create_user
 from registry.demo import load
 from registry.extensions import db
+from registry.people.models import Party
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -43,10 +45,12 @@ AXE = Path(__file__).parent / "vendor" / f"axe-core-{AXE_VERSION}" / "axe.min.js
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 PASSWORD = "en lang adgangskode til browsertest"
-# username: (role, name shown in the header)
+# username: (role, name shown in the header, party letter of a party group user)
 USERS = {
-    "gitb": (UserRole.secretariat, "Gitte Testsekretær"),
-    "lars": (UserRole.viewer, "Lars Testlæser"),
+    "gitb": (UserRole.secretariat, "Gitte Testsekretær", None),
+    "lars": (UserRole.viewer, "Lars Testlæser", None),
+    "sfgruppe": (UserRole.party, "Signe Testpartigruppe", "F"),
+    "radgruppe": (UserRole.party, "Rasmus Testpartigruppe", "B"),
 }
 
 
@@ -69,8 +73,7 @@ def live_url(tmp_path_factory):
         upgrade()
         with acting_as(Actor("test")):
             load()
-            for username, (role, name) in USERS.items():
-                create_user(username, PASSWORD, role, name=name)
+            create_users()
             db.session.commit()
         db.session.remove()
 
@@ -83,6 +86,13 @@ def live_url(tmp_path_factory):
     thread.join()
     with app.app_context():
         db.engine.dispose()
+
+
+def create_users() -> None:
+    """The logins in USERS, with the password PASSWORD; a party group user belongs to the party of the letter."""
+    for username, (role, name, letter) in USERS.items():
+        party = db.session.scalar(sa.select(Party).filter_by(letter=letter)) if letter else None
+        create_user(username, PASSWORD, role, party, name=name)
 
 
 @pytest.fixture(scope="session")
