@@ -5,9 +5,9 @@ tests validate every response against it and fuzz the API from it, so the
 document, the parsing and the answers cannot drift apart unnoticed.
 """
 
+from registry.http import MAX_ID
+
 PREFIX = "/api/v1"
-# Ids are 32-bit integers in the database; a larger one cannot exist.
-MAX_ID = 2**31 - 1
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 

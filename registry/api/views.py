@@ -17,7 +17,6 @@ from registry.auth.permissions import SECRETARIAT
 
 bp = Blueprint("api", __name__, url_prefix=openapi.PREFIX)
 
-ID = f"int(min=1, max={openapi.MAX_ID})"
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -140,7 +139,7 @@ def organizations():
     return _list("organizations", services.organizations, serializers.organization)
 
 
-@bp.get(f"/organizations/<{ID}:organization_id>")
+@bp.get("/organizations/<int:organization_id>")
 def organization(organization_id: int):
     return _detail("organizations", services.organization, organization_id, serializers.organization)
 
@@ -150,7 +149,7 @@ def posts():
     return _list("posts", services.posts, serializers.post)
 
 
-@bp.get(f"/posts/<{ID}:post_id>")
+@bp.get("/posts/<int:post_id>")
 def post(post_id: int):
     return _detail("posts", services.post, post_id, serializers.post)
 
@@ -160,7 +159,7 @@ def persons():
     return _list("persons", services.persons, serializers.person)
 
 
-@bp.get(f"/persons/<{ID}:person_id>")
+@bp.get("/persons/<int:person_id>")
 def person(person_id: int):
     return _detail("persons", services.person, person_id, serializers.person)
 
@@ -170,7 +169,7 @@ def memberships():
     return _list("memberships", services.memberships, serializers.membership)
 
 
-@bp.get(f"/memberships/<{ID}:membership_id>")
+@bp.get("/memberships/<int:membership_id>")
 def membership(membership_id: int):
     return _detail("memberships", services.membership, membership_id, serializers.membership)
 
@@ -196,7 +195,7 @@ def nominations():
     return _list("nominations", partial(services.nominations, current_user), serializers.nomination)
 
 
-@bp.get(f"/nominations/<{ID}:nomination_id>")
+@bp.get("/nominations/<int:nomination_id>")
 @signed_in
 def nomination(nomination_id: int):
     # Another party group's nomination is a 404, like one that does not exist.

@@ -22,6 +22,7 @@ from registry.dashboard.services import ENTITIES
 from registry.dates import COPENHAGEN
 from registry.exchange.csv_export import neutralise
 from registry.extensions import db
+from registry.http import MAX_ID
 from registry.nominations.models import Call, Nomination
 from registry.organisations.models import Seat, SeatAllocation
 
@@ -35,9 +36,6 @@ ACTIONS = {
     "backup": _l("sikkerhedskopi taget"), "restore": _l("sikkerhedskopi genskabt"),
 }
 
-
-# The largest id an INTEGER column holds on PostgreSQL; a larger one in a URL matches nothing.
-MAX_ID = 2**31 - 1
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ from registry.people.models import Municipality, Party, Person
 OFFICIAL_NAMES = {"København": "Københavns Kommune", "Bornholm": "Bornholms Regionskommune"}
 
 NEW = {Role.member: "nyt medlem", Role.substitute: "ny suppleant"}
+# The same with its article: "skal der indstilles et nyt medlem".
+A_NEW = {Role.member: "et nyt medlem", Role.substitute: "en ny suppleant"}
 
 
 @dataclass
@@ -86,7 +88,7 @@ def _holders(seat_id: int, day: date) -> dict[Role, Appointment]:
 def _why(nomination: Nomination, holders: dict[Role, Appointment], council: str) -> str:
     """The first paragraph: why a seat needs a nomination."""
     organisation = nomination.seat.organisation
-    what = "et nyt medlem" if nomination.role is Role.member else "en ny suppleant"
+    what = A_NEW[nomination.role]
     reason = nomination.call.reason if nomination.call else None
     leaving = holders.get(nomination.role)
     if reason is CallReason.resignation and leaving is not None:
@@ -155,7 +157,7 @@ def draft(item: AgendaItem) -> Draft | None:
     calls = _open_calls(nominations)
     for call in calls:
         promise = (f"{party_name(call.party)} vil i forbindelse med mødet i {council} indstille "
-                   f"{'et nyt medlem' if call.role is Role.member else 'en ny suppleant'} "
+                   f"{A_NEW[call.role]} "
                    f"til {call.seat.organisation.name}.")
         # Said in the same breath as the party's nomination for the seat, as item 4.1 does.
         own = [i for i, n in enumerate(nominations) if n.party_id == call.party_id and n.seat_id == call.seat_id]

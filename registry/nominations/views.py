@@ -14,7 +14,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from registry.api.openapi import MAX_ID
 from registry.appointments.forms import seat_choices
 from registry.appointments.models import Role
 from registry.appointments.services import seats_to_choose
@@ -23,7 +22,7 @@ from registry.auth.permissions import SECRETARIAT, is_secretariat, role_required
 from registry.dates import today
 from registry.errors import Conflict, RuleViolation
 from registry.extensions import db
-from registry.http import bad_request, commit
+from registry.http import MAX_ID, bad_request, commit
 from registry.nominations import services
 from registry.nominations.forms import CallForm, NominationForm, ReturnForm, WithdrawForm, party_choices
 from registry.nominations.models import DECIDED, Call, CallReason, Nomination, NominationStatus
@@ -40,7 +39,6 @@ NOMINATORS = (UserRole.party, *SECRETARIAT)
 NEEDS_ACTION = NominationStatus.submitted.value
 ALL = "alle"
 # Ids in URLs within the database's integer range: a larger one is a 404, not a database error.
-ID = f"int(min=1, max={MAX_ID})"
 
 
 def changed_meanwhile() -> str:
@@ -102,7 +100,7 @@ def index():
                            status=status, statuses=list(NominationStatus), all_value=ALL)
 
 
-@bp.get(f"/indstillinger/<{ID}:nomination_id>")
+@bp.get("/indstillinger/<int:nomination_id>")
 @role_required(*NOMINATORS)
 def detail(nomination_id: int):
     nomination = _nomination(nomination_id)
@@ -214,7 +212,7 @@ def _conflict(form, nomination: Nomination, template: str):
     return render_template(template, form=form, nomination=nomination), 409
 
 
-@bp.route(f"/indstillinger/<{ID}:nomination_id>/ret", methods=["GET", "POST"])
+@bp.route("/indstillinger/<int:nomination_id>/ret", methods=["GET", "POST"])
 @role_required(UserRole.party)
 def edit(nomination_id: int):
     nomination = _nomination(nomination_id)
@@ -245,7 +243,7 @@ def edit(nomination_id: int):
     return render_template("nominations/form.html", form=form, nomination=nomination)
 
 
-@bp.route(f"/indstillinger/<{ID}:nomination_id>/traek-tilbage", methods=["GET", "POST"])
+@bp.route("/indstillinger/<int:nomination_id>/traek-tilbage", methods=["GET", "POST"])
 @role_required(UserRole.party)
 def withdraw(nomination_id: int):
     nomination = _nomination(nomination_id)
@@ -268,7 +266,7 @@ def withdraw(nomination_id: int):
     return render_template("nominations/withdraw.html", form=form, nomination=nomination)
 
 
-@bp.route(f"/indstillinger/<{ID}:nomination_id>/retur", methods=["GET", "POST"])
+@bp.route("/indstillinger/<int:nomination_id>/retur", methods=["GET", "POST"])
 @role_required(*SECRETARIAT)
 def return_(nomination_id: int):
     """Send the nomination back to the party group with a comment; the group may change it and send it again."""
@@ -330,7 +328,7 @@ def open_call():
     return render_template("nominations/call_form.html", form=form)
 
 
-@bp.post(f"/opfordringer/<{ID}:call_id>/luk")
+@bp.post("/opfordringer/<int:call_id>/luk")
 @role_required(*SECRETARIAT)
 def close_call(call_id: int):
     call = db.get_or_404(Call, call_id)
