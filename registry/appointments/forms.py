@@ -9,8 +9,8 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from registry.appointments.models import EndReason, Role
 from registry.dates import local_date
+from registry.forms import ChoiceField, DanishDateField, VersionField, optional_int
 from registry.organisations.models import Seat
-from registry.people.forms import ChoiceField, DanishDateField, VersionField, optional_int
 from registry.people.models import Party, Person
 
 

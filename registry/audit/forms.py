@@ -6,7 +6,7 @@ from wtforms import SelectChoice, StringField
 from wtforms.validators import Length, Optional, Regexp, ValidationError
 
 from registry.audit.trail import ACTIONS, Filters
-from registry.people.forms import ChoiceField, DanishDateField
+from registry.forms import ChoiceField, DanishDateField
 
 ID = Regexp(r"\A[0-9]{1,9}\Z", message=_l("Skriv et id-nummer, fx 4."))
 

@@ -8,8 +8,8 @@ from wtforms import SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from registry.appointments.models import EndReason
+from registry.forms import ChoiceField, DanishDateField, VersionField
 from registry.meetings.models import ITEM_NUMBER, Outcome
-from registry.people.forms import ChoiceField, DanishDateField, VersionField
 
 
 def strip(value: str | None) -> str | None:

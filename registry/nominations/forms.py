@@ -8,8 +8,8 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from registry.appointments.forms import person_choices, seat_choices
 from registry.appointments.models import Role
+from registry.forms import ChoiceField, DanishDateField, VersionField, optional_int
 from registry.nominations.models import CallReason
-from registry.people.forms import ChoiceField, DanishDateField, VersionField, optional_int
 from registry.people.models import Gender, Municipality, Party
 
 EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Skriv en gyldig e-mailadresse."))

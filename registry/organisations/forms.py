@@ -8,8 +8,8 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from registry.forms import ChoiceField, DanishDateField, VersionField
 from registry.organisations.models import GenderRule, OrganisationKind
-from registry.people.forms import ChoiceField, DanishDateField, VersionField
 
 # Yes/no as a <select>: it renders as one labelled control in the one form macro, unlike a checkbox.
 YES_NO = [("ja", _l("Ja")), ("nej", _l("Nej"))]

@@ -12,9 +12,9 @@ from flask_wtf import FlaskForm
 from registry.auth.permissions import SECRETARIAT, role_required
 from registry.errors import Conflict, RuleViolation
 from registry.extensions import db
+from registry.forms import VersionField
 from registry.http import commit
 from registry.people import privacy
-from registry.people.forms import VersionField
 from registry.people.models import Person
 from registry.people.views import bp, conflict_message
 

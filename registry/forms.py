@@ -1,0 +1,53 @@
+"""The Danish-speaking fields every form of the registry shares.
+
+WTForms has no Danish messages of its own; the fields below say in Danish
+what is wrong with a date or a choice. Forms check shape; the services check rules.
+"""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, HiddenField, SelectField
+from wtforms.validators import ValidationError
+
+
+def optional_int(value) -> int | None:
+    """Coerce a <select>'s value: the empty choice is None."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class DanishDateField(DateField):
+    """<input type=date>, which sends YYYY-MM-DD whatever the browser shows."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Skriv en gyldig dato (ÅÅÅÅ-MM-DD).")) from None
+
+
+class ChoiceField(SelectField):
+    """A <select> whose refusal of an unknown value is in Danish."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Vælg en af mulighederne.")) from None
+
+    def pre_validate(self, form):
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(_l("Vælg en af mulighederne.")) from None
+
+
+class VersionField(HiddenField):
+    """The row's version when the form was shown; a different one now means someone else saved meanwhile."""
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            try:
+                self.data = int(valuelist[0])
+            except ValueError:
+                self.data = None
