@@ -12,6 +12,7 @@ from registry import backup
 from registry.audit.services import Actor, acting_as
 from registry.auth import services as users
 from registry.auth.models import User, UserRole
+from registry.csvfiles import DELIMITERS
 from registry.dates import parse_iso, today
 from registry.errors import RuleViolation
 from registry.exchange import csv_decisions, csv_export, csv_import
@@ -66,7 +67,7 @@ def load_demo():
 @click.option("--as-of", callback=_iso_date, metavar="ÅÅÅÅ-MM-DD", help="Udpegningerne på denne dag (standard: i dag).")
 @click.option("--all", "all_", is_flag=True, help="Hele historikken.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Fil (standard: stdout).")
-@click.option("--delimiter", type=click.Choice(csv_export.DELIMITERS), default=";", show_default=True)
+@click.option("--delimiter", type=click.Choice(DELIMITERS), default=";", show_default=True)
 @click.option("--organisation-id", type=click.IntRange(min=0), help="Kun denne organisation.")
 @click.option("--party-id", type=click.IntRange(min=0), help="Kun udpegninger på vegne af dette parti.")
 @click.option("--municipality-id", type=click.IntRange(min=0), help="Kun personer fra denne kommune.")
@@ -82,7 +83,7 @@ def export_csv(as_of, all_, output, delimiter, organisation_id, party_id, munici
 
 @registry_cli.command("export-decisions")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Fil (standard: stdout).")
-@click.option("--delimiter", type=click.Choice(csv_decisions.DELIMITERS), default=";", show_default=True)
+@click.option("--delimiter", type=click.Choice(DELIMITERS), default=";", show_default=True)
 @click.option("--meeting-id", type=click.IntRange(min=0), help="Kun beslutningerne på dette møde.")
 @click.option("--organisation-id", type=click.IntRange(min=0), help="Kun beslutninger om denne organisation.")
 @click.option("--person-id", type=click.IntRange(min=0), help="Kun beslutninger om denne person.")

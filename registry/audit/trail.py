@@ -18,9 +18,9 @@ from registry.appointments.models import Appointment
 from registry.audit.models import AuditEntry
 from registry.audit.services import record
 from registry.auth.models import User
+from registry.csvfiles import neutralise
 from registry.dashboard.services import ENTITIES
 from registry.dates import COPENHAGEN
-from registry.exchange.csv_export import neutralise
 from registry.extensions import db
 from registry.http import MAX_ID
 from registry.nominations.models import Call, Nomination

@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 from registry.audit import trail
 from registry.audit.forms import FilterForm
 from registry.auth.permissions import SECRETARIAT, role_required
+from registry.csvfiles import write
 from registry.errors import Conflict
-from registry.exchange.csv_export import write
 from registry.extensions import db
 from registry.http import bad_request, commit
 from registry.organisations.models import Organisation

@@ -1,6 +1,6 @@
 """The history of indstillinger as CSV: every KKR decision, one line per person it concerns.
 
-The same file conventions as the appointments export (csv_export): UTF-8 with
+The registry's CSV format (registry/csvfiles.py): UTF-8 with
 BOM, ';' or ',' between cells, CRLF, a fixed Danish header and the
 formula-injection guard; streamed a chunk of decisions at a time, the same
 bytes from the web and the command line. Only decisions: a nomination KKR has
@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import sqlalchemy as sa
 
-from registry.exchange.csv_export import CHUNK_ROWS, DELIMITERS, neutralise, write
+from registry.csvfiles import CHUNK_ROWS, check_delimiter, neutralise, write
 from registry.extensions import db
 from registry.meetings import history
 from registry.meetings.history import Entry, Selection
@@ -52,6 +52,5 @@ def rows(selection: Selection) -> Iterator[list[str]]:
 
 def export(selection: Selection, delimiter: str = ";") -> Iterator[str]:
     """The whole file as text chunks; encode each as UTF-8."""
-    if delimiter not in DELIMITERS:
-        raise ValueError(f"Ukendt skilletegn '{delimiter}': brug ';' eller ','.")
+    check_delimiter(delimiter)
     return write(HEADER, rows(selection), delimiter)

@@ -6,9 +6,7 @@ however many rows there are. The web export and the CLI share this code and
 produce the same bytes.
 """
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,6 +15,7 @@ from sqlalchemy.orm import aliased
 
 from registry.appointments.models import Appointment, Status
 from registry.appointments.services import active_on
+from registry.csvfiles import CHUNK_ROWS, check_delimiter, neutralise, write
 from registry.extensions import db
 from registry.meetings.models import AgendaItem, Decision, Meeting, reference
 from registry.organisations.models import Organisation, Seat
@@ -24,19 +23,6 @@ from registry.people.models import Municipality, Party, Person
 
 HEADER = ["organisation", "plads", "rolle", "navn", "parti", "kommune", "startdato", "slutdato",
           "ophørsårsag", "udpegende_myndighed", "indstilling"]
-DELIMITERS = (";", ",")
-BOM = "\ufeff"
-CHUNK_ROWS = 500
-
-# Excel runs a cell that begins with one of these as a formula (OWASP "CSV
-# injection"); a leading apostrophe makes it text. An importer undoes exactly that.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(cell: str) -> str:
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
-
-
 @dataclass(frozen=True)
 class Selection:
     """Which appointments a file holds: one day's (as_of) or the whole history (None),
@@ -115,27 +101,9 @@ def rows(selection: Selection) -> Iterator[list[str]]:
         result.close()
 
 
-def write(header: list[str], lines: Iterable[list[str]], delimiter: str) -> Iterator[str]:
-    """A CSV file as text chunks in the registry's format (BOM, the header, CRLF), CHUNK_ROWS lines at a time."""
-    if delimiter not in DELIMITERS:
-        raise ValueError(f"Ukendt skilletegn '{delimiter}': brug ';' eller ','.")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    buffer.write(BOM)
-    writer.writerow(header)
-    for count, cells in enumerate(lines, start=1):
-        writer.writerow(cells)
-        if count % CHUNK_ROWS == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
 def export(selection: Selection | date | None, delimiter: str = ";") -> Iterator[str]:
     """The whole file as text chunks; encode each as UTF-8. A bare date (or None) selects by day alone."""
     if not isinstance(selection, Selection):
         selection = Selection(as_of=selection)
-    if delimiter not in DELIMITERS:
-        raise ValueError(f"Ukendt skilletegn '{delimiter}': brug ';' eller ','.")
+    check_delimiter(delimiter)
     return write(HEADER, rows(selection), delimiter)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from registry.appointments.models import EndReason, Role
-from registry.exchange.csv_export import FORMULA_STARTS, HEADER
+from registry.csvfiles import undo_neutralise
+from registry.exchange.csv_export import HEADER
 from registry.meetings.models import ITEM_NUMBER, reference
 from registry.people.models import Gender
 
@@ -104,13 +105,6 @@ def delimiter_of(text: str) -> str:
     """';' or ',', whichever separates the header's cells (no column name holds either)."""
     first = re.split(r"[\r\n]", text, maxsplit=1)[0]
     return "," if first.count(",") > first.count(";") else ";"
-
-
-def undo_neutralise(cell: str) -> str:
-    """Remove the apostrophe the export puts before a cell Excel would run as a formula, and nothing else."""
-    if len(cell) > 1 and cell[0] == "'" and cell[1] in FORMULA_STARTS:
-        return cell[1:]
-    return cell
 
 
 def _columns(header: list[str]) -> tuple[dict[str, int], list[str]]:

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 
 from registry.auth.permissions import SECRETARIAT, role_required
+from registry.csvfiles import DELIMITERS
 from registry.errors import RuleViolation
 from registry.exchange import csv_decisions, csv_export
 from registry.exchange.csv_import import import_csv
@@ -20,7 +21,7 @@ bp = Blueprint("exchange", __name__)
 def appointments_csv():
     as_of = None if request.args.get("all") in ("1", "true") else as_of_param()
     delimiter = request.args.get("delimiter", ";")
-    if delimiter not in csv_export.DELIMITERS:
+    if delimiter not in DELIMITERS:
         bad_request(_("Ukendt skilletegn: brug ';' eller ','."))
     # ?organisation_id=, ?party_id=, ?municipality_id=: the file of what a page shows.
     selection = csv_export.Selection(as_of, *(_id_param(name) for name in
@@ -38,7 +39,7 @@ def appointments_csv():
 def decisions_csv():
     """The history of indstillinger (KKR's decisions), with the filters of the history page."""
     delimiter = request.args.get("delimiter", ";")
-    if delimiter not in csv_decisions.DELIMITERS:
+    if delimiter not in DELIMITERS:
         bad_request(_("Ukendt skilletegn: brug ';' eller ','."))
     # ?moede=, ?organisation=, ?person= as on /beslutninger; the *_id spellings of the appointments export too.
     selection = csv_decisions.Selection(meeting_id=_either_id_param("moede", "meeting_id"),
