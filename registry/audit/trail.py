@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from registry.appointments.models import Appointment
@@ -19,7 +20,6 @@ from registry.audit.models import AuditEntry
 from registry.audit.services import record
 from registry.auth.models import User
 from registry.csvfiles import neutralise
-from registry.dashboard.services import ENTITIES
 from registry.dates import COPENHAGEN
 from registry.extensions import db
 from registry.http import MAX_ID
@@ -34,6 +34,22 @@ ACTIONS = {
     "lockout": _l("konto spærret"), "logout": _l("logget ud"), "export_audit": _l("revisionsspor eksporteret"),
     "export_personal_data": _l("persondata udleveret"), "anonymise": _l("anonymiseret"),
     "backup": _l("sikkerhedskopi taget"), "restore": _l("sikkerhedskopi genskabt"),
+}
+
+# The trail stores table names; people read the names of things.
+ENTITIES = {
+    "organisations": _l("Organisation"), "seats": _l("Plads"), "seat_allocations": _l("Partifordeling"),
+    "appointments": _l("Udpegning"), "persons": _l("Person"), "parties": _l("Parti"),
+    "municipalities": _l("Kommune"), "election_periods": _l("Valgperiode"), "meetings": _l("Møde"),
+    "agenda_items": _l("Dagsordenspunkt"), "decisions": _l("Beslutning"), "users": _l("Bruger"),
+    "nominations": _l("Indstilling"), "calls": _l("Opfordring"), "messages": _l("Besked"),
+    "login_failures": _l("Mislykket login"),
+}
+
+# A change to the data as a sentence: "haan ændrede Organisation 4".
+CHANGES = {
+    "create": _l("%(actor)s oprettede %(what)s"), "update": _l("%(actor)s ændrede %(what)s"),
+    "delete": _l("%(actor)s slettede %(what)s"), "import": _l("%(actor)s importerede %(what)s"),
 }
 
 
@@ -166,7 +182,7 @@ def shown(value) -> str:
 
 
 def entity_name(entity: str | None) -> str:
-    return ENTITIES.get(entity, entity) if entity else ""
+    return str(ENTITIES.get(entity, entity)) if entity else ""
 
 
 def line(entry: AuditEntry) -> Line:
@@ -221,11 +237,14 @@ def csv_lines(filters: Filters) -> Iterator[list[str]]:
     columns = trail(filters).with_only_columns(
         AuditEntry.at, AuditEntry.actor, AuditEntry.user_id, AuditEntry.remote_addr, AuditEntry.action,
         AuditEntry.entity, AuditEntry.entity_id, AuditEntry.changes).order_by(AuditEntry.id.desc())
+    # The file's header is Danish whatever the page's language, and so are the names in it.
+    with force_locale("da"):
+        names = {entity: str(name) for entity, name in ENTITIES.items()}
     result = session.execute(columns.execution_options(yield_per=CSV_CHUNK_ROWS))
     try:
         for at, actor, user_id, addr, action, entity, entity_id, changes in result:
             cells = [local_time(at).isoformat(timespec="seconds"), actor, "" if user_id is None else str(user_id),
-                     addr or "", action, entity_name(entity), "" if entity_id is None else str(entity_id),
+                     addr or "", action, names.get(entity, entity or ""), "" if entity_id is None else str(entity_id),
                      "" if changes is None else json.dumps(changes, ensure_ascii=False, sort_keys=True)]
             yield [neutralise(cell) for cell in cells]
     finally:

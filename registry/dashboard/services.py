@@ -10,6 +10,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from registry.appointments.models import Appointment, Role, Status
 from registry.appointments.services import active_on
 from registry.audit.models import AuditEntry
+from registry.audit.trail import CHANGES, entity_name
 from registry.auth.models import User, UserRole
 from registry.dates import COPENHAGEN
 from registry.extensions import db
@@ -18,17 +19,6 @@ from registry.organisations.models import Organisation, Seat
 from registry.organisations.rosters import open_on, seat_open_on
 
 T = TypeVar("T")
-
-# The audit trail names tables; the dashboard names things.
-ENTITIES = {
-    "organisations": "Organisation", "seats": "Plads", "seat_allocations": "Partifordeling",
-    "appointments": "Udpegning", "persons": "Person", "parties": "Parti", "municipalities": "Kommune",
-    "election_periods": "Valgperiode", "meetings": "Møde", "agenda_items": "Dagsordenspunkt",
-    "decisions": "Beslutning", "users": "Bruger", "nominations": "Indstilling", "calls": "Opfordring",
-    "messages": "Besked", "login_failures": "Mislykket login",
-}
-VERBS = {"create": "oprettede", "update": "ændrede", "delete": "slettede", "import": "importerede"}
-
 
 @dataclass
 class Page(Generic[T]):
@@ -96,12 +86,14 @@ class Change:
 
 
 def describe(entry: AuditEntry) -> str:
-    """Short and Danish: "haan ændrede Organisation 4"."""
-    verb = VERBS.get(entry.action, entry.action)
-    if entry.entity is None:
-        return f"{entry.actor} {verb}"
-    what = ENTITIES.get(entry.entity, entry.entity)
-    return f"{entry.actor} {verb} {what} {entry.entity_id}" if entry.entity_id else f"{entry.actor} {verb} {what}"
+    """Short: "haan ændrede Organisation 4"."""
+    sentence = CHANGES.get(entry.action)
+    what = entity_name(entry.entity)
+    if entry.entity_id:
+        what = f"{what} {entry.entity_id}"
+    if sentence is None:
+        return f"{entry.actor} {entry.action} {what}".strip()
+    return str(sentence) % {"actor": entry.actor, "what": what}
 
 
 # What a reader may see change: the public part of the registry. Nominations, calls, the outbox, users and
@@ -114,7 +106,7 @@ def latest_changes(number: int = 1, size: int = 25, *, private: bool = False) ->
     """The newest changes to the registry's data (logins and the like are left out); private=True for the
     secretariat, who may also see the changes to nominations, calls and users."""
     machinery = ["login_failures", "messages"]
-    stmt = (sa.select(AuditEntry).where(AuditEntry.action.in_(list(VERBS)),
+    stmt = (sa.select(AuditEntry).where(AuditEntry.action.in_(list(CHANGES)),
                                         sa.or_(AuditEntry.entity.is_(None), AuditEntry.entity.not_in(machinery)))
             .order_by(AuditEntry.id.desc()))
     if not private:
