@@ -22,25 +22,10 @@ from registry.nominations import services as nominations
 from registry.nominations.models import Call, CallReason, Nomination
 from registry.organisations.models import ElectionPeriod, Organisation, OrganisationKind, Seat, SeatAllocation
 from registry.people.models import Gender, Municipality, Party, Person
+from registry.people.reference import MUNICIPALITIES, PARTIES
 
 COUNCIL = "KKR Hovedstaden"
 EXAMPLE = "Eksempeldata: ikke fra kilden."
-
-MUNICIPALITIES = [
-    (101, "København"), (147, "Frederiksberg"), (151, "Ballerup"), (153, "Brøndby"), (155, "Dragør"),
-    (157, "Gentofte"), (159, "Gladsaxe"), (161, "Glostrup"), (163, "Herlev"), (165, "Albertslund"),
-    (167, "Hvidovre"), (169, "Høje-Taastrup"), (173, "Lyngby-Taarbæk"), (175, "Rødovre"), (183, "Ishøj"),
-    (185, "Tårnby"), (187, "Vallensbæk"), (190, "Furesø"), (201, "Allerød"), (210, "Fredensborg"),
-    (217, "Helsingør"), (219, "Hillerød"), (223, "Hørsholm"), (230, "Rudersdal"), (240, "Egedal"),
-    (250, "Frederikssund"), (260, "Halsnæs"), (270, "Gribskov"), (400, "Bornholm"),
-]
-
-PARTIES = [
-    ("A", "Socialdemokratiet"), ("B", "Radikale Venstre"), ("C", "Det Konservative Folkeparti"),
-    ("D", "Nye Borgerlige"), ("F", "SF – Socialistisk Folkeparti"), ("I", "Liberal Alliance"),
-    ("K", "Kristendemokraterne"), ("M", "Moderaterne"), ("O", "Dansk Folkeparti"), ("V", "Venstre"),
-    ("Æ", "Danmarksdemokraterne"), ("Ø", "Enhedslisten"), ("Å", "Alternativet"),
-]
 
 PERIODS = [("2022-2025", date(2022, 1, 1), date(2025, 12, 31)), ("2026-2029", date(2026, 1, 1), date(2029, 12, 31))]
 

@@ -18,12 +18,12 @@ from datetime import date
 
 from registry.appointments.models import Role
 from registry.dates import danish_date
-from registry.demo import MUNICIPALITIES as REGION_MUNICIPALITIES
 from registry.exchange import csv_import_read, csv_import_state, csv_import_write
 from registry.exchange import csv_import_rules as rules
 from registry.exchange.csv_import_read import FileRefused, Reference, Row
 from registry.exchange.csv_import_rules import Stay
 from registry.exchange.csv_import_state import Held, HoldKey, PersonKey, SeatKey, State
+from registry.people.reference import MUNICIPALITIES as REGION_MUNICIPALITIES
 
 CREATED = ("organisationer", "pladser", "personer", "partier", "kommuner", "møder", "dagsordenspunkter",
            "beslutninger", "udpegninger")

@@ -28,10 +28,10 @@ from flask_migrate import upgrade  # noqa: E402
 
 from registry import create_app  # noqa: E402
 from registry.audit.services import Actor, acting_as  # noqa: E402
-from registry.demo import MUNICIPALITIES, PARTIES  # noqa: E402
 from registry.exchange.csv_export import HEADER  # noqa: E402
 from registry.exchange.csv_import import import_csv  # noqa: E402
 from registry.extensions import db  # noqa: E402
+from registry.people.reference import MUNICIPALITIES, PARTIES  # noqa: E402
 
 POSTGRES_URL = os.environ.get("REGISTRY_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 PERIODS = [("2018-01-01", "2021-12-31", "periode udløbet"), ("2022-01-01", "", "")]
