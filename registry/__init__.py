@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from registry import config
 from registry.extensions import babel, csrf, db, login_manager, migrate
-from registry.http import IdConverter
+from registry.http import IdConverter, json_error
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -120,8 +120,6 @@ def register_commands(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from registry.api.views import json_error
-
     messages = {
         400: lazy_gettext("Forespørgslen kunne ikke forstås."),
         403: lazy_gettext("Du har ikke adgang til denne side."),

@@ -1,14 +1,15 @@
-"""Small helpers shared by the views: reading requests, and committing what a service changed."""
+"""Small helpers shared by the views: reading requests, answering in JSON, and committing what a service changed."""
 
 from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
 
-from flask import request
+from flask import Response, current_app, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.routing import IntegerConverter
 
 from registry.dates import parse_iso, today
@@ -88,3 +89,26 @@ def commit(change: Callable[[], T]) -> T:
         # colleague's row committed between that check and this write (a name taken meanwhile).
         db.session.rollback()
         raise Conflict() from None
+
+
+def json_response(data, status: int = 200, mimetype: str = "application/json") -> Response:
+    """A JSON body as the API writes it."""
+    # Danish names stay readable in curl and browsers (JSON is UTF-8 anyway), and
+    # fields keep the serializers' order, id first, rather than the alphabet's.
+    body = current_app.json.dumps(data, ensure_ascii=False, sort_keys=False)
+    return current_app.response_class(body, status=status, mimetype=mimetype)
+
+
+def json_error(error: Exception) -> Response:
+    """An error under /api/ as JSON (RFC 9457 fields), for the app's error handlers."""
+    code = getattr(error, "code", None) or 500
+    # A 500's own text may tell more than a stranger should read.
+    detail = error.description if isinstance(error, HTTPException) and code < 500 else "Internal server error."
+    response = json_response({"status": code, "title": HTTP_STATUS_CODES.get(code, "Error"), "detail": detail},
+                     code, "application/problem+json")
+    if isinstance(error, HTTPException):
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value  # the Allow header of a 405
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -14,7 +14,7 @@ from flask_babel import ngettext
 from flask_login import logout_user
 from flask_wtf.csrf import CSRFError
 
-from registry.http import bad_request
+from registry.http import bad_request, json_error
 
 # Scripts and styles from this site only (the DKFDS files are vendored): no inline script or style,
 # no eval. data: images for DKFDS's CSS. No site may frame the pages (clickjacking).
@@ -109,7 +109,5 @@ def _add_headers(response):
 def _csrf_refused(error: CSRFError):
     """400 with a Danish page; the refused request has changed nothing (the check runs before the view)."""
     if request.path.startswith("/api/"):
-        from registry.api.views import json_error
-
         return json_error(error)
     return render_template("error.html", code=400, message=CSRF_MESSAGE), 400

@@ -6,40 +6,18 @@ from datetime import date
 from functools import partial, wraps
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, request, url_for
 from flask_login import current_user
-from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, NotFound, Unauthorized
-from werkzeug.http import HTTP_STATUS_CODES
+from werkzeug.exceptions import BadRequest, Forbidden, NotFound, Unauthorized
 
 from registry.api import openapi, serializers, services
 from registry.auth.models import UserRole
 from registry.auth.permissions import SECRETARIAT
+from registry.http import json_error, json_response
 
 bp = Blueprint("api", __name__, url_prefix=openapi.PREFIX)
 
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def _json(data, status: int = 200, mimetype: str = "application/json") -> Response:
-    # Danish names stay readable in curl and browsers (JSON is UTF-8 anyway), and
-    # fields keep the serializers' order, id first, rather than the alphabet's.
-    body = current_app.json.dumps(data, ensure_ascii=False, sort_keys=False)
-    return current_app.response_class(body, status=status, mimetype=mimetype)
-
-
-def json_error(error: Exception) -> Response:
-    """An error under /api/ as JSON (RFC 9457 fields), for the app's error handlers."""
-    code = getattr(error, "code", None) or 500
-    # A 500's own text may tell more than a stranger should read.
-    detail = error.description if isinstance(error, HTTPException) and code < 500 else "Internal server error."
-    response = _json({"status": code, "title": HTTP_STATUS_CODES.get(code, "Error"), "detail": detail},
-                     code, "application/problem+json")
-    if isinstance(error, HTTPException):
-        for name, value in error.get_headers():
-            if name.lower() != "content-type":
-                response.headers[name] = value  # the Allow header of a 405
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
 
 
 @bp.after_request
@@ -95,7 +73,7 @@ def _list(resource: str, read: Callable[..., services.Page], serialize: Callable
     if page.more:
         next_url = url_for(request.endpoint, **{**request.args.to_dict(), "after": results[-1]["id"]},
                            _external=True)
-    return _json({"results": results, "next": next_url})
+    return json_response({"results": results, "next": next_url})
 
 
 def _detail(resource: str, read: Callable[[int], Any], object_id: int, serialize: Callable[[Any], dict],
@@ -104,7 +82,7 @@ def _detail(resource: str, read: Callable[[int], Any], object_id: int, serialize
     item = read(object_id)
     if item is None:
         raise NotFound(missing or f"There is no public {resource[:-1]} with this id.")
-    return _json(serialize(item))
+    return json_response(serialize(item))
 
 
 # Who may read nominations through the API: as on the pages, the secretariat and the party groups.
@@ -131,7 +109,7 @@ def signed_in(view):
 
 @bp.get("/openapi.json")
 def openapi_document():
-    return _json(openapi.DOCUMENT)
+    return json_response(openapi.DOCUMENT)
 
 
 @bp.get("/organizations")
