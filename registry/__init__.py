@@ -113,10 +113,9 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from registry.cli import registry_cli, users_cli
+    from registry import cli
 
-    app.cli.add_command(registry_cli)
-    app.cli.add_command(users_cli)
+    cli.register(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -50,10 +50,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import click
 import sqlalchemy as sa
 from flask import current_app
-from flask.cli import with_appcontext
 
 from registry.audit.services import Actor, acting_as, record
 from registry.extensions import db
@@ -114,7 +112,7 @@ def describe_database() -> str:
     return f"PostgreSQL-databasen {url.database} på {url.host or 'localhost'}"
 
 
-def _current_revision() -> str | None:
+def current_revision() -> str | None:
     try:
         with db.engine.connect() as conn:
             if not sa.inspect(conn).has_table("alembic_version"):
@@ -453,56 +451,3 @@ def _restore_postgres(path: Path) -> None:
             hint = (" Databasen er i brug: stop programmets processer (workers), og prøv igen."
                     if "lock timeout" in detail else "")
             raise BackupError(f"Gendannelsen mislykkedes, og {describe_database()} er uændret: {detail}.{hint}")
-
-
-# --- the commands ----------------------------------------------------------------------------------------------
-
-@click.command("backup")
-@click.argument("file", type=click.Path(path_type=Path))
-@with_appcontext
-def backup_command(file):
-    """Tag en sikkerhedskopi af hele databasen (SQLite: online-backup; PostgreSQL: pg_dump) til FILE."""
-    try:
-        revision = _current_revision()
-        if revision is None:
-            raise BackupError("Databasen er ikke oprettet. Kør først: flask --app wsgi db upgrade")
-        size = backup(file)
-    except BackupError as error:
-        raise click.ClickException(str(error)) from None
-    audited = audit("backup", {"file": str(file), "bytes": size, "revision": revision})
-    click.echo(f"Sikkerhedskopien af {describe_database()} er gemt i {file} ({_size(size)}, "
-               f"skemaversion {revision}).")
-    if not audited:
-        click.echo("Advarsel: sikkerhedskopien kunne ikke skrives i auditloggen.", err=True)
-
-
-@click.command("restore")
-@click.argument("file", type=click.Path(path_type=Path))
-@click.option("--yes", "-y", is_flag=True, help="Spørg ikke om bekræftelse.")
-@with_appcontext
-def restore_command(file, yes):
-    """Erstat HELE databasen med sikkerhedskopien FILE (kontrolleres først; alt eller intet)."""
-    try:
-        archive = inspect(file)
-    except BackupError as error:
-        raise click.ClickException(str(error)) from None
-    if not yes:
-        click.confirm(f"Alt i {describe_database()} erstattes af indholdet af {file} (skemaversion "
-                      f"{archive.revision}). Stop programmets processer først. Fortsæt?", abort=True)
-    try:
-        restore(file)
-    except BackupError as error:
-        raise click.ClickException(str(error)) from None
-    audited = audit("restore", {"file": str(file), "revision": archive.revision})
-    click.echo(f"{describe_database()} er gendannet fra {file}.")
-    if not archive.current:
-        click.echo(f"Sikkerhedskopien har skemaversion {archive.revision}. Kør nu: flask --app wsgi db upgrade")
-    if not audited:
-        click.echo("Advarsel: gendannelsen kunne ikke skrives i auditloggen (kør db upgrade).", err=True)
-
-
-def _size(n: int) -> str:
-    return f"{n / 1e6:.1f} MB" if n >= 1e5 else f"{n / 1e3:.0f} kB"
-
-
-commands = [backup_command, restore_command]

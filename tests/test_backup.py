@@ -14,7 +14,6 @@ from registry import backup
 from registry.appointments import services as appointments
 from registry.appointments.models import EndReason
 from registry.audit.models import AuditEntry
-from registry.cli import registry_cli
 from registry.extensions import db
 from registry.meetings.models import Outcome
 from registry.nominations import services as nominations
@@ -22,10 +21,6 @@ from registry.people.models import Gender, Person
 from tests import factories as make
 from tests import nomination_factories as nom
 from tests.conftest import make_app
-
-# Until the lead registers them in registry/cli.py (adding them again is harmless).
-for _command in backup.commands:
-    registry_cli.add_command(_command)
 
 
 @pytest.fixture

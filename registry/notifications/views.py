@@ -1,16 +1,14 @@
 """The outbox (udbakke): every message to the party groups, sent or waiting, for the secretariat only,
-since the recipients' addresses are private. And `flask notifications send-mail` for cron."""
+since the recipients' addresses are private. (`flask notifications send-mail` sends them from cron.)"""
 
 from datetime import datetime, timezone
 
-import click
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from registry.auth.permissions import SECRETARIAT, role_required
-from registry.cli import needs_schema
 from registry.dates import COPENHAGEN, local_date
 from registry.extensions import db
 from registry.http import page_param
@@ -18,7 +16,6 @@ from registry.notifications import services
 from registry.notifications.models import Message
 
 bp = Blueprint("notifications", __name__)
-bp.cli.help = "E-mail til partigrupperne om deres indstillinger."
 
 PER_PAGE = 25
 
@@ -57,19 +54,3 @@ def send():
     else:
         flash(_("Ingen beskeder blev sendt."))
     return redirect(url_for(".outbox"))
-
-
-@bp.cli.command("send-mail")
-@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True,
-              help="Højst så mange beskeder i denne kørsel.")
-@needs_schema
-def send_mail(limit):
-    """Send beskeder, der venter i udbakken (til cron: prøver igen, hvad der fejlede)."""
-    if not services.mail_configured():
-        raise click.ClickException("MAIL_SERVER er ikke sat, så beskederne bliver i udbakken (/udbakke).")
-    try:
-        sent = services.deliver(limit)
-    except services.MailServerUnavailable as error:
-        raise click.ClickException(f"{error.sent} sendt; resten venter i udbakken. {error}") from None
-    if sent:
-        click.echo(f"{sent} sendt.")

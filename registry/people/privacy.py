@@ -17,15 +17,13 @@ Services check, change and flush; the view or command that called them commits o
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-import click
 import sqlalchemy as sa
 from flask import Flask, current_app
-from flask.cli import with_appcontext
 from sqlalchemy.orm import Session, joinedload
 
 from registry.appointments.models import Appointment, Status
 from registry.audit.models import AuditEntry
-from registry.audit.services import Actor, acting_as, record
+from registry.audit.services import record
 from registry.dates import COPENHAGEN, danish_date, today, utcnow
 from registry.errors import RuleViolation
 from registry.extensions import db
@@ -335,25 +333,6 @@ def _refuse_changes_to_anonymised(session: Session, flush_context, instances) ->
 
 
 # --- Registration ----------------------------------------------------------------------------------------
-
-
-@click.command("anonymise")
-@click.option("--dry-run", is_flag=True, help="Vis, hvem der ville blive anonymiseret, uden at gemme.")
-@with_appcontext
-def anonymise_command(dry_run: bool) -> None:
-    """Anonymisér alle, der har forladt deres pladser, og hvis opbevaringsperiode er udløbet."""
-    with acting_as(Actor("cli:anonymise")):
-        ids = anonymise_eligible(dry_run=dry_run)
-        if dry_run:
-            db.session.rollback()
-        else:
-            db.session.commit()
-    for person_id in ids:
-        click.echo(f"person {person_id}")
-    verb = "ville blive anonymiseret" if dry_run else "er anonymiseret"
-    click.echo(f"{len(ids)} {'person' if len(ids) == 1 else 'personer'} {verb}.")
-    if dry_run:
-        click.echo("Prøvekørsel: intet er gemt.")
 
 
 def register(app: Flask) -> None:

@@ -1,57 +1,26 @@
-"""`flask registry ...` and `flask users ...`: the same services as the views, one commit per command."""
+"""`flask registry ...`: the demo data, the CSV export and import."""
 
-import functools
 import sys
 from pathlib import Path
 
 import click
-import sqlalchemy as sa
-from flask.cli import AppGroup
 
-from registry import backup
+from registry import demo
 from registry.audit.services import Actor, acting_as
-from registry.auth import services as users
-from registry.auth.models import User, UserRole
+from registry.cli.groups import iso_date, needs_schema, registry_cli
 from registry.csvfiles import DELIMITERS
-from registry.dates import parse_iso, today
+from registry.dates import today
 from registry.errors import RuleViolation
 from registry.exchange import csv_decisions, csv_export, csv_import
 from registry.extensions import db
-from registry.people.models import Party
-
-registry_cli = AppGroup("registry", help="Registrets data: demodata, eksport og import.")
-users_cli = AppGroup("users", help="Brugere og adgangskoder.")
-
-
-def needs_schema(command):
-    """A clear word instead of a traceback when the database has not been created yet."""
-
-    @functools.wraps(command)
-    def checked(*args, **kwargs):
-        if not sa.inspect(db.engine).has_table("alembic_version"):
-            raise click.ClickException("Databasen er ikke oprettet. Kør først: flask --app wsgi db upgrade")
-        return command(*args, **kwargs)
-
-    return checked
-
-
-def _iso_date(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return parse_iso(value)
-    except ValueError as error:
-        raise click.BadParameter(str(error)) from None
 
 
 @registry_cli.command("load-demo")
 @needs_schema
 def load_demo():
     """Indlæs KKR Hovedstadens demodata (kan køres flere gange)."""
-    from registry.demo import load
-
     with acting_as(Actor("cli:load-demo")):
-        created_logins = load()
+        created_logins = demo.load()
         db.session.commit()
     click.echo("Demodata er indlæst.")
     if created_logins:
@@ -64,7 +33,7 @@ def load_demo():
 
 
 @registry_cli.command("export-csv")
-@click.option("--as-of", callback=_iso_date, metavar="ÅÅÅÅ-MM-DD", help="Udpegningerne på denne dag (standard: i dag).")
+@click.option("--as-of", callback=iso_date, metavar="ÅÅÅÅ-MM-DD", help="Udpegningerne på denne dag (standard: i dag).")
 @click.option("--all", "all_", is_flag=True, help="Hele historikken.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Fil (standard: stdout).")
 @click.option("--delimiter", type=click.Choice(DELIMITERS), default=";", show_default=True)
@@ -164,94 +133,3 @@ def _write(stream, chunks) -> None:
     for chunk in chunks:
         stream.write(chunk.encode("utf-8"))
     stream.flush()
-
-
-def _read_password(password_stdin: bool) -> str:
-    if password_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    return click.prompt("Adgangskode", hide_input=True, confirmation_prompt="Gentag adgangskoden")
-
-
-@users_cli.command("create")
-@click.argument("username")
-@click.option("--role", required=True, type=click.Choice([r.value for r in UserRole]))
-@click.option("--party", "party_letter", metavar="BOGSTAV", help="Partiets listebogstav (kun for rollen party).")
-@click.option("--name", help="Brugerens navn.")
-@click.option("--email", help="E-mailadresse; en partigruppes brugere får besked om gruppens indstillinger.")
-@click.option("--password-stdin", is_flag=True, help="Læs adgangskoden fra standard input.")
-@needs_schema
-def create_user(username, role, party_letter, name, email, password_stdin):
-    """Opret en bruger."""
-    party = None
-    if party_letter:
-        party = db.session.scalar(sa.select(Party).where(Party.letter == party_letter))
-        if party is None:
-            raise click.ClickException(f"Ukendt parti '{party_letter}'.")
-    password = _read_password(password_stdin)
-    with acting_as(Actor("cli:users")):
-        try:
-            users.create_user(username, password, UserRole(role), party, name, email)
-        except RuleViolation as error:
-            db.session.rollback()
-            raise click.ClickException(str(error)) from None
-        db.session.commit()
-    click.echo(f"Brugeren '{username}' er oprettet.")
-
-
-@users_cli.command("set-password")
-@click.argument("username")
-@click.option("--password-stdin", is_flag=True, help="Læs adgangskoden fra standard input.")
-@needs_schema
-def set_password(username, password_stdin):
-    """Sæt en ny adgangskode (logger brugeren ud alle steder)."""
-    user = db.session.scalar(sa.select(User).where(User.username == username))
-    if user is None:
-        raise click.ClickException(f"Ukendt bruger '{username}'.")
-    password = _read_password(password_stdin)
-    with acting_as(Actor("cli:users")):
-        try:
-            users.set_password(user, password)
-        except RuleViolation as error:
-            db.session.rollback()
-            raise click.ClickException(str(error)) from None
-        db.session.commit()
-    click.echo(f"Adgangskoden for '{username}' er ændret.")
-
-
-def _user(username: str) -> User:
-    user = db.session.scalar(sa.select(User).where(User.username == username))
-    if user is None:
-        raise click.ClickException(f"Ukendt bruger '{username}'.")
-    return user
-
-
-@users_cli.command("disable")
-@click.argument("username")
-@needs_schema
-def disable_user(username):
-    """Spær en bruger: brugeren kan ikke logge ind og logges ud alle steder med det samme."""
-    user = _user(username)
-    with acting_as(Actor("cli:users")):
-        users.disable_user(user)
-        db.session.commit()
-    click.echo(f"Brugeren '{username}' er spærret og logget ud alle steder.")
-
-
-@users_cli.command("enable")
-@click.argument("username")
-@needs_schema
-def enable_user(username):
-    """Giv en spærret bruger adgang igen (ophæver også en spærring efter mislykkede logins)."""
-    user = _user(username)
-    with acting_as(Actor("cli:users")):
-        users.enable_user(user)
-        db.session.commit()
-    click.echo(f"Brugeren '{username}' kan logge ind igen.")
-
-
-from registry.people.privacy import anonymise_command  # noqa: E402
-
-registry_cli.add_command(anonymise_command)
-
-for _command in backup.commands:
-    registry_cli.add_command(_command)
