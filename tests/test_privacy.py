@@ -8,7 +8,6 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-import registry.people.privacy_views  # noqa: F401  (the routes, until registry.people.views imports them)
 from registry.api import openapi
 from registry.appointments import services as appointments
 from registry.appointments.models import Appointment, EndReason, Role

@@ -1,4 +1,4 @@
-"""Forms for people: a person's details, and merging two records of one person."""
+"""Forms for people: a person's details, merging two records of one person, anonymising, access requests."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -41,3 +41,11 @@ class MergeForm(FlaskForm):
     confirmed = HiddenField()
     version = VersionField()
     other_version = VersionField()
+
+
+class AnonymiseForm(FlaskForm):
+    version = VersionField()
+
+
+class AccessRequestForm(FlaskForm):
+    """No fields: the button that hands out the file (a POST, as it writes an audit entry)."""

@@ -1,10 +1,12 @@
-"""People (public pages per person, party and municipality) and the secretariat's person forms.
+"""People (public pages per person, party and municipality), the secretariat's person forms and GDPR pages.
 
 Public pages never show gender, e-mail or phone, and show only people who
 hold or have held a seat; the secretariat sees the rest on the person page.
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import json
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -15,8 +17,8 @@ from registry.errors import Conflict, RuleViolation
 from registry.extensions import db
 from registry.http import as_of_param, commit, page_param
 from registry.meetings import history
-from registry.people import services
-from registry.people.forms import MergeForm, PersonForm
+from registry.people import privacy, services
+from registry.people.forms import AccessRequestForm, AnonymiseForm, MergeForm, PersonForm
 from registry.people.models import Gender, Person
 
 bp = Blueprint("people", __name__)
@@ -163,4 +165,46 @@ def municipality(key: int):
                            is_today=day == today())
 
 
-from registry.people import privacy_views  # noqa: E402, F401  (the GDPR routes on this blueprint)
+# The secretariat's GDPR pages: anonymise a person, and answer an access request (art. 15). What they show is private.
+
+@bp.route("/personer/<int:person_id>/anonymiser", methods=["GET", "POST"])
+@role_required(*SECRETARIAT)
+def anonymise(person_id: int):
+    person = db.get_or_404(Person, person_id)
+    assessment = privacy.assess(person)
+    form = AnonymiseForm(version=person.version)
+    status = 200
+    if form.validate_on_submit():
+        if form.version.data != person.version:
+            flash(conflict_message(), "error")
+            return redirect(url_for("people.anonymise", person_id=person.id))
+        try:
+            commit(lambda: privacy.anonymise(person))
+        except RuleViolation as refused:
+            form.form_errors.append(str(refused))
+            status = 422
+        except Conflict:
+            flash(conflict_message(), "error")
+            return redirect(url_for("people.anonymise", person_id=person.id))
+        else:
+            flash(_("Personen er anonymiseret. Pladsernes historik viser nu \"%(name)s\".",
+                    name=privacy.ANONYMOUS_NAME), "success")
+            return redirect(url_for("people.detail", person_id=person.id))
+    return render_template("people/anonymise.html", form=form, person=person, assessment=assessment,
+                           retention_days=privacy.retention_days(), anonymous_name=privacy.ANONYMOUS_NAME), status
+
+
+@bp.route("/personer/<int:person_id>/indsigt", methods=["GET", "POST"])
+@role_required(*SECRETARIAT)
+def access_request(person_id: int):
+    """GET: what the file holds. POST: the file (JSON), its handing out audited."""
+    person = db.get_or_404(Person, person_id)
+    form = AccessRequestForm()
+    if form.validate_on_submit():
+        report = commit(lambda: privacy.export_personal_data(person))
+        body = json.dumps(report, ensure_ascii=False, indent=2, sort_keys=False).encode("utf-8")
+        return Response(body, content_type="application/json; charset=utf-8", headers={
+            "Content-Disposition": f'attachment; filename="indsigt-person-{person.id}.json"',
+            "Cache-Control": "no-store",
+        })
+    return render_template("people/access.html", form=form, person=person, report=privacy.access_report(person))
