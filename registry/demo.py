@@ -17,6 +17,7 @@ from registry.appointments.models import Appointment, EndReason, Role
 from registry.auth import services as users
 from registry.auth.models import User, UserRole
 from registry.extensions import db
+from registry.meetings import services as meetings
 from registry.meetings.models import AgendaItem, Meeting, Outcome
 from registry.nominations import services as nominations
 from registry.nominations.models import Call, CallReason, Nomination
@@ -225,5 +226,5 @@ def _item_4_1(seat: Seat, peschardt: Person, item: AgendaItem) -> None:
     nomination = nominations.submit(seat, Role.member, sf, peschardt,
                                     by=_one(User, username="sf"))
     nomination.submitted_at = datetime(2024, 4, 5, 10, 0)
-    nominations.place_on_agenda(nomination, date(2024, 4, 19), "4.1", council=COUNCIL)
-    nominations.decide(nomination, Outcome.noted)
+    meetings.place_on_agenda(nomination, date(2024, 4, 19), "4.1", council=COUNCIL)
+    meetings.decide(nomination, Outcome.noted)

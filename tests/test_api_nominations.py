@@ -13,15 +13,15 @@ from hypothesis import HealthCheck, settings
 from registry.api import openapi
 from registry.api.openapi import DOCUMENT
 from registry.extensions import db
+from registry.meetings import services as agenda
 from registry.meetings.models import Outcome
-from registry.nominations import services
 from tests import factories as make
 from tests import nomination_factories as nom
 from tests.test_api import get
 
 
 def place(nomination, day: date, number: str, **values):
-    return services.place_on_agenda(nomination, day, number, council="KKR Hovedstaden", **values)
+    return agenda.place_on_agenda(nomination, day, number, council="KKR Hovedstaden", **values)
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def nominations(app):
     sent = nom.nomination(rar_f2, nom.candidate("Sara Sendt", "F"), motivation="Erfaren i beskæftigelse.")
     appointed = nom.nomination(rar_f, kofoed, substitute=peschardt)
     place(appointed, date(2024, 4, 19), "4.1", case_number="SAG-2024-01064", title="Udpegning til RAR Hovedstaden")
-    services.decide(appointed, Outcome.appointed, text="KKR Hovedstaden udpegede Lotte Kofoed (F).",
+    agenda.decide(appointed, Outcome.appointed, text="KKR Hovedstaden udpegede Lotte Kofoed (F).",
                     effective=date(2024, 7, 1))
     theirs = nom.nomination(rar_b, nom.candidate("Esat Sentürk", "B", municipality_name="Høje-Taastrup"))
     place(theirs, date(2024, 4, 19), "4.2")
@@ -222,7 +222,7 @@ def test_decisions_filter_by_organization_and_person_and_come_in_pages(client, n
     for day in (10, 11, 12):
         nomination = nom.nomination(other, nom.candidate(f"Kandidat {day}", "B"))
         place(nomination, date(2024, 5, day), "2.1")
-        services.decide(nomination, Outcome.not_supported)
+        agenda.decide(nomination, Outcome.not_supported)
     db.session.commit()
     appointed = nominations["appointed"]
     assert ids(client, f"/api/v1/decisions?organization_id={nominations['rar'].id}") == [appointed.decision_id]

@@ -34,8 +34,8 @@ from registry.audit.models import AuditEntry
 from registry.auth.models import User, UserRole, hash_password
 from registry.dates import today
 from registry.extensions import db
+from registry.meetings import services as agenda
 from registry.meetings.models import Outcome
-from registry.nominations import services as nominations
 from registry.nominations.models import Nomination
 from registry.notifications.models import Message
 from registry.people.models import Gender
@@ -243,7 +243,7 @@ class World:
         self.agenda_candidate = nominate.candidate("Agnete Dagsorden", "F")
         self.agenda_nomination = nominate.nomination(self.f_seat, self.agenda_candidate, role=Role.substitute)
         day = today() - timedelta(days=7)
-        self.item = nominations.place_on_agenda(self.agenda_nomination, day, "4.1", council="KKR Hovedstaden")
+        self.item = agenda.place_on_agenda(self.agenda_nomination, day, "4.1", council="KKR Hovedstaden")
         self.meeting = self.item.meeting
         self.decision = make.decision(day, "3.10", Outcome.appointed)
         db.session.commit()

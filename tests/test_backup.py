@@ -15,8 +15,8 @@ from registry.appointments import services as appointments
 from registry.appointments.models import EndReason
 from registry.audit.models import AuditEntry
 from registry.extensions import db
+from registry.meetings import services as agenda
 from registry.meetings.models import Outcome
-from registry.nominations import services as nominations
 from registry.people.models import Gender, Person
 from tests import factories as make
 from tests import nomination_factories as nom
@@ -34,12 +34,12 @@ def filled(app):
     kofoed.email = "lotte@example.org"
     peschardt = nom.candidate("Marie-Louise Peschardt Jørgensen", "F", gender=Gender.woman)
     decided = nom.nomination(rar, kofoed, substitute=peschardt, motivation="Erfaren; =SUM(A1)")
-    nominations.place_on_agenda(decided, date(2024, 4, 19), "4.1", council="KKR Hovedstaden",
+    agenda.place_on_agenda(decided, date(2024, 4, 19), "4.1", council="KKR Hovedstaden",
                                 case_number="SAG-2024-01064", title="Udpegning til RAR Hovedstaden")
-    nominations.decide(decided, Outcome.appointed, text="KKR Hovedstaden udpegede Lotte Kofoed (F).",
+    agenda.decide(decided, Outcome.appointed, text="KKR Hovedstaden udpegede Lotte Kofoed (F).",
                        effective=date(2024, 7, 1))
     undecided = nom.nomination(other, nom.candidate("Esat Sentürk", "B", municipality_name="Høje-Taastrup"))
-    nominations.place_on_agenda(undecided, date(2024, 4, 19), "4.2", council="KKR Hovedstaden")
+    agenda.place_on_agenda(undecided, date(2024, 4, 19), "4.2", council="KKR Hovedstaden")
     old = make.appoint(school, make.person("Anna Gammel", "Gentofte", "B"), date(2020, 1, 1),
                        decision=make.decision(date(2019, 12, 14), "5.2", Outcome.appointed))
     appointments.end(old, date(2023, 12, 31), EndReason.resigned)

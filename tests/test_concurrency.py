@@ -27,8 +27,8 @@ from registry.dates import today
 from registry.errors import Conflict, RuleViolation
 from registry.extensions import db
 from registry.http import commit
+from registry.meetings import services as agenda
 from registry.meetings.models import Decision, Outcome
-from registry.nominations import services as nominations
 from registry.nominations.models import Nomination, NominationStatus
 from registry.organisations.models import Organisation, Seat
 from registry.people.models import Person
@@ -120,13 +120,13 @@ def test_twenty_nominations_decided_at_once_seat_exactly_one_and_leave_the_rest_
     sent = []
     for i in range(RACERS):
         nomination = nominate.nomination(seat, nominate.candidate(f"Kandidat {i:02d}"))
-        nominations.place_on_agenda(nomination, today(), f"4.{i + 1}", council="KKR Hovedstaden")
+        agenda.place_on_agenda(nomination, today(), f"4.{i + 1}", council="KKR Hovedstaden")
         sent.append(nomination.id)
     db.session.commit()
 
     def attempt(i: int):
         nomination = db.session.get(Nomination, sent[i])
-        return lambda: nominations.decide(nomination, Outcome.appointed, effective=today())
+        return lambda: agenda.decide(nomination, Outcome.appointed, effective=today())
 
     outcomes = race(database_url, attempt)
     # Refused by the database's constraint or by the service's check (the one-holder message), or, for a

@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from registry.extensions import db
+from registry.meetings import services as agenda
 from registry.meetings.models import Meeting, Outcome
-from registry.nominations import services
 from registry.nominations.models import NominationStatus
 from tests import factories as make
 from tests import nomination_factories as nom
@@ -35,7 +35,7 @@ def cli_bytes(runner, *args: str) -> bytes:
 
 
 def place(nomination, day: date, number: str, **values):
-    return services.place_on_agenda(nomination, day, number, council="KKR Hovedstaden", **values)
+    return agenda.place_on_agenda(nomination, day, number, council="KKR Hovedstaden", **values)
 
 
 @pytest.fixture
@@ -50,13 +50,13 @@ def kkr(app):
     peschardt = nom.candidate("Marie-Louise Peschardt Jørgensen", "F")
     appointed = nom.nomination(rar_f, kofoed, substitute=peschardt)
     place(appointed, date(2024, 4, 19), "4.1", case_number="SAG-2024-01064", title="Udpegning til RAR Hovedstaden")
-    services.decide(appointed, Outcome.appointed, text="KKR Hovedstaden udpegede Lotte Kofoed (F).",
+    agenda.decide(appointed, Outcome.appointed, text="KKR Hovedstaden udpegede Lotte Kofoed (F).",
                     effective=date(2024, 7, 1))
     undecided = nom.nomination(rar_b, nom.candidate("Esat Sentürk", "B", municipality_name="Høje-Taastrup"))
     place(undecided, date(2024, 4, 19), "4.2", title="Indstilling fra Radikale Venstre")
     refused = nom.nomination(school, nom.candidate("Bente Borg", "B"))
     place(refused, date(2024, 6, 13), "3.1")
-    services.decide(refused, Outcome.not_supported, text='=HYPERLINK("http://example.org")')
+    agenda.decide(refused, Outcome.not_supported, text='=HYPERLINK("http://example.org")')
     imported = make.appoint(school, make.person("Anna Gammel", "Gentofte", "B"), date(2022, 1, 1),
                             date(2023, 12, 31), decision=make.decision(date(2021, 12, 14), "5.2",
                                                                        Outcome.appointed))
@@ -183,7 +183,7 @@ def test_the_number_of_queries_does_not_grow_with_the_decisions(client, app):
             seat = nom.allocated_seat("F")
             nomination = nom.nomination(seat, substitute=nom.candidate(f"Suppleant {seat.id}"))
             place(nomination, date(2024, 4, 19), f"4.{seat.id}")
-            services.decide(nomination, Outcome.not_supported)
+            agenda.decide(nomination, Outcome.not_supported)
         db.session.commit()
 
     decide(1)
@@ -211,7 +211,7 @@ def test_organisation_page_shows_only_the_latest_few(client, app):
     for day in range(1, 8):
         nomination = nom.nomination(seat, nom.candidate(f"Kandidat {day}"))
         place(nomination, date(2024, 5, day), "2.1")
-        services.decide(nomination, Outcome.not_supported)
+        agenda.decide(nomination, Outcome.not_supported)
     db.session.commit()
     html = client.get(f"/organisationer/{seat.organisation_id}").get_data(as_text=True)
     shown = [day for day in range(1, 8) if f"Kandidat {day}" in html]

@@ -35,8 +35,8 @@ from registry.dates import today
 from registry.exchange.csv_export import HEADER
 from registry.exchange.csv_import import ImportResult, import_csv
 from registry.extensions import db
+from registry.meetings import services as agenda
 from registry.meetings.models import Outcome
-from registry.nominations import services as nominations
 from tests import factories as make
 from tests import nomination_factories as nominate
 from tests.conftest import OwnContextClient, make_app
@@ -81,10 +81,10 @@ def world(app):
     call = nominate.call(lonely)
     sent = nominate.nomination(rar, nominate.candidate("Anna Andersen"))
     on_agenda = nominate.nomination(movia, nominate.candidate("Bo Berg", gender=None))
-    item = nominations.place_on_agenda(on_agenda, today(), "4.1", council="KKR Hovedstaden")
+    item = agenda.place_on_agenda(on_agenda, today(), "4.1", council="KKR Hovedstaden")
     pending = nominate.nomination(rar, nominate.candidate("Cilla Clausen"), role=Role.substitute)
-    nominations.place_on_agenda(pending, today(), "4.2", council="KKR Hovedstaden")
-    nominations.decide(pending, Outcome.recommended)
+    agenda.place_on_agenda(pending, today(), "4.2", council="KKR Hovedstaden")
+    agenda.decide(pending, Outcome.recommended)
     make.user("haan", UserRole.admin)
     nominate.party_user("sf", "F")
     db.session.commit()

@@ -14,6 +14,7 @@ from registry.appointments.models import Appointment, EndReason, Role
 from registry.auth.models import UserRole
 from registry.dates import today
 from registry.extensions import db
+from registry.meetings import services as agenda
 from registry.meetings.models import AgendaItem, Decision, Meeting, Outcome
 from registry.nominations import services
 from registry.nominations.models import CallReason, Nomination, NominationStatus
@@ -268,7 +269,7 @@ def test_kkr_appoints_itself_from_the_effective_date(secretariat, app):
     seat = nominate.allocated_seat("B", "Skoletjenesten", has_substitute=False)
     person = nominate.candidate("Esat Sentürk", "B", Gender.man, "Høje-Taastrup")
     nomination = nominate.nomination(seat, person)
-    services.place_on_agenda(nomination, date(2024, 4, 19), "3.10", council="KKR Hovedstaden")
+    agenda.place_on_agenda(nomination, date(2024, 4, 19), "3.10", council="KKR Hovedstaden")
     db.session.commit()
     form = html(client.get(f"/indstillinger/{nomination.id}/beslutning"))
     assert '<option selected value="appointed">Udpeget</option>' in form and 'value="noted"' not in form
@@ -379,7 +380,7 @@ def test_a_form_saved_by_someone_else_meanwhile_is_a_conflict(secretariat, rar, 
 @pytest.mark.parametrize("path", ["/indstillinger/{id}/dagsorden", "/indstillinger/{id}/beslutning",
                                   "/indstillinger/{id}/udpegning", "/moeder/punkter/{item}"])
 def test_only_the_secretariat_reaches_the_agenda_and_decision_pages(client, rar, path):
-    services.place_on_agenda(rar.nomination, date(2024, 4, 19), "4.1", council="KKR Hovedstaden")
+    agenda.place_on_agenda(rar.nomination, date(2024, 4, 19), "4.1", council="KKR Hovedstaden")
     db.session.commit()
     path = path.format(id=rar.nomination.id, item=rar.item().id)
     response = client.get(path)
@@ -406,8 +407,8 @@ def test_unknown_nominations_and_items_are_not_found(secretariat, app):
 # The history of decisions.
 
 def test_history_per_organisation_person_and_meeting_with_the_same_filters_on_the_csv_link(client, rar):
-    services.place_on_agenda(rar.nomination, date(2024, 4, 19), "4.1", council="KKR Hovedstaden")
-    services.decide(rar.nomination, Outcome.noted)
+    agenda.place_on_agenda(rar.nomination, date(2024, 4, 19), "4.1", council="KKR Hovedstaden")
+    agenda.decide(rar.nomination, Outcome.noted)
     other = make.decision(date(2024, 2, 6), "2.1", Outcome.approved)
     other.text = "KKR Hovedstaden godkendte fordelingen."
     db.session.commit()

@@ -18,6 +18,7 @@ from registry.dates import today
 from registry.errors import RuleViolation
 from registry.extensions import db
 from registry.meetings import history
+from registry.meetings import services as agenda
 from registry.meetings.drafting import draft
 from registry.meetings.models import Meeting, Outcome
 from registry.nominations import services
@@ -57,7 +58,7 @@ def calls(seat, sf):
 
 
 def on_agenda(nomination, number: str = "4.1", day: date = MEETING):
-    return services.place_on_agenda(nomination, day, number, council="KKR Hovedstaden",
+    return agenda.place_on_agenda(nomination, day, number, council="KKR Hovedstaden",
                                     location="Glostrup Park Hotel, Hovedvejen 41, 2600 Glostrup",
                                     case_number="SAG-2024-01064", case_worker="gitb")
 
@@ -87,7 +88,7 @@ def test_item_4_1_from_nomination_to_the_ministers_appointment(app):
         "Peschardt Jørgensen (F), Hvidovre Kommune, udpeges som nyt medlem til RAR Hovedstaden. Socialistisk "
         "Folkeparti vil i forbindelse med mødet i KKR Hovedstaden indstille en ny suppleant til RAR Hovedstaden.")
 
-    decision = services.decide(nomination, Outcome.noted)
+    decision = agenda.decide(nomination, Outcome.noted)
     db.session.commit()
     assert nomination.status is NominationStatus.pending
     assert decision.text == ("KKR Hovedstaden tog Socialistisk Folkepartis indstilling af Marie-Louise Peschardt "
@@ -96,7 +97,7 @@ def test_item_4_1_from_nomination_to_the_ministers_appointment(app):
     assert holders(seat, date(2024, 5, 31)) == {Role.member: "Lotte Kofoed",
                                                 Role.substitute: "Marie-Louise Peschardt Jørgensen"}
 
-    services.record_appointment(nomination, date(2024, 6, 1))
+    agenda.record_appointment(nomination, date(2024, 6, 1))
     db.session.commit()
 
     assert nomination.status is NominationStatus.appointed and nomination.appointed_on == date(2024, 6, 1)
@@ -126,7 +127,7 @@ def test_kkr_appoints_directly_from_the_effective_date_with_a_personal_suppleant
                                                                                     party_letter="A")
     nomination = services.submit(seat, Role.member, a, member, substitute=substitute)
     on_agenda(nomination, "5.2")
-    services.decide(nomination, Outcome.appointed, effective=date(2024, 5, 1), reason=EndReason.term_ended)
+    agenda.decide(nomination, Outcome.appointed, effective=date(2024, 5, 1), reason=EndReason.term_ended)
     db.session.commit()
 
     assert holders(seat, date(2024, 5, 1)) == {Role.member: "Ny Eksempel", Role.substitute: "Suppleant Eksempel"}
@@ -141,7 +142,7 @@ def test_an_outside_authoritys_body_cannot_be_appointed_to_by_kkr(app):
     nomination = services.submit(seat, Role.member, sf, peschardt)
     on_agenda(nomination)
     with pytest.raises(RuleViolation, match="Beskæftigelsesministeren udpeger til RAR Hovedstaden"):
-        services.decide(nomination, Outcome.appointed, effective=date(2024, 5, 1))
+        agenda.decide(nomination, Outcome.appointed, effective=date(2024, 5, 1))
 
 
 def test_kkr_does_not_take_note_where_it_appoints_itself(app):
@@ -149,20 +150,20 @@ def test_kkr_does_not_take_note_where_it_appoints_itself(app):
     nomination = services.submit(seat, Role.member, make.party("A"), make.person("Ny Eksempel"))
     on_agenda(nomination)
     with pytest.raises(RuleViolation, match="KKR udpeger selv til Movia"):
-        services.decide(nomination, Outcome.noted)
+        agenda.decide(nomination, Outcome.noted)
     with pytest.raises(RuleViolation, match="Angiv den dato"):
-        services.decide(nomination, Outcome.appointed)
+        agenda.decide(nomination, Outcome.appointed)
     with pytest.raises(RuleViolation, match="kan ikke gælde fra før mødet den 19.04.2024"):
-        services.decide(nomination, Outcome.appointed, effective=date(2024, 4, 18))
+        agenda.decide(nomination, Outcome.appointed, effective=date(2024, 4, 18))
 
 
 def test_kkr_decides_only_on_nominations_on_its_agenda(app):
     seat, sf, _, peschardt = rar()
     nomination = services.submit(seat, Role.member, sf, peschardt)
     with pytest.raises(RuleViolation, match="indsendt; KKR kan kun beslutte"):
-        services.decide(nomination, Outcome.noted)
+        agenda.decide(nomination, Outcome.noted)
     with pytest.raises(RuleViolation, match="ikke afventende"):
-        services.record_appointment(nomination, date(2024, 6, 1))
+        agenda.record_appointment(nomination, date(2024, 6, 1))
 
 
 def test_not_supported_seats_no_one_and_leaves_the_call_open(app):
@@ -170,23 +171,23 @@ def test_not_supported_seats_no_one_and_leaves_the_call_open(app):
     member_call, _ = calls(seat, sf)
     nomination = services.submit(seat, Role.member, sf, peschardt)
     on_agenda(nomination)
-    services.decide(nomination, Outcome.not_supported)
+    agenda.decide(nomination, Outcome.not_supported)
     db.session.commit()
     assert nomination.status is NominationStatus.not_supported and member_call.is_open
     assert holders(seat, date(2024, 6, 1)) == {Role.member: "Lotte Kofoed",
                                                Role.substitute: "Marie-Louise Peschardt Jørgensen"}
     with pytest.raises(RuleViolation, match="ikke tiltrådt"):
-        services.record_appointment(nomination, date(2024, 6, 1))
+        agenda.record_appointment(nomination, date(2024, 6, 1))
 
 
 def test_the_ministers_date_cannot_come_before_the_meeting(app):
     seat, sf, _, peschardt = rar()
     nomination = services.submit(seat, Role.member, sf, peschardt)
     on_agenda(nomination)
-    services.decide(nomination, Outcome.noted)
+    agenda.decide(nomination, Outcome.noted)
     db.session.commit()
     with pytest.raises(RuleViolation, match="før mødet"):
-        services.record_appointment(nomination, date(2024, 4, 1))
+        agenda.record_appointment(nomination, date(2024, 4, 1))
     db.session.rollback()
     assert nomination.status is NominationStatus.pending
 
@@ -233,7 +234,7 @@ def test_party_group_edits_and_withdraws_only_until_the_agenda(app):
         services.update(nomination, person=peschardt)
     with pytest.raises(RuleViolation, match="på dagsorden og kan ikke længere ændres"):
         services.withdraw(nomination)
-    services.take_off_agenda(nomination)
+    agenda.take_off_agenda(nomination)
     services.withdraw(nomination)
     assert nomination.status is NominationStatus.withdrawn and nomination.item_id is None
 
@@ -259,14 +260,14 @@ def test_placing_on_the_agenda_reuses_the_meeting_and_its_case_number(app):
     first = services.submit(seat, Role.member, sf, peschardt)
     second = services.submit(make.seat(label="Plads 2"), Role.member, sf, make.person("Anden Eksempel"))
     item = on_agenda(first)
-    same = services.place_on_agenda(second, MEETING, "4.1", council="KKR Hovedstaden", case_number="SAG-1")
+    same = agenda.place_on_agenda(second, MEETING, "4.1", council="KKR Hovedstaden", case_number="SAG-1")
     assert same.id == item.id
     meetings = db.session.scalars(sa.select(Meeting)).all()
     assert [(m.date, m.case_number) for m in meetings] == [(MEETING, "SAG-2024-01064")]
     for bad in ("", "fire", "4.a", "4..1"):
         third = services.submit(make.seat(label=f"Plads {bad}x"), Role.member, sf, make.person(f"P {bad}"))
         with pytest.raises(RuleViolation, match="Punktnummeret skal være tal"):
-            services.place_on_agenda(third, MEETING, bad, council="KKR Hovedstaden")
+            agenda.place_on_agenda(third, MEETING, bad, council="KKR Hovedstaden")
 
 
 def test_a_call_goes_to_the_party_holding_the_seat_this_period(app):
@@ -330,7 +331,7 @@ def test_the_history_holds_decisions_never_undecided_nominations(app):
     seat, sf, _, peschardt = rar()
     decided = services.submit(seat, Role.member, sf, peschardt)
     on_agenda(decided)
-    services.decide(decided, Outcome.noted)
+    agenda.decide(decided, Outcome.noted)
     waiting = services.submit(make.seat(label="Plads 2"), Role.member, make.party("B"), make.person("Radikal E"))
     on_agenda(waiting, "4.2")
     db.session.commit()

@@ -14,6 +14,7 @@ from registry.appointments.models import Role
 from registry.auth.models import UserRole
 from registry.dates import today
 from registry.extensions import db
+from registry.meetings import services as agenda
 from registry.nominations import services
 from registry.nominations.models import Call, Nomination, NominationStatus
 from registry.organisations.models import GenderRule
@@ -273,7 +274,7 @@ def test_party_edits_while_submitted_but_not_once_on_the_agenda(app, client, wor
     assert response.status_code == 302
     assert (reload(sent).person.name, sent.motivation) == ("Birgitte Berg", "Bedre kandidat.")
 
-    services.place_on_agenda(sent, today() + timedelta(days=10), "4.1", council="KKR Hovedstaden")
+    agenda.place_on_agenda(sent, today() + timedelta(days=10), "4.1", council="KKR Hovedstaden")
     db.session.commit()
     before = stored()
     assert client.get(f"/indstillinger/{sent.id}/ret").status_code == 302
@@ -339,7 +340,7 @@ def test_secretariat_returns_with_a_comment_and_the_party_sends_it_again(app, cl
 
 def test_secretariat_sees_the_next_step_for_each_status(app, world):
     sent = nominate.nomination(world["rar"], nominate.candidate("Anna Andersen"))
-    services.place_on_agenda(sent, today(), "4.1", council="KKR Hovedstaden")
+    agenda.place_on_agenda(sent, today(), "4.1", council="KKR Hovedstaden")
     db.session.commit()
     secretariat = client_for(app, "haan")
     page = html(secretariat.get(f"/indstillinger/{sent.id}"))

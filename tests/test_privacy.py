@@ -16,6 +16,7 @@ from registry.auth.models import UserRole
 from registry.dates import danish_date, today
 from registry.errors import RuleViolation
 from registry.extensions import db
+from registry.meetings import services as agenda
 from registry.meetings.models import Meeting, Outcome
 from registry.nominations import services as nominations
 from registry.people import privacy
@@ -85,9 +86,9 @@ def kofoed(app):
     peschardt = nominate.candidate("Marie-Louise Peschardt Jørgensen", "F")
     rar = nominate.allocated_seat("F", "RAR Hovedstaden")
     decided = nominate.nomination(rar, kofoed, substitute=peschardt, motivation="Erfaren.")
-    nominations.place_on_agenda(decided, date(2024, 4, 19), "4.1", council="KKR Hovedstaden",
+    agenda.place_on_agenda(decided, date(2024, 4, 19), "4.1", council="KKR Hovedstaden",
                                 case_number="SAG-2024-01064", title="Udpegning til RAR Hovedstaden")
-    nominations.decide(decided, Outcome.appointed, text="KKR Hovedstaden udpegede Lotte Kofoed (F).",
+    agenda.decide(decided, Outcome.appointed, text="KKR Hovedstaden udpegede Lotte Kofoed (F).",
                        effective=date(2024, 7, 1))
     movia = make.appoint(make.seat(make.organisation("Movia"), has_substitute=False), kofoed, date(2018, 1, 1),
                          date(2021, 12, 31))

@@ -5,7 +5,7 @@ minutes. Nominations KKR has not yet decided are not: only the secretariat
 sees them on a meeting's page. The secretariat places a nomination on the
 agenda, copies the drafted agenda text, records KKR's decision and, where an
 outside authority appoints, that authority's appointment. Every change goes
-through nominations/services.py; a refusal is shown on the form and nothing
+through meetings/services.py; a refusal is shown on the form and nothing
 is saved. A version that changed since the form was shown is a conflict.
 """
 
@@ -22,7 +22,7 @@ from registry.dates import local_date, today
 from registry.errors import Conflict, RuleViolation
 from registry.extensions import db
 from registry.http import bad_request, commit, page_param
-from registry.meetings import drafting
+from registry.meetings import drafting, services
 from registry.meetings import history as decisions
 from registry.meetings.forms import (
     AppointmentForm,
@@ -32,7 +32,7 @@ from registry.meetings.forms import (
     outcome_choices,
 )
 from registry.meetings.models import AgendaItem, Meeting, Outcome
-from registry.nominations import services
+from registry.nominations import services as nominations
 from registry.nominations.models import Nomination, NominationStatus
 from registry.notifications import services as notifications
 from registry.organisations.models import Organisation, Seat
@@ -72,7 +72,7 @@ def detail(meeting_id: int):
     if meeting is None:
         abort(404)
     # Undecided nominations are the party groups' and the secretariat's until KKR has decided.
-    nominations: dict[int, list[Nomination]] = {}
+    undecided: dict[int, list[Nomination]] = {}
     if is_secretariat():
         for nomination in db.session.scalars(
                 sa.select(Nomination).join(AgendaItem, Nomination.item_id == AgendaItem.id)
@@ -80,8 +80,8 @@ def detail(meeting_id: int):
                 .options(joinedload(Nomination.seat).joinedload(Seat.organisation), joinedload(Nomination.party),
                          joinedload(Nomination.person), joinedload(Nomination.substitute))
                 .order_by(Nomination.role, Nomination.id)):
-            nominations.setdefault(nomination.item_id, []).append(nomination)
-    return render_template("meetings/detail.html", meeting=meeting, nominations=nominations)
+            undecided.setdefault(nomination.item_id, []).append(nomination)
+    return render_template("meetings/detail.html", meeting=meeting, nominations=undecided)
 
 
 @dataclass
@@ -136,11 +136,11 @@ def history():
 def item(item_id: int):
     item = db.get_or_404(AgendaItem, item_id)
     day = item.meeting.date
-    nominations = [(nomination, services.warnings(nomination.seat, nomination.role, nomination.party,
-                                                  [person for person, _ in nomination.candidates], day,
-                                                  nomination=nomination))
-                   for nomination in drafting.nominations_on(item)]
-    return render_template("meetings/item.html", item=item, nominations=nominations, draft=drafting.draft(item))
+    listed = [(nomination, nominations.warnings(nomination.seat, nomination.role, nomination.party,
+                                                [person for person, _ in nomination.candidates], day,
+                                                nomination=nomination))
+              for nomination in drafting.nominations_on(item)]
+    return render_template("meetings/item.html", item=item, nominations=listed, draft=drafting.draft(item))
 
 
 @bp.post("/moeder/punkter/<int:item_id>/tekst")
@@ -171,7 +171,7 @@ def save_draft(item_id: int):
 # The secretariat: a nomination onto the agenda, KKR's decision, the outside authority's appointment.
 
 def _nomination(nomination_id: int) -> Nomination:
-    nomination = services.get_visible(nomination_id)
+    nomination = nominations.get_visible(nomination_id)
     if nomination is None:
         abort(404)
     return nomination

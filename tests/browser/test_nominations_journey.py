@@ -42,6 +42,7 @@ from registry.auth.models import User
 from registry.dates import today
 from registry.demo import load
 from registry.extensions import db
+from registry.meetings import services as agenda
 from registry.meetings.models import AgendaItem, Meeting
 from registry.nominations import services as nominations
 from registry.nominations.models import Nomination
@@ -116,7 +117,7 @@ def _story() -> Story:
     undecided = nominations.submit(seat, Role.member, sf, _person(UNDECIDED, "Gladsaxe", Gender.woman),
                                    by=sf_user)
     council = current_app.config["COUNCIL_NAME"]
-    nominations.place_on_agenda(undecided, LATER_MEETING_DAY, "2.1", council=council)
+    agenda.place_on_agenda(undecided, LATER_MEETING_DAY, "2.1", council=council)
     meeting_4_1 = _one(Meeting, council_name=council, date=date(2024, 4, 19))
     item_4_1 = _one(AgendaItem, meeting_id=meeting_4_1.id, number="4.1")
     return Story(rar=rar.id, rar_seat=_one(Seat, organisation_id=rar.id, label="Plads 1").id, test_seat=seat.id,

@@ -1,0 +1,177 @@
+"""The rules of KKR's meetings: a nomination onto an agenda, KKR's decision on it, and the outside authority's
+appointment that follows a recommendation.
+
+    submitted ─▶ on_agenda ─▶ appointed                (KKR appoints: seated from the effective date)
+                     │    ─▶ pending ─▶ appointed      (an outside authority appoints later)
+                     │    ─▶ not_supported
+                     └──▶ submitted                    (taken off the agenda before KKR decided)
+
+Services check, change and flush; the view commits once. Every change of
+status queues a message to the party group (notifications.services).
+"""
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from registry.appointments import services as appointments
+from registry.appointments.models import Appointment, EndReason
+from registry.appointments.services import active_on
+from registry.dates import danish_date, today
+from registry.errors import RuleViolation
+from registry.extensions import db
+from registry.meetings.drafting import decision_text
+from registry.meetings.models import ITEM_NUMBER, AgendaItem, Decision, Meeting, Outcome
+from registry.nominations import services as nominations
+from registry.nominations.models import CallReason, Nomination, NominationStatus
+from registry.notifications import services as notifications
+
+# What the predecessor's appointment ends with, by why the seat was called.
+PREDECESSOR_REASON = {CallReason.resignation: EndReason.resigned, CallReason.new_period: EndReason.term_ended}
+
+
+# Onto the agenda, and off it again.
+
+def place_on_agenda(nomination: Nomination, meeting_date: date, item_number: str, *, council: str,
+                    location: str | None = None, case_number: str | None = None, title: str | None = None,
+                    case_worker: str | None = None) -> AgendaItem:
+    """Put the nomination on a KKR meeting's agenda as an item; the meeting and item are created if missing."""
+    if nomination.status is not NominationStatus.submitted:
+        raise RuleViolation(f"Kun en indsendt indstilling kan sættes på dagsordenen; denne er "
+                            f"{nomination.status.label}.")
+    item_number = item_number.strip()
+    if not ITEM_NUMBER.fullmatch(item_number):
+        raise RuleViolation("Punktnummeret skal være tal adskilt af punktum, fx 4.1.")
+    meeting = db.session.scalar(sa.select(Meeting).where(Meeting.council_name == council,
+                                                         Meeting.date == meeting_date))
+    if meeting is None:
+        meeting = Meeting(council_name=council, date=meeting_date)
+        db.session.add(meeting)
+    # What the meeting lacks is filled in; what it has is kept (the case number is the meeting's).
+    meeting.location = meeting.location or (location or None)
+    meeting.case_number = meeting.case_number or (case_number or None)
+    db.session.flush()
+    item = db.session.scalar(sa.select(AgendaItem).where(AgendaItem.meeting_id == meeting.id,
+                                                         AgendaItem.number == item_number))
+    if item is None:
+        organisation = nomination.seat.organisation
+        item = AgendaItem(meeting_id=meeting.id, number=item_number, position=AgendaItem.position_of(item_number),
+                          title=title or f"Indstilling af {nomination.role.label} til {organisation.name}",
+                          case_worker=case_worker or None)
+        db.session.add(item)
+        db.session.flush()
+    nomination.item_id = item.id
+    nomination.status = NominationStatus.on_agenda
+    db.session.flush()
+    db.session.expire(nomination, ["item"])
+    notifications.nomination_changed(nomination)
+    return item
+
+
+def take_off_agenda(nomination: Nomination) -> Nomination:
+    """Before KKR has decided, the secretariat may take a nomination off the agenda again."""
+    if nomination.status is not NominationStatus.on_agenda:
+        raise RuleViolation(f"Indstillingen er {nomination.status.label}, ikke på dagsordenen.")
+    nomination.item_id = None
+    nomination.status = NominationStatus.submitted
+    db.session.flush()
+    notifications.nomination_changed(nomination)
+    return nomination
+
+
+# KKR's decision, and the outside authority's appointment.
+
+def outcomes_for(nomination: Nomination) -> list[Outcome]:
+    """What KKR can decide: it appoints itself, or (where an outside authority appoints) recommends or takes note."""
+    if nomination.seat.organisation.authority_is_external:
+        return [Outcome.recommended, Outcome.noted, Outcome.not_supported]
+    return [Outcome.appointed, Outcome.not_supported]
+
+
+def predecessor_reason(nomination: Nomination) -> EndReason:
+    return PREDECESSOR_REASON.get(nomination.call.reason, EndReason.replaced) if nomination.call else EndReason.replaced
+
+
+def _seat(nomination: Nomination, day: date, reason: EndReason) -> list[Appointment]:
+    """Seat the candidates from the day, in one step: whoever holds their roles on the day, and a candidate's
+    own other role on the same seat (a suppleant becoming member), ends the day before."""
+    meeting_day = nomination.item.meeting.date
+    if day < meeting_day:
+        raise RuleViolation(f"Udpegningen kan ikke gælde fra før mødet den {danish_date(meeting_day)}.")
+    seat = nomination.seat
+    candidates = nomination.candidates
+    roles = [role for _, role in candidates]
+    people = [person.id for person, _ in candidates]
+    making_room = db.session.scalars(
+        sa.select(Appointment).where(Appointment.seat_id == seat.id, active_on(day),
+                                     sa.or_(Appointment.role.in_(roles), Appointment.person_id.in_(people)))
+        .order_by(Appointment.id))
+    new_role = {person.id: role for person, role in candidates}
+    for held in making_room:
+        if new_role.get(held.person_id) is held.role:
+            raise RuleViolation(f"{held.person.name} er allerede {held.role.label} på pladsen.")
+        if held.start_date >= day:
+            raise RuleViolation(f"{held.person.name} er {held.role.label} fra {danish_date(held.start_date)}; "
+                                "udpegningen skal gælde fra en senere dag.")
+        moving = held.person_id in people
+        appointments.end(held, day - timedelta(days=1), EndReason.other if moving else reason)
+        if moving:
+            held.note = f"Udpeget som {new_role[held.person_id].label} fra {danish_date(day)}."
+    seated = [appointments.appoint(seat, person, role, day, party=nomination.party, decision=nomination.decision)
+              for person, role in candidates]
+    nomination.appointed_on = day
+    nomination.status = NominationStatus.appointed
+    if nomination.call is not None:
+        nominations.close_call(nomination.call, min(meeting_day, today()))
+    return seated
+
+
+def decide(nomination: Nomination, outcome: Outcome, *, text: str | None = None, effective: date | None = None,
+           reason: EndReason | None = None) -> Decision:
+    """Record KKR's decision on a nomination on its agenda.
+
+    appointed: KKR appoints; the candidates are seated from the effective date.
+    recommended / noted: an outside authority appoints; the nomination waits, and the current holder stays.
+    not_supported: nothing changes on the seat.
+    """
+    if nomination.status is not NominationStatus.on_agenda:
+        raise RuleViolation(f"Indstillingen er {nomination.status.label}; KKR kan kun beslutte om en indstilling "
+                            "på dagsordenen.")
+    allowed = outcomes_for(nomination)
+    if outcome not in allowed:
+        organisation = nomination.seat.organisation
+        if organisation.authority_is_external:
+            raise RuleViolation(f"{organisation.appointing_authority} udpeger til {organisation.name}; "
+                                "KKR kan indstille eller tage til efterretning.")
+        raise RuleViolation(f"KKR udpeger selv til {organisation.name}; vælg udpeget eller ikke tiltrådt.")
+    if outcome is Outcome.appointed and effective is None:
+        raise RuleViolation("Angiv den dato, udpegningen gælder fra.")
+    decision = Decision(item_id=nomination.item_id, outcome=outcome,
+                        text=(text or "").strip() or decision_text(nomination, outcome, effective))
+    db.session.add(decision)
+    db.session.flush()
+    nomination.decision_id = decision.id
+    db.session.expire(nomination, ["decision"])
+    if outcome is Outcome.appointed:
+        _seat(nomination, effective, reason or predecessor_reason(nomination))
+    elif outcome is Outcome.not_supported:
+        # The call stays open: the party group is to nominate again.
+        nomination.status = NominationStatus.not_supported
+    else:
+        nomination.status = NominationStatus.pending
+        if nomination.call is not None:
+            nominations.close_call(nomination.call, min(nomination.item.meeting.date, today()))
+    db.session.flush()
+    notifications.nomination_changed(nomination)
+    return decision
+
+
+def record_appointment(nomination: Nomination, day: date, *, reason: EndReason | None = None) -> list[Appointment]:
+    """The outside authority has appointed (beskikket) from the day: seat the candidates and end the
+    predecessors the day before, in one step."""
+    if nomination.status is not NominationStatus.pending:
+        raise RuleViolation(f"Indstillingen er {nomination.status.label}, ikke afventende.")
+    seated = _seat(nomination, day, reason or predecessor_reason(nomination))
+    db.session.flush()
+    notifications.nomination_changed(nomination)
+    return seated
