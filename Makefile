@@ -13,6 +13,7 @@ run: install
 
 test: install
 	$(BIN)/ruff check --quiet .
+	$(BIN)/lint-imports --no-cache --no-logo
 	$(BIN)/pytest
 
 # Everything but the browser tests (tests/browser), for a quick round while working.
