@@ -4,6 +4,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
 
+import sqlalchemy as sa
 from flask import Response, current_app, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -73,7 +74,9 @@ def commit(change: Callable[[], T]) -> T:
     A record someone else saved meanwhile becomes Conflict: PostgreSQL finds
     the version changed (StaleDataError); SQLite reports the same race as
     "database is locked", because this request's snapshot is older than a
-    colleague's commit.
+    colleague's commit. Only a constraint that guards what the services check
+    first becomes Conflict too; any other is a programming error, logged and
+    raised, never shown as "someone else saved this".
     """
     try:
         result = change()
@@ -82,13 +85,71 @@ def commit(change: Callable[[], T]) -> T:
     except RuleViolation:
         db.session.rollback()
         raise
-    except (StaleDataError, OperationalError, IntegrityError) as error:
-        if isinstance(error, OperationalError) and "database is locked" not in str(error.orig):
-            raise
-        # IntegrityError: the services check every rule first, so a constraint that still fires is a
-        # colleague's row committed between that check and this write (a name taken meanwhile).
+    except StaleDataError:
         db.session.rollback()
         raise Conflict() from None
+    except OperationalError as error:
+        if "database is locked" not in str(error.orig):
+            raise
+        db.session.rollback()
+        raise Conflict() from None
+    except IntegrityError as error:
+        db.session.rollback()
+        if violated_constraint(error) not in race_constraints():
+            current_app.logger.error("A constraint no service checks refused a write: %s", error.orig)
+            raise
+        raise Conflict() from None
+
+
+def race_constraints() -> set[str]:
+    """The constraints that guard what the services check before they write: a name, a number or a seat that
+    must be free. When one fires at the commit, a colleague's row was committed between the check and the write."""
+    names = set()
+    for table in db.metadata.tables.values():
+        # Constraints written by hand in the migrations, which a model names in its table's info.
+        names.update(table.info.get("race_constraints", ()))
+        names.update(constraint.name for constraint in table.constraints
+                     if isinstance(constraint, sa.UniqueConstraint) and constraint.name)
+        names.update(index.name for index in table.indexes if index.unique and index.name)
+    return names
+
+
+def violated_constraint(error: IntegrityError) -> str | None:
+    """The name of the constraint the database refused a write by.
+
+    PostgreSQL names it; SQLite names a trigger's or a check's, but for a unique constraint only its columns
+    ("UNIQUE constraint failed: seats.organisation_id, seats.label"), which the models map back to the name.
+    """
+    diagnostics = getattr(error.orig, "diag", None)
+    if diagnostics is not None:
+        return diagnostics.constraint_name or _trigger_name(str(error.orig))
+    message = str(error.orig)
+    if message.startswith("UNIQUE constraint failed: "):
+        columns = [part.strip() for part in message.removeprefix("UNIQUE constraint failed: ").split(",")]
+        table = columns[0].partition(".")[0]
+        return _unique_constraint_on(table, {column.partition(".")[2] for column in columns})
+    if message.startswith("CHECK constraint failed: "):
+        return message.removeprefix("CHECK constraint failed: ").strip()
+    return _trigger_name(message)
+
+
+def _trigger_name(message: str) -> str | None:
+    # The registry's triggers raise "<constraint>: <what it means>".
+    name, colon, _ = message.partition(":")
+    return name if colon and name.replace("_", "").isalnum() else None
+
+
+def _unique_constraint_on(table_name: str, columns: set[str]) -> str | None:
+    table = db.metadata.tables.get(table_name)
+    if table is None:
+        return None
+    for constraint in table.constraints:
+        if isinstance(constraint, sa.UniqueConstraint) and {c.name for c in constraint.columns} == columns:
+            return constraint.name
+    for index in table.indexes:
+        if index.unique and {c.name for c in index.columns} == columns:
+            return index.name
+    return None
 
 
 def json_response(data, status: int = 200, mimetype: str = "application/json") -> Response:

@@ -34,6 +34,11 @@ class EndReason(LabelledEnum):
     other = "other", "andet"
 
 
+# The one-holder rule in the database: an exclusion constraint on PostgreSQL, triggers on SQLite
+# (migrations/versions/0001_*.py). Like a unique constraint, it guards what the service checks first.
+ONE_HOLDER_CONSTRAINT = "appointments_one_holder"
+
+
 class Appointment(db.Model):
     """A person holding a seat as member or personal suppleant from start to end.
 
@@ -49,6 +54,7 @@ class Appointment(db.Model):
         sa.CheckConstraint("end_date IS NULL OR end_date >= start_date", name="ends_after_start"),
         sa.CheckConstraint("end_reason IS NULL OR end_date IS NOT NULL", name="reason_needs_end"),
         sa.Index("ix_appointments_seat_role_start", "seat_id", "role", "start_date"),
+        {"info": {"race_constraints": [ONE_HOLDER_CONSTRAINT]}},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

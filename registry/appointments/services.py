@@ -10,15 +10,13 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
-from registry.appointments.models import Appointment, EndReason, Role, Status
+from registry.appointments.models import ONE_HOLDER_CONSTRAINT, Appointment, EndReason, Role, Status
 from registry.dates import danish_date, today
 from registry.errors import RuleViolation
 from registry.extensions import db
 from registry.meetings.models import Decision
 from registry.organisations.models import Organisation, Seat
 from registry.people.models import Party, Person
-
-ONE_HOLDER_CONSTRAINT = "appointments_one_holder"
 
 
 def active_on(day: date) -> sa.ColumnElement[bool]:

@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from registry.appointments.models import Appointment, Status
-from registry.appointments.services import ONE_HOLDER_CONSTRAINT
+from registry.appointments.models import ONE_HOLDER_CONSTRAINT, Appointment, Status
 from registry.audit.services import record, record_rows
 from registry.errors import RuleViolation
 from registry.extensions import db
