@@ -336,13 +336,14 @@ def test_the_history_holds_decisions_never_undecided_nominations(app):
     on_agenda(waiting, "4.2")
     db.session.commit()
 
-    entries, more = history.page(history.Selection(), 1)
+    page = history.page(history.Selection(), 1)
+    entries, more = page.items, page.has_next
     assert [(e.item.number, e.person.name, e.decision.outcome) for e in entries] == \
         [("4.1", "Marie-Louise Peschardt Jørgensen", Outcome.noted)]
     assert not more
-    by_person, _ = history.page(history.Selection(person_id=peschardt.id), 1)
+    by_person = history.page(history.Selection(person_id=peschardt.id), 1).items
     assert len(by_person) == 1
-    assert history.page(history.Selection(organisation_id=seat.organisation_id + 1000), 1) == ([], False)
+    assert history.page(history.Selection(organisation_id=seat.organisation_id + 1000), 1).items == []
 
 
 def make_user_model():

@@ -11,11 +11,11 @@ object-level check as the pages (nominations.services.visible_to).
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
+from registry import paging
 from registry.appointments.models import Appointment, Role, Status
 from registry.appointments.services import active_on
 from registry.extensions import db
@@ -24,16 +24,8 @@ from registry.meetings.models import AgendaItem, Decision
 from registry.nominations.models import Nomination, NominationStatus
 from registry.nominations.services import visible_to
 from registry.organisations.models import Organisation, Seat, SeatAllocation
+from registry.paging import Page
 from registry.people.models import Municipality, Party, Person
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    items: list[T]
-    # Whether rows follow the last one, i.e. whether there is a next page.
-    more: bool
 
 
 @dataclass(frozen=True)
@@ -51,11 +43,8 @@ class MembershipRow:
 
 
 def _page(stmt: sa.Select, id_column, limit: int, after: int, *, rows: bool = False) -> Page:
-    """The first `limit` results with an id above `after`; one more is read to learn whether others follow."""
-    result = db.session.execute(stmt.where(id_column > after).order_by(id_column).limit(limit + 1))
-    # unique(): a seat's allocations come by join, one row per allocation.
-    items = list(result.unique().all() if rows else result.unique().scalars().all())
-    return Page(items[:limit], len(items) > limit)
+    """The first `limit` results with an id above `after`."""
+    return paging.after(stmt, id_column, after, limit, rows=rows)
 
 
 def _open_on(model, day: date) -> sa.ColumnElement[bool]:
@@ -180,7 +169,7 @@ def memberships(*, limit: int, after: int = 0, as_of: date | None = None, organi
     if role is not None:
         stmt = stmt.where(Appointment.role == Role(role))
     page = _page(stmt, Appointment.id, limit, after, rows=True)
-    return Page([MembershipRow(*row) for row in page.items], page.more)
+    return Page([MembershipRow(*row) for row in page.items], has_next=page.has_next)
 
 
 def membership(membership_id: int) -> MembershipRow | None:
@@ -236,7 +225,7 @@ def decisions(*, limit: int, after: int = 0, organization_id: int | None = None,
     for entry in history.entries(page.items, selection):
         if entry.person is not None:
             concerning[entry.decision.id].append(entry)
-    return Page([DecisionRow(decision, concerning[decision.id]) for decision in page.items], page.more)
+    return Page([DecisionRow(decision, concerning[decision.id]) for decision in page.items], has_next=page.has_next)
 
 
 # Reference lists

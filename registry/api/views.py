@@ -14,6 +14,7 @@ from registry.api import openapi, serializers, services
 from registry.auth.models import UserRole
 from registry.auth.permissions import SECRETARIAT
 from registry.http import json_error, json_response
+from registry.paging import Page
 
 bp = Blueprint("api", __name__, url_prefix=openapi.PREFIX)
 
@@ -66,11 +67,11 @@ def query_args(path: str) -> dict:
     return args
 
 
-def _list(resource: str, read: Callable[..., services.Page], serialize: Callable[[Any], dict]) -> Response:
+def _list(resource: str, read: Callable[..., Page], serialize: Callable[[Any], dict]) -> Response:
     page = read(**query_args(f"{openapi.PREFIX}/{resource}"))
     results = [serialize(item) for item in page.items]
     next_url = None
-    if page.more:
+    if page.has_next:
         next_url = url_for(request.endpoint, **{**request.args.to_dict(), "after": results[-1]["id"]},
                            _external=True)
     return json_response({"results": results, "next": next_url})

@@ -6,7 +6,6 @@ Services check, change and flush; the caller commits once.
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -16,6 +15,7 @@ from registry.errors import RuleViolation
 from registry.extensions import db
 from registry.meetings.models import Decision
 from registry.organisations.models import Organisation, Seat
+from registry.paging import Page, numbered
 from registry.people.models import Party, Person
 
 
@@ -146,14 +146,14 @@ def replace(current: Appointment, person: Person, start: date, *, party: Party |
 
 # Reading, for the pages.
 
-def timeline(seat: Seat, page: int, *, public: bool, per_page: int = 25) -> Pagination:
-    """The seat's whole history, member and suppleant, the latest first; one query a page (and a count)."""
+def timeline(seat: Seat, page: int, *, public: bool, per_page: int = 25) -> Page[Appointment]:
+    """The seat's whole history, member and suppleant, the latest first; one query a page."""
     stmt = (sa.select(Appointment).where(Appointment.seat_id == seat.id)
             .options(joinedload(Appointment.person), joinedload(Appointment.party))
             .order_by(Appointment.start_date.desc(), Appointment.role, Appointment.id))
     if public:
         stmt = stmt.where(Appointment.status == Status.appointed)
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return numbered(stmt, page, per_page)
 
 
 def seats_to_choose() -> list[Seat]:

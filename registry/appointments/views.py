@@ -20,6 +20,7 @@ from registry.errors import Conflict, RuleViolation
 from registry.extensions import db
 from registry.http import commit, id_param, page_param
 from registry.organisations.models import Organisation, Seat
+from registry.paging import numbered
 from registry.people import services as people
 from registry.people.models import Party, Person
 
@@ -40,7 +41,7 @@ def index():
             .order_by(Organisation.sort_name, Organisation.id))
     if one := id_param("organisation"):
         stmt = stmt.where(Organisation.id == one)
-    organisations = db.paginate(stmt, page=page_param(), per_page=PER_PAGE, error_out=False)
+    organisations = numbered(stmt, page_param(), PER_PAGE)
     return render_template("appointments/index.html", organisations=organisations, one=one)
 
 

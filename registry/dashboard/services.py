@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload
@@ -17,21 +16,7 @@ from registry.extensions import db
 from registry.nominations.models import Call, Nomination, NominationStatus
 from registry.organisations.models import Organisation, Seat
 from registry.organisations.rosters import open_on, seat_open_on
-
-T = TypeVar("T")
-
-@dataclass
-class Page(Generic[T]):
-    items: list[T]
-    number: int
-    has_next: bool
-
-
-def _page(stmt: sa.Select, number: int, size: int, *, rows: bool = False) -> Page:
-    """One query: the page and one row more, to know whether there is a next page without counting."""
-    stmt = stmt.limit(size + 1).offset((number - 1) * size)
-    found = db.session.execute(stmt).all() if rows else db.session.scalars(stmt).all()
-    return Page(list(found[:size]), number, len(found) > size)
+from registry.paging import Page, numbered
 
 
 @dataclass
@@ -53,7 +38,7 @@ def vacancies(day: date, number: int = 1, size: int = 25) -> Page[Vacancy]:
                    sa.or_(~has_member, sa.and_(Seat.has_substitute, ~has_substitute)))
             .options(contains_eager(Seat.organisation))
             .order_by(Organisation.sort_name, Organisation.id, Seat.position, Seat.label, Seat.id))
-    page = _page(stmt, number, size, rows=True)
+    page = numbered(stmt, number, size, rows=True)
     page.items = [Vacancy(seat, not member, seat.has_substitute and not substitute)
                   for seat, member, substitute in page.items]
     return page
@@ -67,7 +52,7 @@ def ending_terms(day: date, days: int, number: int = 1, size: int = 25) -> Page[
             .options(joinedload(Appointment.person), joinedload(Appointment.party),
                      joinedload(Appointment.seat).joinedload(Seat.organisation))
             .order_by(Appointment.end_date, Appointment.id))
-    return _page(stmt, number, size)
+    return numbered(stmt, number, size)
 
 
 def closing_bodies(day: date, days: int, number: int = 1, size: int = 25) -> Page[Organisation]:
@@ -75,7 +60,7 @@ def closing_bodies(day: date, days: int, number: int = 1, size: int = 25) -> Pag
             .where(Organisation.end_date.between(day, day + timedelta(days=days)))
             .options(joinedload(Organisation.successor))
             .order_by(Organisation.end_date, Organisation.sort_name, Organisation.id))
-    return _page(stmt, number, size)
+    return numbered(stmt, number, size)
 
 
 @dataclass
@@ -113,7 +98,7 @@ def latest_changes(number: int = 1, size: int = 25, *, private: bool = False) ->
         party_users = sa.select(User.id).where(User.role == UserRole.party)
         stmt = stmt.where(AuditEntry.entity.in_(PUBLIC_ENTITIES),
                           sa.or_(AuditEntry.user_id.is_(None), AuditEntry.user_id.not_in(party_users)))
-    page = _page(stmt, number, size)
+    page = numbered(stmt, number, size)
     page.items = [Change(entry, describe(entry), entry.at.replace(tzinfo=timezone.utc).astimezone(COPENHAGEN))
                   for entry in page.items]
     return page

@@ -19,6 +19,7 @@ from registry.extensions import db
 from registry.meetings.models import AgendaItem, Decision, Meeting
 from registry.nominations.models import Nomination
 from registry.organisations.models import Organisation, Seat
+from registry.paging import Page, numbered
 from registry.people.models import Party, Person
 
 
@@ -108,10 +109,10 @@ def entries(found: list[Decision], selection: Selection) -> list[Entry]:
     return result
 
 
-def page(selection: Selection, number: int, per_page: int = 25) -> tuple[list[Entry], bool]:
-    """A page of decisions as entries, newest meeting first; and whether there is a next page."""
-    found = list(db.session.scalars(decisions(selection).limit(per_page + 1).offset((number - 1) * per_page)))
-    return entries(found[:per_page], selection), len(found) > per_page
+def page(selection: Selection, number: int, per_page: int = 25) -> Page[Entry]:
+    """A page of decisions as entries, newest meeting first."""
+    found = numbered(decisions(selection), number, per_page)
+    return Page(entries(found.items, selection), found.number, found.has_next)
 
 
 def every(selection: Selection, chunk: int = 500) -> Iterator[Entry]:

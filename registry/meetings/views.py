@@ -9,7 +9,6 @@ through meetings/services.py; a refusal is shown on the form and nothing
 is saved. A version that changed since the form was shown is a conflict.
 """
 
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -36,6 +35,7 @@ from registry.nominations import services as nominations
 from registry.nominations.models import Nomination, NominationStatus
 from registry.notifications import services as notifications
 from registry.organisations.models import Organisation, Seat
+from registry.paging import numbered
 from registry.people import services as people_services
 from registry.people.models import Person
 
@@ -56,8 +56,7 @@ def conflict_message() -> str:
 
 @bp.get("/moeder")
 def index():
-    meetings = db.paginate(sa.select(Meeting).order_by(Meeting.date.desc(), Meeting.id.desc()),
-                           page=page_param(), per_page=PER_PAGE, error_out=False)
+    meetings = numbered(sa.select(Meeting).order_by(Meeting.date.desc(), Meeting.id.desc()), page_param(), PER_PAGE)
     ids = [meeting.id for meeting in meetings.items]
     items = dict(db.session.execute(
         sa.select(AgendaItem.meeting_id, sa.func.count()).where(AgendaItem.meeting_id.in_(ids))
@@ -84,18 +83,6 @@ def detail(meeting_id: int):
     return render_template("meetings/detail.html", meeting=meeting, nominations=undecided)
 
 
-@dataclass
-class Page:
-    """What the pagination macro needs of a page of decisions."""
-
-    page: int
-    has_next: bool
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-
 def _filter(name: str, model):
     """?organisation=<id> and the like: the row, None when absent; 400 when not an id, 404 when unknown."""
     text = request.args.get(name, "")
@@ -115,16 +102,15 @@ def history():
     selection = decisions.Selection(meeting_id=meeting.id if meeting else None,
                                     organisation_id=organisation.id if organisation else None,
                                     person_id=person.id if person else None)
-    number = page_param()
-    entries, has_next = decisions.page(selection, number)
-    if person is not None and not entries and not is_secretariat() \
+    page = decisions.page(selection, page_param())
+    if person is not None and not page.items and not is_secretariat() \
             and people_services.get_person(person.id, public=True) is None:
         # The page names the person it is filtered by: a candidate no decision concerns yet is not public.
         abort(404)
     filters = {name: row.id for name, row in
                (("organisation", organisation), ("person", person), ("moede", meeting)) if row is not None}
     export_url = url_for("exchange.decisions_csv", **filters)
-    return render_template("meetings/history.html", entries=entries, page=Page(number, has_next),
+    return render_template("meetings/history.html", entries=page.items, page=page,
                            organisation=organisation, person=person, meeting=meeting, filters=filters,
                            export_url=export_url)
 

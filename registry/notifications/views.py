@@ -14,6 +14,7 @@ from registry.extensions import db
 from registry.http import page_param
 from registry.notifications import services
 from registry.notifications.models import Message
+from registry.paging import numbered
 
 bp = Blueprint("notifications", __name__)
 
@@ -29,8 +30,8 @@ def local_time(moment: datetime) -> str:
 @bp.get("/udbakke")
 @role_required(*SECRETARIAT)
 def outbox():
-    messages = db.paginate(sa.select(Message).order_by(Message.created_at.desc(), Message.id.desc()),
-                           page=page_param(), per_page=PER_PAGE, error_out=False)
+    messages = numbered(sa.select(Message).order_by(Message.created_at.desc(), Message.id.desc()),
+                        page_param(), PER_PAGE)
     unsent = db.session.scalar(sa.select(sa.func.count()).where(Message.sent_at.is_(None)))
     return render_template("notifications/outbox.html", messages=messages, unsent=unsent,
                            configured=services.mail_configured(), max_attempts=services.MAX_ATTEMPTS,

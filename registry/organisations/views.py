@@ -21,6 +21,7 @@ from registry.organisations.forms import (
 )
 from registry.organisations.models import ElectionPeriod, Organisation, Seat, SeatAllocation
 from registry.organisations.rosters import organisation_page, rosters_on
+from registry.paging import numbered
 from registry.people.models import Party
 
 bp = Blueprint("organisations", __name__)
@@ -40,14 +41,9 @@ def index():
 @bp.get("/organisationer")
 def list_all():
     """Every body, closed ones too, a page at a time."""
-    page = page_param()
-    rows = db.session.scalars(
-        sa.select(Organisation).options(joinedload(Organisation.successor))
-        .order_by(Organisation.sort_name, Organisation.id)
-        .limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE)
-    ).all()
-    return render_template("organisations/list.html", organisations=rows[:PER_PAGE], page=page,
-                           has_next=len(rows) > PER_PAGE, today=today())
+    page = numbered(sa.select(Organisation).options(joinedload(Organisation.successor))
+                    .order_by(Organisation.sort_name, Organisation.id), page_param(), PER_PAGE)
+    return render_template("organisations/list.html", organisations=page.items, page=page, today=today())
 
 
 @bp.get("/organisationer/<int:organisation_id>")
@@ -56,7 +52,7 @@ def detail(organisation_id: int):
     day = as_of_param()
     is_open = ((organisation.start_date is None or organisation.start_date <= day)
                and (organisation.end_date is None or day <= organisation.end_date))
-    decisions = history.page(history.Selection(organisation_id=organisation.id), 1, per_page=LATEST_DECISIONS)[0]
+    decisions = history.page(history.Selection(organisation_id=organisation.id), 1, per_page=LATEST_DECISIONS).items
     return render_template("organisations/detail.html", organisation=organisation,
                            page=organisation_page(organisation, day), day=day, is_open=is_open,
                            is_today=day == today(), today_date=today(), decisions=decisions)

@@ -8,7 +8,6 @@ person's gender and contact details, are not (see Person).
 from datetime import date
 
 import sqlalchemy as sa
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import contains_eager, joinedload
 
 from registry.appointments.models import Appointment, Status
@@ -17,6 +16,7 @@ from registry.audit.services import record
 from registry.errors import RuleViolation
 from registry.extensions import db
 from registry.organisations.models import Organisation, Seat
+from registry.paging import Page, numbered
 from registry.people.models import Gender, Municipality, Party, Person
 from registry.people.privacy import ANONYMISED_REFUSAL
 from registry.types import sort_key
@@ -48,17 +48,17 @@ def _with_place(stmt: sa.Select) -> sa.Select:
                      joinedload(Appointment.party)))
 
 
-def appointments_of(person: Person, page: int, *, public: bool) -> Pagination:
+def appointments_of(person: Person, page: int, *, public: bool) -> Page:
     """All the person's seats, past and present, the latest first."""
     stmt = _with_place(sa.select(Appointment)).where(Appointment.person_id == person.id)
     if public:
         stmt = stmt.where(Appointment.status == Status.appointed)
     stmt = stmt.order_by(Appointment.start_date.desc(), Organisation.sort_name, Seat.position, Appointment.id)
-    return db.paginate(stmt, page=page, per_page=PER_PAGE, error_out=False)
+    return numbered(stmt, page, PER_PAGE)
 
 
 def holders_on(day: date, page: int, *, party: Party | None = None,
-               municipality: Municipality | None = None) -> Pagination:
+               municipality: Municipality | None = None) -> Page:
     """Who holds a seat on the day, for a party (on whose behalf) or from a municipality."""
     stmt = _with_place(sa.select(Appointment)).where(active_on(day))
     if party is not None:
@@ -67,14 +67,14 @@ def holders_on(day: date, page: int, *, party: Party | None = None,
         stmt = stmt.where(Person.municipality_id == municipality.id)
     stmt = stmt.order_by(Organisation.sort_name, Organisation.id, Seat.position, Seat.label, Appointment.role,
                          Appointment.id)
-    return db.paginate(stmt, page=page, per_page=PER_PAGE, error_out=False)
+    return numbered(stmt, page, PER_PAGE)
 
 
-def people(page: int, *, public: bool) -> Pagination:
+def people(page: int, *, public: bool) -> Page:
     stmt = sa.select(Person).options(joinedload(Person.municipality), joinedload(Person.party))
     if public:
         stmt = stmt.where(has_held_a_seat())
-    return db.paginate(stmt.order_by(Person.sort_name, Person.id), page=page, per_page=PER_PAGE, error_out=False)
+    return numbered(stmt.order_by(Person.sort_name, Person.id), page, PER_PAGE)
 
 
 def all_people() -> list[Person]:

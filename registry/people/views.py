@@ -46,7 +46,7 @@ def detail(person_id: int):
     private = is_secretariat()
     person = services.get_person(person_id, public=not private) or abort(404)
     appointments = services.appointments_of(person, page_param(), public=not private)
-    decisions = history.page(history.Selection(person_id=person.id), 1, per_page=LATEST_DECISIONS)[0]
+    decisions = history.page(history.Selection(person_id=person.id), 1, per_page=LATEST_DECISIONS).items
     return render_template("people/detail.html", person=person, appointments=appointments, private=private,
                            today=today(), decisions=decisions)
 

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from registry.extensions import db
 from registry.organisations.models import Organisation
+from registry.paging import Page, numbered
 from registry.people.models import Municipality, Party, Person
 from registry.people.services import has_held_a_seat
 from registry.types import search_key, sort_key
@@ -36,14 +37,12 @@ class Hit:
 @dataclass(frozen=True)
 class Results:
     query: str
-    hits: list[Hit]
-    page: int
-    has_next: bool
+    page: Page[Hit]
     municipalities: list[Municipality] = field(default_factory=list)
 
     @property
-    def has_prev(self) -> bool:
-        return self.page > 1
+    def hits(self) -> list[Hit]:
+        return self.page.items
 
 
 def loosen(text: str) -> str:
@@ -75,7 +74,7 @@ def search(query: str, page: int = 1, *, public: bool = True) -> Results:
     """
     needle = loosen(search_key(" ".join(query.split())))
     if not needle:
-        return Results(query, [], 1, False)
+        return Results(query, Page([]))
     persons = (
         sa.select(sa.literal_column("'person'", sa.String).label("kind"), Person.id, Person.name, Person.sort_name,
                   Party.letter.label("detail"), Municipality.name.label("place"))
@@ -92,11 +91,7 @@ def search(query: str, page: int = 1, *, public: bool = True) -> Results:
         .where(_loosen_column(Organisation.search_name).contains(needle, autoescape=True))
     )
     both = sa.union_all(persons, organisations).subquery()
-    rows = db.session.execute(
-        sa.select(both.c.kind, both.c.id, both.c.name, both.c.detail, both.c.place)
-        .order_by(both.c.sort_name, both.c.kind, both.c.id)
-        .limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE)
-    ).all()
-    hits = [Hit(*row) for row in rows[:PER_PAGE]]
+    found = numbered(sa.select(both.c.kind, both.c.id, both.c.name, both.c.detail, both.c.place)
+                     .order_by(both.c.sort_name, both.c.kind, both.c.id), page, PER_PAGE, rows=True)
     places = matching_municipalities(needle) if page == 1 else []
-    return Results(query, hits, page, len(rows) > PER_PAGE, places)
+    return Results(query, Page([Hit(*row) for row in found.items], found.number, found.has_next), places)
