@@ -31,12 +31,18 @@ class IdConverter(IntegerConverter):
         super().__init__(map, fixed_digits, min, max, signed)
 
 
-def id_param(name: str) -> int | None:
-    """?name=<id>: None when absent; 400 when not an id."""
+def id_param(name: str, *, prefill: bool = False) -> int | None:
+    """?name=<id>: None when absent; 400 when not an id.
+
+    prefill=True for a value that only fills in a form (?plads=4 on a new nomination): a bad one is
+    ignored rather than refused, as the form asks anyway.
+    """
     text = request.args.get(name)
     if text is None or text == "":
         return None
     if not (text.isascii() and text.isdigit() and len(text) <= 10 and 1 <= int(text) <= MAX_ID):
+        if prefill:
+            return None
         bad_request(_("Ugyldigt id i %(name)s: brug et helt tal.", name=name))
     return int(text)
 

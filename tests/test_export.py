@@ -222,6 +222,7 @@ def test_organisation_page_links_to_the_csv_of_that_body(client, rar):
     assert f"/export/appointments.csv?as_of=2024-04-19&amp;organisation_id={rar_id}" in html
 
 
-def test_bad_filter_id_is_a_400(client, app):
-    response = client.get("/export/appointments.csv?organisation_id=RAR")
+@pytest.mark.parametrize("query", ["organisation_id=RAR", "organisation_id=0", "party_id=0", "municipality_id=-1"])
+def test_bad_filter_id_is_a_400(client, app, query):
+    response = client.get(f"/export/appointments.csv?{query}")
     assert response.status_code == 400 and "Ugyldigt id" in response.get_data(as_text=True)

@@ -9,7 +9,7 @@ from registry.auth.permissions import SECRETARIAT, role_required
 from registry.csvfiles import write
 from registry.errors import Conflict
 from registry.extensions import db
-from registry.http import bad_request, commit
+from registry.http import bad_request, commit, id_param
 from registry.organisations.models import Organisation
 from registry.people.models import Person
 
@@ -26,7 +26,7 @@ def index():
     if not form.validate():
         return render_template("audit/index.html", form=form, page=None, filters=None), 400
     filters = form.filters
-    page = trail.page(filters, before=_keyset("foer"), after=_keyset("efter"), size=PAGE_SIZE)
+    page = trail.page(filters, before=id_param("foer"), after=id_param("efter"), size=PAGE_SIZE)
     args = filters.as_args()
     return render_template(
         "audit/index.html", form=form, page=page, filters=args,
@@ -55,12 +55,3 @@ def export():
     chunks = (chunk.encode("utf-8") for chunk in write(trail.CSV_HEADER, trail.csv_lines(filters), ";"))
     return Response(stream_with_context(chunks), mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="revisionsspor.csv"'})
-
-
-def _keyset(name: str) -> int | None:
-    text = request.args.get(name)
-    if text is None:
-        return None
-    if not (text.isascii() and text.isdigit()) or len(text) > 10 or int(text) > trail.MAX_ID:
-        bad_request(_("Ugyldig værdi for %(name)s: brug et id-nummer.", name=name))
-    return int(text)

@@ -12,7 +12,7 @@ from registry.exchange import csv_decisions, csv_export
 from registry.exchange.csv_import import import_csv
 from registry.exchange.forms import ConfirmForm, UploadForm
 from registry.extensions import db
-from registry.http import MAX_ID, as_of_param, bad_request
+from registry.http import as_of_param, bad_request, id_param
 
 bp = Blueprint("exchange", __name__)
 
@@ -24,7 +24,7 @@ def appointments_csv():
     if delimiter not in DELIMITERS:
         bad_request(_("Ukendt skilletegn: brug ';' eller ','."))
     # ?organisation_id=, ?party_id=, ?municipality_id=: the file of what a page shows.
-    selection = csv_export.Selection(as_of, *(_id_param(name) for name in
+    selection = csv_export.Selection(as_of, *(id_param(name) for name in
                                                ("organisation_id", "party_id", "municipality_id")))
     name = "udpegninger-alle.csv" if as_of is None else f"udpegninger-{as_of.isoformat()}.csv"
     chunks = (chunk.encode("utf-8") for chunk in csv_export.export(selection, delimiter))
@@ -42,9 +42,9 @@ def decisions_csv():
     if delimiter not in DELIMITERS:
         bad_request(_("Ukendt skilletegn: brug ';' eller ','."))
     # ?moede=, ?organisation=, ?person= as on /beslutninger; the *_id spellings of the appointments export too.
-    selection = csv_decisions.Selection(meeting_id=_either_id_param("moede", "meeting_id"),
-                                        organisation_id=_either_id_param("organisation", "organisation_id"),
-                                        person_id=_either_id_param("person", "person_id"))
+    selection = csv_decisions.Selection(meeting_id=_eitherid_param("moede", "meeting_id"),
+                                        organisation_id=_eitherid_param("organisation", "organisation_id"),
+                                        person_id=_eitherid_param("person", "person_id"))
     chunks = (chunk.encode("utf-8") for chunk in csv_decisions.export(selection, delimiter))
     return Response(
         stream_with_context(chunks),
@@ -53,20 +53,11 @@ def decisions_csv():
     )
 
 
-def _either_id_param(name: str, alias: str) -> int | None:
-    values = {value for value in (_id_param(name), _id_param(alias)) if value is not None}
+def _eitherid_param(name: str, alias: str) -> int | None:
+    values = {value for value in (id_param(name), id_param(alias)) if value is not None}
     if len(values) > 1:
         bad_request(_("%(name)s og %(alias)s er angivet med hver sit id.", name=name, alias=alias))
     return values.pop() if values else None
-
-
-def _id_param(name: str) -> int | None:
-    text = request.args.get(name)
-    if text is None:
-        return None
-    if not (text.isascii() and text.isdigit() and len(text) <= 10 and int(text) <= MAX_ID):
-        bad_request(_("Ugyldigt id i %(name)s: brug et helt tal.", name=name))
-    return int(text)
 
 
 @bp.route("/import", methods=["GET", "POST"])

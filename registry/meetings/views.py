@@ -20,7 +20,7 @@ from registry.auth.permissions import SECRETARIAT, is_secretariat, role_required
 from registry.dates import local_date, today
 from registry.errors import Conflict, RuleViolation
 from registry.extensions import db
-from registry.http import bad_request, commit, page_param
+from registry.http import commit, id_param, page_param
 from registry.meetings import drafting, services
 from registry.meetings import history as decisions
 from registry.meetings.forms import (
@@ -85,12 +85,8 @@ def detail(meeting_id: int):
 
 def _filter(name: str, model):
     """?organisation=<id> and the like: the row, None when absent; 400 when not an id, 404 when unknown."""
-    text = request.args.get(name, "")
-    if not text:
-        return None
-    if not (text.isascii() and text.isdigit()) or len(text) > 9:
-        bad_request(_("Ugyldig værdi for %(name)s: brug et id-nummer, fx %(name)s=4.", name=name))
-    return db.get_or_404(model, int(text))
+    row_id = id_param(name)
+    return None if row_id is None else db.get_or_404(model, row_id)
 
 
 @bp.get("/beslutninger")

@@ -22,7 +22,7 @@ from registry.auth.permissions import SECRETARIAT, is_secretariat, role_required
 from registry.dates import today
 from registry.errors import Conflict, RuleViolation
 from registry.extensions import db
-from registry.http import MAX_ID, bad_request, commit
+from registry.http import MAX_ID, bad_request, commit, id_param
 from registry.nominations import services
 from registry.nominations.forms import CallForm, NominationForm, ReturnForm, WithdrawForm, party_choices
 from registry.nominations.models import DECIDED, Call, CallReason, Nomination, NominationStatus
@@ -48,12 +48,6 @@ def changed_meanwhile() -> str:
 def _nomination(nomination_id: int) -> Nomination:
     """The nomination if the current user may see it; 404 otherwise (another party's included)."""
     return services.get_visible(nomination_id) or abort(404)
-
-
-def _id_param(name: str) -> int | None:
-    """?plads=<id> and the like: None unless a possible id."""
-    value = request.args.get(name, type=int)
-    return value if value is not None and 1 <= value <= MAX_ID else None
 
 
 def _own_party() -> Party | None:
@@ -166,7 +160,7 @@ def _refused(form, error: Exception) -> None:
 def create():
     form = _nomination_form(None)
     if request.method == "GET":
-        form.seat.data = _id_param("plads")
+        form.seat.data = id_param("plads", prefill=True)
         if request.args.get("rolle") in {role.value for role in Role}:
             form.role.data = request.args["rolle"]
         if form.party is not None and form.seat.data and (seat := db.session.get(Seat, form.seat.data)):
@@ -309,7 +303,7 @@ def open_call():
     form.seat.choices = seat_choices(seats_to_choose())
     form.party.choices = party_choices(people.parties(), _("Partigruppen med pladsen"))
     if request.method == "GET":
-        form.seat.data = _id_param("plads")
+        form.seat.data = id_param("plads", prefill=True)
         if request.args.get("rolle") in {role.value for role in Role}:
             form.role.data = request.args["rolle"]
     if form.validate_on_submit():
