@@ -5,15 +5,18 @@ Revises: 0001
 Create Date: 2026-11-27
 
 search_name is the name lowercased with æ → ae, ø → oe, å → aa and other
-accents stripped (registry.types.search_key), so `jorgensen` finds Jørgensen
-and `taarbaek` Lyngby-Taarbæk. The column is added empty, filled for the rows
-there are with the same Python function the models use, then made NOT NULL
-and indexed. Batch mode rebuilds the tables on SQLite.
+accents stripped, so `jorgensen` finds Jørgensen and `taarbaek`
+Lyngby-Taarbæk. The column is added empty, filled for the rows there are,
+then made NOT NULL and indexed. Batch mode rebuilds the tables on SQLite.
+
+The folding is copied below as registry.types.search_key was when this
+migration was written: a migration must do tomorrow what it did the day it
+was written, whatever the live function becomes.
 """
+import unicodedata
+
 from alembic import op
 import sqlalchemy as sa
-
-from registry.types import search_key
 
 
 # revision identifiers, used by Alembic.
@@ -23,6 +26,15 @@ branch_labels = None
 depends_on = None
 
 TABLES = ('persons', 'organisations')
+
+_DANISH_SPELLED_OUT = str.maketrans({'æ': 'ae', 'ø': 'oe', 'å': 'aa'})
+
+
+def search_key(text: str) -> str:
+    """registry.types.search_key as of this revision."""
+    folded = text.casefold().translate(_DANISH_SPELLED_OUT)
+    decomposed = unicodedata.normalize('NFKD', folded)
+    return ''.join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _fill(table_name: str) -> None:
