@@ -94,10 +94,6 @@ class User(UserMixin, db.Model):
         """Log the user out everywhere: every session carries the old token, which no longer matches."""
         self.session_token = new_session_token()
 
-    def locked_at(self, now: datetime) -> bool:
-        """Whether failed logins have locked the account at this time (UTC naive)."""
-        return self.locked_until is not None and self.locked_until > now
-
     def __repr__(self) -> str:
         return f"<User {self.username}>"
 

@@ -95,9 +95,6 @@ class NominationForm(FlaskForm):
             valid = False
         return valid
 
-    def has_new_substitute(self) -> bool:
-        return bool((self.sub_name.data or "").strip())
-
 
 class WithdrawForm(FlaskForm):
     version = VersionField()

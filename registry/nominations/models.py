@@ -133,9 +133,5 @@ class Nomination(db.Model):
     def is_editable(self) -> bool:
         return self.status in EDITABLE
 
-    @property
-    def is_decided(self) -> bool:
-        return self.status in DECIDED
-
     def __repr__(self) -> str:
         return f"<Nomination seat={self.seat_id} {self.role.value} {self.status.value}>"
