@@ -33,8 +33,6 @@ from registry.organisations.models import Seat
 from registry.people.models import Person
 
 ANONYMOUS_NAME = "Tidligere medlem"
-# Five years after the last day in office, unless ANONYMISE_AFTER_DAYS says otherwise.
-DEFAULT_RETENTION_DAYS = 1826
 # A nomination that is neither withdrawn nor finally decided may still seat the person.
 CLOSED_NOMINATIONS = (NominationStatus.withdrawn, NominationStatus.appointed, NominationStatus.not_supported)
 # What anonymisation erases; municipality and party stay, as the appointments carry them anyway.
@@ -45,7 +43,8 @@ ANONYMISED_REFUSAL = ("Personen er anonymiseret og kan ikke længere ændres, l�
 
 
 def retention_days() -> int:
-    return int(current_app.config.get("ANONYMISE_AFTER_DAYS", DEFAULT_RETENTION_DAYS))
+    """ANONYMISE_AFTER_DAYS: five years after the last day in office unless configured (registry/config.py)."""
+    return current_app.config["ANONYMISE_AFTER_DAYS"]
 
 
 @dataclass(frozen=True)
@@ -336,7 +335,6 @@ def _refuse_changes_to_anonymised(session: Session, flush_context, instances) ->
 
 
 def register(app: Flask) -> None:
-    """The retention setting, and the guard that keeps anonymised rows closed."""
-    app.config.setdefault("ANONYMISE_AFTER_DAYS", DEFAULT_RETENTION_DAYS)
+    """The guard that keeps anonymised rows closed."""
     if not sa.event.contains(Session, "before_flush", _refuse_changes_to_anonymised):
         sa.event.listen(Session, "before_flush", _refuse_changes_to_anonymised)
