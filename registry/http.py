@@ -54,6 +54,18 @@ def bad_request(message: str):
     raise error
 
 
+def local_path(target: str | None) -> str | None:
+    """The target if it is a path on this site, else None: never an open redirect to another host.
+
+    Browsers drop tabs and line breaks from URLs ("/\t/evil.example" is "//evil.example"), and a line break
+    has no place in a Location header, so any whitespace or control character refuses the target.
+    """
+    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and not any(char.isspace() or ord(char) < 32 or ord(char) == 127 for char in target)):
+        return target
+    return None
+
+
 def page_param(name: str = "side") -> int:
     """?side=N, the page of a list; 1 when absent."""
     text = request.args.get(name, "1")

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, has_request_context, redirect, 
 from flask_babel import get_locale
 
 from registry.dates import local_date
+from registry.http import local_path
 
 LANGUAGES = {"da": "Dansk", "en": "English"}
 DEFAULT_LANGUAGE = "da"
@@ -24,20 +25,11 @@ def select_locale() -> str:
     return DEFAULT_LANGUAGE
 
 
-def _local_path(target: str | None) -> str:
-    # Only a path on this site: never an open redirect to another host. Browsers
-    # drop tabs and line breaks from URLs ("/\t/evil.example" is "//evil.example").
-    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
-            and not any(char.isspace() or ord(char) < 32 for char in target)):
-        return target
-    return url_for("organisations.index")
-
-
 @bp.get("/sprog/<code>")
 def switch(code: str):
     if code not in LANGUAGES:
         abort(404)
-    response = redirect(_local_path(request.args.get("next")))
+    response = redirect(local_path(request.args.get("next")) or url_for("organisations.index"))
     response.set_cookie(COOKIE, code, max_age=ONE_YEAR, httponly=True, samesite="Lax",
                         secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response

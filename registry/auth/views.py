@@ -12,14 +12,15 @@ from registry.auth.forms import LoginForm
 from registry.auth.models import UserRole
 from registry.dates import utcnow
 from registry.extensions import db
+from registry.http import local_path
 
 bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None, user) -> str:
-    # Only paths on this site: never an open redirect to another host. Otherwise the user's own start page.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
+    """The page the user came for, if it is on this site; otherwise the user's own start page."""
+    if path := local_path(target):
+        return path
     if user.role is UserRole.party:
         return url_for("nominations.party_home")
     return url_for("dashboard.index")
