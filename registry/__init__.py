@@ -25,6 +25,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     app.config.update(config.load(app.instance_path))
     app.config.update(overrides or {})
+    if "PUBLIC_URL" in (overrides or {}):
+        app.config.update(config.public_url(app.config["PUBLIC_URL"]))
     if proxies := app.config["TRUSTED_PROXIES"]:
         # Behind a reverse proxy the client's address (kept in the audit trail) comes from X-Forwarded-For.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)

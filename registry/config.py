@@ -12,6 +12,10 @@ SESSION_LIFETIME_HOURS how long a login lasts at most, however active the user; 
 LOGIN_ADDRESS_LIMIT    failed logins allowed from one address within LOGIN_ADDRESS_WINDOW_MINUTES
 LOGIN_ADDRESS_WINDOW_MINUTES   before that address is refused for a while; defaults 20 and 15.
                Behind a reverse proxy set TRUSTED_PROXIES, or every client shares the proxy's address.
+PUBLIC_URL     the address the registry is reached at, e.g. https://udpegninger.kkr.dk: the base of
+               every link in an e-mail and in the API, and the only Host a request may name
+               (others get 400). Unset (development), links follow the request's own Host.
+TRUSTED_HOSTS  more host names to accept besides PUBLIC_URL's, comma-separated.
 ANONYMISE_AFTER_DAYS   days after a person's last day on a seat (or in a nomination) before the
                person may be anonymised (registry/people/privacy.py); default 1826 (5 years).
 
@@ -30,6 +34,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -120,6 +125,24 @@ def _security() -> dict:
     }
 
 
+def public_url(url: str | None, extra_hosts: str | None = None) -> dict:
+    """Flask's settings for links and hosts from PUBLIC_URL: links are built on it, never on the
+    request's Host header, which an attacker chooses; and a request naming another host is refused."""
+    if not url:
+        return {"PUBLIC_URL": None}
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise RuntimeError(f"PUBLIC_URL must be like https://udpegninger.example.dk, not {url!r}.")
+    hosts = [parts.hostname] + [host.strip() for host in (extra_hosts or "").split(",") if host.strip()]
+    return {
+        "PUBLIC_URL": f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}",
+        "SERVER_NAME": parts.netloc,
+        "PREFERRED_URL_SCHEME": parts.scheme,
+        "APPLICATION_ROOT": parts.path.rstrip("/") or "/",
+        "TRUSTED_HOSTS": hosts,
+    }
+
+
 def load(instance_path: str) -> dict:
     path = Path(instance_path)
     return {
@@ -136,6 +159,7 @@ def load(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 32 * 1024 * 1024,
         "ANONYMISE_AFTER_DAYS": int(_number("ANONYMISE_AFTER_DAYS", 1826)),
+        **public_url(os.environ.get("PUBLIC_URL"), os.environ.get("TRUSTED_HOSTS")),
         **_mail(),
         **_security(),
     }
