@@ -1,5 +1,6 @@
 """The KKR appointment registry: who sits on which body on KKR's recommendation."""
 
+import contextlib
 import os
 import sqlite3
 from pathlib import Path
@@ -7,6 +8,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask, render_template, request
 from flask_babel import lazy_gettext
+from werkzeug.exceptions import ServiceUnavailable
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from registry import config
@@ -137,10 +139,31 @@ def register_errorhandlers(app: Flask) -> None:
         description = getattr(error, "description", None)
         # Our own aborts carry a Danish description; Werkzeug's defaults are English.
         message = description if getattr(error, "danish", False) else messages.get(code, messages[500])
-        return render_template("error.html", code=code, message=message), code
+        try:
+            return render_template("error.html", code=code, message=message), code
+        except Exception:  # noqa: BLE001 - the page names the user, which may need the very database that failed
+            app.logger.exception("The error page could not be drawn")
+            return render_template("unavailable.html", title=lazy_gettext("Fejl %(code)s", code=code),
+                                   message=message), code
+
+    def unavailable(error):
+        """The database cannot be reached (or failed mid-request): 503 and a page that needs no database."""
+        app.logger.error("The database is unavailable: %s", error)
+        with contextlib.suppress(sa.exc.SQLAlchemyError):
+            db.session.rollback()
+        if request.path.startswith("/api/"):
+            response = json_error(ServiceUnavailable("The registry's database cannot be reached; try again shortly."))
+        else:
+            response = app.make_response((render_template(
+                "unavailable.html", title=lazy_gettext("Registret er ikke tilgængeligt lige nu"),
+                message=lazy_gettext("Prøv igen om lidt.")), 503))
+        response.headers["Retry-After"] = "30"
+        return response
 
     for code in messages:
         app.register_error_handler(code, render_error)
+    for failure in (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.PendingRollbackError):
+        app.register_error_handler(failure, unavailable)
 
 
 def register_template_helpers(app: Flask) -> None:
