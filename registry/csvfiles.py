@@ -16,15 +16,25 @@ CHUNK_ROWS = 500
 # Excel runs a cell that begins with one of these as a formula (OWASP "CSV
 # injection"); a leading apostrophe makes it text. An importer undoes exactly that.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# OWASP's list stops there, but Excel and LibreOffice trim leading spaces before they look for a formula in
+# some settings, so " =1+1" is neutralised too.
+LEADING_SPACES = " \u00a0"
+
+
+def _needs_apostrophe(cell: str) -> bool:
+    # A cell that already begins with apostrophes before a formula gets one more, so that the importer,
+    # which takes exactly one off, gives back what was exported.
+    rest = cell.lstrip("'")
+    return rest.startswith(FORMULA_STARTS) or rest.lstrip(LEADING_SPACES).startswith(FORMULA_STARTS)
 
 
 def neutralise(cell: str) -> str:
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+    return "'" + cell if _needs_apostrophe(cell) else cell
 
 
 def undo_neutralise(cell: str) -> str:
     """Remove the apostrophe the export puts before a cell Excel would run as a formula, and nothing else."""
-    if len(cell) > 1 and cell[0] == "'" and cell[1] in FORMULA_STARTS:
+    if cell.startswith("'") and _needs_apostrophe(cell[1:]):
         return cell[1:]
     return cell
 
