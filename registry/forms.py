@@ -1,4 +1,4 @@
-"""The Danish-speaking fields every form of the registry shares.
+"""The Danish-speaking fields every form of the registry shares, and where a form shows a refusal.
 
 WTForms has no Danish messages of its own; the fields below say in Danish
 what is wrong with a date or a choice. Forms check shape; the services check rules.
@@ -7,6 +7,8 @@ what is wrong with a date or a choice. Forms check shape; the services check rul
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, SelectField
 from wtforms.validators import ValidationError
+
+from registry.errors import RuleViolation
 
 
 def optional_int(value) -> int | None:
@@ -51,3 +53,13 @@ class VersionField(HiddenField):
                 self.data = int(valuelist[0])
             except ValueError:
                 self.data = None
+
+
+def show_refusal(form, refusal: RuleViolation) -> None:
+    """A service's refusal on the form: on the field it concerns when the form has that field, else on the
+    form as a whole (shown above the fields, organisations/_form_errors.html)."""
+    if refusal.field and refusal.field in form:
+        field = form[refusal.field]
+        field.errors = [*field.errors, str(refusal)]
+    else:
+        form.form_errors.append(str(refusal))

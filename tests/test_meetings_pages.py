@@ -5,6 +5,7 @@ The secretariat does the work; the public sees meetings, items and decisions, ne
 not decided. Every refusal is a Danish message on the form, and nothing is saved.
 """
 
+import re
 from datetime import date, time, timedelta
 
 import pytest
@@ -314,9 +315,8 @@ def test_a_decision_needs_the_nomination_on_the_agenda(secretariat, rar):
     assert "Indstillingen er indsendt. KKR&#39;s beslutning kan kun registreres" in page
     before = snapshot()
     response = rar.decide(secretariat)
-    assert ("Indstillingen er indsendt; KKR kan kun beslutte om en indstilling på dagsordenen."
-            in html(response))
-    assert 'aria-invalid="true"' in html(response)
+    assert ('<p class="alert-text">Indstillingen er indsendt; KKR kan kun beslutte om en indstilling på '
+            "dagsordenen.</p>" in html(response))  # above the form: it concerns no one field
     assert snapshot() == before
 
 
@@ -349,6 +349,17 @@ def test_a_bad_item_number_is_refused(secretariat, rar, number):
     assert ("Punktnummeret skal være tal adskilt af punktum, fx 4.1." in page
             or "Skriv højst 20 tegn." in page)
     assert snapshot() == before
+
+
+def test_a_refusal_is_shown_on_the_field_it_concerns_or_above_the_form(secretariat, rar):
+    rar.place(secretariat)
+    rar.decide(secretariat)
+    page = html(rar.record(secretariat, appointed_on="2024-04-01"))
+    assert re.search(r'id="appointed_on-error">\s*<span class="sr-only">Fejl: </span>'
+                     r"Udpegningen kan ikke gælde fra før mødet den 19.04.2024.", page)
+    page = html(rar.place(secretariat, item_number="4.2"))  # concerns no field: above the form
+    assert re.search(r'<p class="alert-text">Kun en indsendt indstilling kan sættes på dagsordenen', page)
+    assert "form-error-message" not in page
 
 
 def test_placing_a_nomination_twice_is_refused(secretariat, rar):

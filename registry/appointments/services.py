@@ -61,26 +61,29 @@ def check(seat: Seat, role: Role, start: date, end: date | None, *,
           status: Status = Status.appointed, exclude: Appointment | None = None) -> None:
     """Refuse, with a Danish message, what would break a rule of the registry."""
     if end is not None and end < start:
-        raise RuleViolation("Slutdatoen ligger før startdatoen.")
+        raise RuleViolation("Slutdatoen ligger før startdatoen.", field="end_date")
     if role is Role.substitute and not seat.has_substitute:
-        raise RuleViolation(f"Pladsen ({seat.organisation.name}, {seat.label}) har ingen personlig suppleant.")
+        raise RuleViolation(f"Pladsen ({seat.organisation.name}, {seat.label}) har ingen personlig suppleant.",
+                            field="role")
     organisation = seat.organisation
     if organisation.start_date and start < organisation.start_date:
-        raise RuleViolation(f"{organisation.name} er først oprettet {danish_date(organisation.start_date)}.")
+        raise RuleViolation(f"{organisation.name} er først oprettet {danish_date(organisation.start_date)}.",
+                            field="start_date")
     if organisation.end_date:
         closes = f"{organisation.name} {_closes(organisation.end_date)} pr. {danish_date(organisation.end_date)}"
         if start > organisation.end_date:
-            raise RuleViolation(f"{closes}.")
+            raise RuleViolation(f"{closes}.", field="start_date")
         if end is None or end > organisation.end_date:
-            raise RuleViolation(f"{closes}; udpegningen skal slutte senest den dag.")
+            raise RuleViolation(f"{closes}; udpegningen skal slutte senest den dag.", field="end_date")
     if seat.start_date and start < seat.start_date:
-        raise RuleViolation(f"Pladsen findes først fra {danish_date(seat.start_date)}.")
+        raise RuleViolation(f"Pladsen findes først fra {danish_date(seat.start_date)}.", field="start_date")
     if seat.end_date and (start > seat.end_date or end is None or end > seat.end_date):
-        raise RuleViolation(f"Pladsen er nedlagt pr. {danish_date(seat.end_date)}.")
+        raise RuleViolation(f"Pladsen er nedlagt pr. {danish_date(seat.end_date)}.",
+                            field="start_date" if start > seat.end_date else "end_date")
     if status is Status.appointed:
         other = overlapping(seat, role, start, end, exclude=exclude)
         if other is not None:
-            raise RuleViolation(_one_holder_message(seat, role, other))
+            raise RuleViolation(_one_holder_message(seat, role, other), field="start_date")
 
 
 def _flush(appointment: Appointment, seat: Seat) -> None:
@@ -95,7 +98,7 @@ def _flush(appointment: Appointment, seat: Seat) -> None:
     except IntegrityError as error:
         if ONE_HOLDER_CONSTRAINT not in str(error.orig):
             raise
-        raise RuleViolation(_one_holder_message(seat, appointment.role, None)) from None
+        raise RuleViolation(_one_holder_message(seat, appointment.role, None), field="start_date") from None
 
 
 def appoint(seat: Seat, person: Person, role: Role, start: date, *, end: date | None = None,
@@ -125,9 +128,10 @@ def appoint(seat: Seat, person: Person, role: Role, start: date, *, end: date | 
 def end(appointment: Appointment, last_day: date, reason: EndReason) -> Appointment:
     """End an appointment: last_day is the last day in office."""
     if appointment.end_date is not None and appointment.end_date < last_day:
-        raise RuleViolation(f"Udpegningen er allerede afsluttet {danish_date(appointment.end_date)}.")
+        raise RuleViolation(f"Udpegningen er allerede afsluttet {danish_date(appointment.end_date)}.",
+                            field="end_date")
     if last_day < appointment.start_date:
-        raise RuleViolation("Slutdatoen ligger før startdatoen.")
+        raise RuleViolation("Slutdatoen ligger før startdatoen.", field="end_date")
     appointment.end_date = last_day
     appointment.end_reason = reason
     # Shortening cannot make two appointments overlap, so no savepoint is needed.
@@ -139,7 +143,7 @@ def replace(current: Appointment, person: Person, start: date, *, party: Party |
             decision: Decision | None = None) -> Appointment:
     """The successor starts on start; the current holder's last day is the day before."""
     if start <= current.start_date:
-        raise RuleViolation("Efterfølgeren skal starte efter den nuværende indehavers startdato.")
+        raise RuleViolation("Efterfølgeren skal starte efter den nuværende indehavers startdato.", field="start_date")
     end(current, start - timedelta(days=1), EndReason.replaced)
     return appoint(current.seat, person, current.role, start, party=party, decision=decision)
 

@@ -18,6 +18,7 @@ from registry.auth.permissions import SECRETARIAT, is_secretariat, role_required
 from registry.dates import local_date
 from registry.errors import Conflict, RuleViolation
 from registry.extensions import db
+from registry.forms import show_refusal
 from registry.http import commit, id_param, page_param
 from registry.organisations.models import Organisation, Seat
 from registry.paging import numbered
@@ -77,7 +78,7 @@ def create():
             appointment = commit(lambda: services.appoint(seat, person, Role(form.role.data), form.start_date.data,
                                                           party=party, note=form.note.data or None))
         except RuleViolation as refused:
-            form.start_date.errors.append(str(refused))
+            show_refusal(form, refused)
         except Conflict:
             form.start_date.errors.append(_("Pladsen blev ændret af en anden imens. Prøv igen."))
         else:
@@ -105,7 +106,7 @@ def end(appointment_id: int):
         try:
             commit(lambda: services.end(appointment, form.end_date.data, EndReason(form.reason.data)))
         except RuleViolation as refused:
-            form.end_date.errors.append(str(refused))
+            show_refusal(form, refused)
         except Conflict:
             return _conflict(form, appointment, "appointments/end.html")
         else:
@@ -129,7 +130,7 @@ def replace(appointment_id: int):
         try:
             successor = commit(lambda: services.replace(appointment, person, form.start_date.data, party=party))
         except RuleViolation as refused:
-            form.start_date.errors.append(str(refused))
+            show_refusal(form, refused)
         except Conflict:
             return _conflict(form, appointment, "appointments/replace.html")
         else:

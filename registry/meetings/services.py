@@ -41,7 +41,7 @@ def place_on_agenda(nomination: Nomination, meeting_date: date, item_number: str
                             f"{nomination.status.label}.")
     item_number = item_number.strip()
     if not ITEM_NUMBER.fullmatch(item_number):
-        raise RuleViolation("Punktnummeret skal være tal adskilt af punktum, fx 4.1.")
+        raise RuleViolation("Punktnummeret skal være tal adskilt af punktum, fx 4.1.", field="item_number")
     meeting = db.session.scalar(sa.select(Meeting).where(Meeting.council_name == council,
                                                          Meeting.date == meeting_date))
     if meeting is None:
@@ -92,12 +92,15 @@ def predecessor_reason(nomination: Nomination) -> EndReason:
     return PREDECESSOR_REASON.get(nomination.call.reason, EndReason.replaced) if nomination.call else EndReason.replaced
 
 
-def _seat(nomination: Nomination, day: date, reason: EndReason) -> list[Appointment]:
+def _seat(nomination: Nomination, day: date, reason: EndReason, day_field: str) -> list[Appointment]:
     """Seat the candidates from the day, in one step: whoever holds their roles on the day, and a candidate's
-    own other role on the same seat (a suppleant becoming member), ends the day before."""
+    own other role on the same seat (a suppleant becoming member), ends the day before.
+
+    day_field: the form field that gave the day, for a refusal of it."""
     meeting_day = nomination.item.meeting.date
     if day < meeting_day:
-        raise RuleViolation(f"Udpegningen kan ikke gælde fra før mødet den {danish_date(meeting_day)}.")
+        raise RuleViolation(f"Udpegningen kan ikke gælde fra før mødet den {danish_date(meeting_day)}.",
+                            field=day_field)
     seat = nomination.seat
     candidates = nomination.candidates
     roles = [role for _, role in candidates]
@@ -112,7 +115,7 @@ def _seat(nomination: Nomination, day: date, reason: EndReason) -> list[Appointm
             raise RuleViolation(f"{held.person.name} er allerede {held.role.label} på pladsen.")
         if held.start_date >= day:
             raise RuleViolation(f"{held.person.name} er {held.role.label} fra {danish_date(held.start_date)}; "
-                                "udpegningen skal gælde fra en senere dag.")
+                                "udpegningen skal gælde fra en senere dag.", field=day_field)
         moving = held.person_id in people
         appointments.end(held, day - timedelta(days=1), EndReason.other if moving else reason)
         if moving:
@@ -142,10 +145,11 @@ def decide(nomination: Nomination, outcome: Outcome, *, text: str | None = None,
         organisation = nomination.seat.organisation
         if organisation.authority_is_external:
             raise RuleViolation(f"{organisation.appointing_authority} udpeger til {organisation.name}; "
-                                "KKR kan indstille eller tage til efterretning.")
-        raise RuleViolation(f"KKR udpeger selv til {organisation.name}; vælg udpeget eller ikke tiltrådt.")
+                                "KKR kan indstille eller tage til efterretning.", field="outcome")
+        raise RuleViolation(f"KKR udpeger selv til {organisation.name}; vælg udpeget eller ikke tiltrådt.",
+                            field="outcome")
     if outcome is Outcome.appointed and effective is None:
-        raise RuleViolation("Angiv den dato, udpegningen gælder fra.")
+        raise RuleViolation("Angiv den dato, udpegningen gælder fra.", field="effective_date")
     decision = Decision(item_id=nomination.item_id, outcome=outcome,
                         text=(text or "").strip() or decision_text(nomination, outcome, effective))
     db.session.add(decision)
@@ -153,7 +157,7 @@ def decide(nomination: Nomination, outcome: Outcome, *, text: str | None = None,
     nomination.decision_id = decision.id
     db.session.expire(nomination, ["decision"])
     if outcome is Outcome.appointed:
-        _seat(nomination, effective, reason or predecessor_reason(nomination))
+        _seat(nomination, effective, reason or predecessor_reason(nomination), "effective_date")
     elif outcome is Outcome.not_supported:
         # The call stays open: the party group is to nominate again.
         nomination.status = NominationStatus.not_supported
@@ -171,7 +175,7 @@ def record_appointment(nomination: Nomination, day: date, *, reason: EndReason |
     predecessors the day before, in one step."""
     if nomination.status is not NominationStatus.pending:
         raise RuleViolation(f"Indstillingen er {nomination.status.label}, ikke afventende.")
-    seated = _seat(nomination, day, reason or predecessor_reason(nomination))
+    seated = _seat(nomination, day, reason or predecessor_reason(nomination), "appointed_on")
     db.session.flush()
     notifications.nomination_changed(nomination)
     return seated

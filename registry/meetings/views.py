@@ -20,6 +20,7 @@ from registry.auth.permissions import SECRETARIAT, is_secretariat, role_required
 from registry.dates import local_date, today
 from registry.errors import Conflict, RuleViolation
 from registry.extensions import db
+from registry.forms import show_refusal
 from registry.http import commit, id_param, page_param
 from registry.meetings import drafting, services
 from registry.meetings import history as decisions
@@ -212,8 +213,7 @@ def place(nomination_id: int):
                 location=form.location.data, case_number=form.case_number.data, title=form.title.data,
                 case_worker=form.case_worker.data))
         except RuleViolation as refused:
-            field = form.item_number if "Punktnummer" in str(refused) else form.meeting_date
-            field.errors.append(str(refused))
+            show_refusal(form, refused)
         except Conflict:
             return _conflict(form, nomination, "meetings/place.html", blocked=None)
         else:
@@ -273,8 +273,7 @@ def decide(nomination_id: int):
             commit(lambda: services.decide(nomination, outcome, text=text, effective=form.effective_date.data,
                                            reason=EndReason(form.reason.data)))
         except RuleViolation as refused:
-            field = form.effective_date if outcome is Outcome.appointed else form.outcome
-            field.errors.append(str(refused))
+            show_refusal(form, refused)
         except Conflict:
             return _conflict(form, nomination, "meetings/decide.html", blocked=None)
         else:
@@ -311,7 +310,7 @@ def record_appointment(nomination_id: int):
             commit(lambda: services.record_appointment(nomination, form.appointed_on.data,
                                                        reason=EndReason(form.reason.data)))
         except RuleViolation as refused:
-            form.appointed_on.errors.append(str(refused))
+            show_refusal(form, refused)
         except Conflict:
             return _conflict(form, nomination, "meetings/appointment.html", blocked=None)
         else:

@@ -67,14 +67,15 @@ def open_call(seat: Seat, role: Role, reason: CallReason, deadline: date, *, par
               note: str | None = None) -> Call:
     """Ask the party group holding the seat (or the party given) to nominate by the deadline."""
     if role is Role.substitute and not seat.has_substitute:
-        raise RuleViolation(f"Pladsen ({seat.organisation.name}, {seat.label}) har ingen personlig suppleant.")
+        raise RuleViolation(f"Pladsen ({seat.organisation.name}, {seat.label}) har ingen personlig suppleant.",
+                            field="role")
     if deadline < today():
-        raise RuleViolation("Fristen ligger før i dag.")
+        raise RuleViolation("Fristen ligger før i dag.", field="deadline")
     if party is None:
         allocation = allocation_on(seat, deadline)
         if allocation is None:
             raise RuleViolation("Pladsen er ikke fordelt til en partigruppe i valgperioden. "
-                                "Vælg partigruppen, eller fordel pladsen først.")
+                                "Vælg partigruppen, eller fordel pladsen først.", field="party")
         party = allocation.party
     already = db.session.scalar(sa.select(Call.id).where(Call.seat_id == seat.id, Call.role == role,
                                                          Call.party_id == party.id, Call.closed_on.is_(None)))
@@ -157,17 +158,19 @@ def warnings(seat: Seat, role: Role, party: Party, people: list[Person], day: da
 
 def _check(seat: Seat, role: Role, person: Person, substitute: Person | None, gender_reason: str | None) -> None:
     if role is Role.substitute and not seat.has_substitute:
-        raise RuleViolation(f"Pladsen ({seat.organisation.name}, {seat.label}) har ingen personlig suppleant.")
+        raise RuleViolation(f"Pladsen ({seat.organisation.name}, {seat.label}) har ingen personlig suppleant.",
+                            field="role")
     if substitute is not None:
         if role is not Role.member:
-            raise RuleViolation("En personlig suppleant kan kun indstilles sammen med et medlem.")
+            raise RuleViolation("En personlig suppleant kan kun indstilles sammen med et medlem.", field="substitute")
         if not seat.has_substitute:
-            raise RuleViolation(f"Pladsen ({seat.organisation.name}, {seat.label}) har ingen personlig suppleant.")
+            raise RuleViolation(f"Pladsen ({seat.organisation.name}, {seat.label}) har ingen personlig suppleant.",
+                                field="substitute")
         if substitute.id == person.id:
-            raise RuleViolation("Medlem og suppleant skal være to forskellige personer.")
+            raise RuleViolation("Medlem og suppleant skal være to forskellige personer.", field="substitute")
     people = [person] + ([substitute] if substitute else [])
     if (problem := gender_problem(seat, people)) and not (gender_reason or "").strip():
-        raise RuleViolation(problem)
+        raise RuleViolation(problem, field="gender_reason")
 
 
 def submit(seat: Seat, role: Role, party: Party, person: Person, *, substitute: Person | None = None,
@@ -226,7 +229,7 @@ def return_to_party(nomination: Nomination, comment: str) -> Nomination:
     if nomination.status is not NominationStatus.submitted:
         raise RuleViolation(f"Kun en indsendt indstilling kan sendes retur; denne er {nomination.status.label}.")
     if not comment.strip():
-        raise RuleViolation("Skriv en kommentar til partigruppen.")
+        raise RuleViolation("Skriv en kommentar til partigruppen.", field="comment")
     nomination.status = NominationStatus.returned
     nomination.comment = comment.strip()
     db.session.flush()

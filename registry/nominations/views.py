@@ -22,6 +22,7 @@ from registry.auth.permissions import SECRETARIAT, is_secretariat, role_required
 from registry.dates import today
 from registry.errors import Conflict, RuleViolation
 from registry.extensions import db
+from registry.forms import show_refusal
 from registry.http import MAX_ID, bad_request, commit, id_param
 from registry.nominations import services
 from registry.nominations.forms import CallForm, NominationForm, ReturnForm, WithdrawForm, party_choices
@@ -152,7 +153,10 @@ def _candidate(form: NominationForm, prefix: str, chosen: int | None, party: Par
 
 
 def _refused(form, error: Exception) -> None:
-    form.form_errors.append(str(error) if isinstance(error, RuleViolation) else changed_meanwhile())
+    if isinstance(error, RuleViolation):
+        show_refusal(form, error)
+    else:
+        form.form_errors.append(changed_meanwhile())
 
 
 @bp.route("/indstillinger/ny", methods=["GET", "POST"])

@@ -38,7 +38,7 @@ def _check_name_free(name: str, organisation: Organisation | None = None) -> Non
     if organisation is not None and organisation.id is not None:
         stmt = stmt.where(Organisation.id != organisation.id)
     if db.session.scalar(stmt.limit(1)) is not None:
-        raise RuleViolation(f"Der findes allerede en organisation med navnet {name}.")
+        raise RuleViolation(f"Der findes allerede en organisation med navnet {name}.", field="name")
 
 
 def _appointments_of(organisation: Organisation) -> sa.Select:
@@ -50,18 +50,19 @@ def _check_start(organisation: Organisation, start: date | None) -> None:
         return
     if organisation.end_date and organisation.end_date < start:
         raise RuleViolation("Startdatoen ligger efter organisationens slutdato "
-                            f"{danish_date(organisation.end_date)}.")
+                            f"{danish_date(organisation.end_date)}.", field="start_date")
     if organisation.id is None:
         return
     earlier = db.session.scalar(_appointments_of(organisation).where(Appointment.start_date < start)
                                 .order_by(Appointment.start_date).limit(1))
     if earlier is not None:
         raise RuleViolation(f"Der er udpegninger fra {danish_date(earlier.start_date)}, før startdatoen. "
-                            "Vælg en tidligere startdato.")
+                            "Vælg en tidligere startdato.", field="start_date")
     seat = db.session.scalar(sa.select(Seat).where(Seat.organisation_id == organisation.id,
                                                    Seat.start_date < start).limit(1))
     if seat is not None:
-        raise RuleViolation(f"Pladsen {seat.label} findes fra {danish_date(seat.start_date)}, før startdatoen.")
+        raise RuleViolation(f"Pladsen {seat.label} findes fra {danish_date(seat.start_date)}, før startdatoen.",
+                            field="start_date")
 
 
 def create_organisation(**values) -> Organisation:
@@ -104,13 +105,13 @@ def _check_successor(organisation: Organisation, successor: Organisation | None)
     if successor is None:
         return
     if successor.id == organisation.id:
-        raise RuleViolation("En organisation kan ikke være sin egen efterfølger.")
+        raise RuleViolation("En organisation kan ikke være sin egen efterfølger.", field="successor")
     seen = {organisation.id}
     step = successor
     while step is not None:
         if step.id in seen:
             raise RuleViolation(f"{successor.name} er allerede en forgænger for {organisation.name}; "
-                                "efterfølgere må ikke gå i ring.")
+                                "efterfølgere må ikke gå i ring.", field="successor")
         seen.add(step.id)
         step = step.successor
 
@@ -126,18 +127,20 @@ def close_organisation(organisation: Organisation, last_day: date, *, successor:
     """
     _check_version(organisation, version, ORGANISATION_CHANGED)
     if organisation.start_date and last_day < organisation.start_date:
-        raise RuleViolation(f"Slutdatoen ligger før organisationens startdato {danish_date(organisation.start_date)}.")
+        raise RuleViolation(f"Slutdatoen ligger før organisationens startdato {danish_date(organisation.start_date)}.",
+                            field="end_date")
     _check_successor(organisation, successor)
     if successor is not None and successor.end_date and successor.end_date <= last_day:
-        raise RuleViolation(f"Efterfølgeren {successor.name} er selv nedlagt pr. {danish_date(successor.end_date)}.")
+        raise RuleViolation(f"Efterfølgeren {successor.name} er selv nedlagt pr. {danish_date(successor.end_date)}.",
+                            field="successor")
     running = running_past(organisation, last_day)
     later = [a for a in running if a.start_date > last_day]
     if later:
         raise RuleViolation("Udpegninger, der begynder efter slutdatoen, skal rettes først: "
-                            + "; ".join(map(_describe, later)) + ".")
+                            + "; ".join(map(_describe, later)) + ".", field="end_date")
     if running and not end_appointments:
         raise RuleViolation("Udpegninger løber ud over slutdatoen: " + "; ".join(map(_describe, running))
-                            + ". Vælg at afslutte dem pr. slutdatoen, eller ret dem først.")
+                            + ". Vælg at afslutte dem pr. slutdatoen, eller ret dem først.", field="end_appointments")
     for appointment in running:
         appointments.end(appointment, last_day, EndReason.body_dissolved)
     organisation.end_date = last_day
@@ -147,12 +150,15 @@ def close_organisation(organisation: Organisation, last_day: date, *, successor:
 
 
 def _check_seat_dates(organisation: Organisation, start: date | None, end: date | None) -> None:
+    # The seat's start is what the seat form changes; its end only by retiring the seat.
     if start and end and end < start:
-        raise RuleViolation("Slutdatoen ligger før startdatoen.")
+        raise RuleViolation("Slutdatoen ligger før startdatoen.", field="start_date")
     if start and organisation.start_date and start < organisation.start_date:
-        raise RuleViolation(f"{organisation.name} er først oprettet {danish_date(organisation.start_date)}.")
+        raise RuleViolation(f"{organisation.name} er først oprettet {danish_date(organisation.start_date)}.",
+                            field="start_date")
     if start and organisation.end_date and start > organisation.end_date:
-        raise RuleViolation(f"{organisation.name} er nedlagt pr. {danish_date(organisation.end_date)}.")
+        raise RuleViolation(f"{organisation.name} er nedlagt pr. {danish_date(organisation.end_date)}.",
+                            field="start_date")
 
 
 def _check_label_free(organisation: Organisation, label: str, seat: Seat | None = None) -> None:
@@ -161,7 +167,7 @@ def _check_label_free(organisation: Organisation, label: str, seat: Seat | None 
     if seat is not None and seat.id is not None:
         stmt = stmt.where(Seat.id != seat.id)
     if db.session.scalar(stmt.limit(1)) is not None:
-        raise RuleViolation(f"{organisation.name} har allerede en plads med navnet {label}.")
+        raise RuleViolation(f"{organisation.name} har allerede en plads med navnet {label}.", field="label")
 
 
 def add_seat(organisation: Organisation, *, label: str, has_substitute: bool = False, start_date: date | None = None,
@@ -188,13 +194,14 @@ def update_seat(seat: Seat, *, version: int | None = None, **values) -> Seat:
             earlier = db.session.scalar(sa.select(Appointment).where(Appointment.seat_id == seat.id,
                                                                      Appointment.start_date < start).limit(1))
             if earlier is not None:
-                raise RuleViolation(f"Pladsen har udpegninger fra {danish_date(earlier.start_date)}, før startdatoen.")
+                raise RuleViolation(f"Pladsen har udpegninger fra {danish_date(earlier.start_date)}, før startdatoen.",
+                                    field="start_date")
     if values.get("has_substitute") is False and seat.has_substitute:
         substitute = db.session.scalar(sa.select(Appointment).where(
             Appointment.seat_id == seat.id, Appointment.role == Role.substitute).limit(1))
         if substitute is not None:
             raise RuleViolation(f"Pladsen har haft {substitute.person.name} som suppleant; "
-                                "den kan ikke gøres til en plads uden suppleant.")
+                                "den kan ikke gøres til en plads uden suppleant.", field="has_substitute")
     for key in SEAT_FIELDS:
         if key in values:
             setattr(seat, key, values[key])
@@ -206,7 +213,8 @@ def retire_seat(seat: Seat, last_day: date, *, version: int | None = None) -> Se
     """Nedlæg en plads: it exists until last_day inclusive; its holders must be gone by then."""
     _check_version(seat, version, SEAT_CHANGED)
     if seat.start_date and last_day < seat.start_date:
-        raise RuleViolation(f"Slutdatoen ligger før pladsens startdato {danish_date(seat.start_date)}.")
+        raise RuleViolation(f"Slutdatoen ligger før pladsens startdato {danish_date(seat.start_date)}.",
+                            field="end_date")
     running = db.session.scalars(
         sa.select(Appointment).where(Appointment.seat_id == seat.id,
                                      sa.or_(Appointment.end_date.is_(None), Appointment.end_date > last_day))
@@ -214,7 +222,7 @@ def retire_seat(seat: Seat, last_day: date, *, version: int | None = None) -> Se
     ).all()
     if running:
         raise RuleViolation("Udpegninger på pladsen løber ud over slutdatoen: " + "; ".join(map(_describe, running))
-                            + ". Afslut dem først.")
+                            + ". Afslut dem først.", field="end_date")
     seat.end_date = last_day
     db.session.flush()
     return seat
@@ -233,7 +241,7 @@ def allocate(seat: Seat, period: ElectionPeriod, party: Party | None, note: str 
     for label, start, end in ((f"Pladsen ({seat.label})", seat.start_date, seat.end_date),
                               (organisation.name, organisation.start_date, organisation.end_date)):
         if (start and start > period.end_date) or (end and end < period.start_date):
-            raise RuleViolation(f"{label} findes ikke i valgperioden {period.name}.")
+            raise RuleViolation(f"{label} findes ikke i valgperioden {period.name}.", field="period")
     if allocation is None:
         allocation = SeatAllocation(seat_id=seat.id, period_id=period.id, party_id=party.id, note=note)
         db.session.add(allocation)

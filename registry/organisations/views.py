@@ -8,6 +8,7 @@ from registry.auth.permissions import SECRETARIAT, role_required
 from registry.dates import local_date, today
 from registry.errors import Conflict, RuleViolation
 from registry.extensions import db
+from registry.forms import show_refusal
 from registry.http import as_of_param, commit, page_param
 from registry.meetings import history
 from registry.organisations import services
@@ -186,7 +187,7 @@ def _save(form, change):
     try:
         return commit(change)
     except RuleViolation as refused:
-        form.form_errors.append(str(refused))
+        show_refusal(form, refused)
     except Conflict:
         db.session.rollback()
         changed = isinstance(form, (OrganisationForm, CloseOrganisationForm))

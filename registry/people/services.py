@@ -129,7 +129,7 @@ def save(person: Person | None, *, name: str, municipality_id: int | None = None
     name = " ".join(name.split())
     if _namesake(name, municipality_id, person) is not None:
         raise RuleViolation(f"Der findes allerede en person ved navn {name} i den kommune. "
-                            "Er det den samme person, så læg de to registreringer sammen.")
+                            "Er det den samme person, så læg de to registreringer sammen.", field="name")
     if person is None:
         person = Person(name=name)
         db.session.add(person)
@@ -148,9 +148,9 @@ def save(person: Person | None, *, name: str, municipality_id: int | None = None
 def merge_order(first: Person, second: Person) -> tuple[Person, Person]:
     """(kept, removed): the older record (registered first) is kept."""
     if first.id == second.id:
-        raise RuleViolation("En person kan ikke lægges sammen med sig selv.")
+        raise RuleViolation("En person kan ikke lægges sammen med sig selv.", field="other")
     if first.anonymised_at or second.anonymised_at:
-        raise RuleViolation(ANONYMISED_REFUSAL)
+        raise RuleViolation(ANONYMISED_REFUSAL, field="other")
     return (first, second) if first.id < second.id else (second, first)
 
 

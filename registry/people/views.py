@@ -15,6 +15,7 @@ from registry.auth.permissions import SECRETARIAT, is_secretariat, role_required
 from registry.dates import today
 from registry.errors import Conflict, RuleViolation
 from registry.extensions import db
+from registry.forms import show_refusal
 from registry.http import as_of_param, commit, page_param
 from registry.meetings import history
 from registry.people import privacy, services
@@ -76,7 +77,7 @@ def create():
         try:
             person = commit(lambda: _save(form, None))
         except RuleViolation as refused:
-            form.name.errors.append(str(refused))
+            show_refusal(form, refused)
         except Conflict:
             form.name.errors.append(_("Registret blev ændret af en anden imens. Prøv igen."))
         else:
@@ -96,7 +97,7 @@ def edit(person_id: int):
         try:
             commit(lambda: _save(form, person))
         except RuleViolation as refused:
-            form.name.errors.append(str(refused))
+            show_refusal(form, refused)
         except Conflict:
             return _conflict(form, person)
         else:
@@ -128,7 +129,7 @@ def merge(person_id: int):
     try:
         kept, removed = services.merge_order(person, other)
     except RuleViolation as refused:
-        form.other.errors.append(str(refused))
+        show_refusal(form, refused)
         return render_template("people/merge.html", form=form, person=person)
     if form.confirmed.data != "ja":
         form.confirmed.data = "ja"
@@ -181,7 +182,7 @@ def anonymise(person_id: int):
         try:
             commit(lambda: privacy.anonymise(person))
         except RuleViolation as refused:
-            form.form_errors.append(str(refused))
+            show_refusal(form, refused)
             status = 422
         except Conflict:
             flash(conflict_message(), "error")

@@ -96,7 +96,10 @@ def create_and_close(page: Page, login, check_accessibility=lambda page: None,
     page.get_by_label("Sidste dag").fill("2019-12-31")
     page.get_by_label("Efterfølger").select_option(label=NEW)
     page.get_by_role("button", name="Nedlæg organisationen").click()
-    expect(page.get_by_role("alert")).to_contain_text("Slutdatoen ligger før organisationens startdato 01.01.2020.")
+    # The refusal concerns the last day, so it is shown on that field.
+    expect(page.get_by_label("Sidste dag")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#end_date-error")).to_contain_text(
+        "Slutdatoen ligger før organisationens startdato 01.01.2020.")
     check_accessibility(page)
     screenshot(page, "organisation-nedlaeg-afvist")
 

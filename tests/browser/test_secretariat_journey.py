@@ -149,9 +149,10 @@ def test_secretariat_creates_staffs_replaces_and_closes_a_body_and_the_public_se
     expect(page.get_by_label("Afslut løbende udpegninger")).to_have_value("nej")
     step("14-nedlaeg")
     page.get_by_role("button", name="Nedlæg organisationen").click()
-    expect(page.get_by_role("alert")).to_contain_text("Udpegninger løber ud over slutdatoen")
-    expect(page.get_by_role("alert")).to_contain_text(SUCCESSOR[0])
-    expect(page.get_by_role("alert")).to_contain_text(SUPPLEANT[0])
+    refusal = page.locator("#end_appointments-error")  # on the choice that would end them
+    expect(refusal).to_contain_text("Udpegninger løber ud over slutdatoen")
+    expect(refusal).to_contain_text(SUCCESSOR[0])
+    expect(refusal).to_contain_text(SUPPLEANT[0])
     step("15-nedlaeg-afvist")
 
     page.get_by_label("Sidste dag").fill(LAST_DAY)
