@@ -6,11 +6,12 @@ Services check, change and flush; the caller commits once.
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
 from registry.appointments.models import ONE_HOLDER_CONSTRAINT, Appointment, EndReason, Role, Status
-from registry.dates import danish_date, today
+from registry.dates import local_date, today
 from registry.errors import RuleViolation
 from registry.extensions import db
 from registry.meetings.models import Decision
@@ -47,38 +48,51 @@ def overlapping(seat: Seat, role: Role, start: date, end: date | None,
 def _one_holder_message(seat: Seat, role: Role, other: Appointment | None) -> str:
     where = f"{seat.organisation.name}, {seat.label}"
     if other is None:
-        return f"Pladsen ({where}) har allerede en indehaver som {role.label} i den periode."
-    until = f"til {danish_date(other.end_date)}" if other.end_date else "uden slutdato"
-    return (f"Pladsen ({where}) har allerede {other.person.name} som {role.label} "
-            f"fra {danish_date(other.start_date)} {until}.")
+        return _l("Pladsen (%(seat)s) har allerede en indehaver som %(role)s i den periode.", seat=where,
+                  role=role.label)
+    if other.end_date:
+        return _l("Pladsen (%(seat)s) har allerede %(name)s som %(role)s fra %(start)s til %(end)s.", seat=where,
+                  name=other.person.name, role=role.label, start=local_date(other.start_date),
+                  end=local_date(other.end_date))
+    return _l("Pladsen (%(seat)s) har allerede %(name)s som %(role)s fra %(start)s uden slutdato.", seat=where,
+              name=other.person.name, role=role.label, start=local_date(other.start_date))
 
 
-def _closes(day: date) -> str:
-    return "er nedlagt" if day < today() else "nedlægges"
+def _closing(organisation: Organisation, *, must_end: bool) -> str:
+    """"Skoletjenesten nedlægges pr. 31.10.2024." ("er nedlagt" once the day has passed); must_end adds that the
+    appointment has to end by then."""
+    values = dict(name=organisation.name, day=local_date(organisation.end_date))
+    if organisation.end_date < today():
+        if must_end:
+            return _l("%(name)s er nedlagt pr. %(day)s; udpegningen skal slutte senest den dag.", **values)
+        return _l("%(name)s er nedlagt pr. %(day)s.", **values)
+    if must_end:
+        return _l("%(name)s nedlægges pr. %(day)s; udpegningen skal slutte senest den dag.", **values)
+    return _l("%(name)s nedlægges pr. %(day)s.", **values)
 
 
 def check(seat: Seat, role: Role, start: date, end: date | None, *,
           status: Status = Status.appointed, exclude: Appointment | None = None) -> None:
-    """Refuse, with a Danish message, what would break a rule of the registry."""
+    """Refuse what would break a rule of the registry."""
     if end is not None and end < start:
-        raise RuleViolation("Slutdatoen ligger før startdatoen.", field="end_date")
+        raise RuleViolation(_l("Slutdatoen ligger før startdatoen."), field="end_date")
     if role is Role.substitute and not seat.has_substitute:
-        raise RuleViolation(f"Pladsen ({seat.organisation.name}, {seat.label}) har ingen personlig suppleant.",
-                            field="role")
+        raise RuleViolation(_l("Pladsen (%(organisation)s, %(seat)s) har ingen personlig suppleant.",
+                               organisation=seat.organisation.name, seat=seat.label), field="role")
     organisation = seat.organisation
     if organisation.start_date and start < organisation.start_date:
-        raise RuleViolation(f"{organisation.name} er først oprettet {danish_date(organisation.start_date)}.",
-                            field="start_date")
+        raise RuleViolation(_l("%(name)s er først oprettet %(day)s.", name=organisation.name,
+                               day=local_date(organisation.start_date)), field="start_date")
     if organisation.end_date:
-        closes = f"{organisation.name} {_closes(organisation.end_date)} pr. {danish_date(organisation.end_date)}"
         if start > organisation.end_date:
-            raise RuleViolation(f"{closes}.", field="start_date")
+            raise RuleViolation(_closing(organisation, must_end=False), field="start_date")
         if end is None or end > organisation.end_date:
-            raise RuleViolation(f"{closes}; udpegningen skal slutte senest den dag.", field="end_date")
+            raise RuleViolation(_closing(organisation, must_end=True), field="end_date")
     if seat.start_date and start < seat.start_date:
-        raise RuleViolation(f"Pladsen findes først fra {danish_date(seat.start_date)}.", field="start_date")
+        raise RuleViolation(_l("Pladsen findes først fra %(day)s.", day=local_date(seat.start_date)),
+                            field="start_date")
     if seat.end_date and (start > seat.end_date or end is None or end > seat.end_date):
-        raise RuleViolation(f"Pladsen er nedlagt pr. {danish_date(seat.end_date)}.",
+        raise RuleViolation(_l("Pladsen er nedlagt pr. %(day)s.", day=local_date(seat.end_date)),
                             field="start_date" if start > seat.end_date else "end_date")
     if status is Status.appointed:
         other = overlapping(seat, role, start, end, exclude=exclude)
@@ -128,10 +142,10 @@ def appoint(seat: Seat, person: Person, role: Role, start: date, *, end: date | 
 def end(appointment: Appointment, last_day: date, reason: EndReason) -> Appointment:
     """End an appointment: last_day is the last day in office."""
     if appointment.end_date is not None and appointment.end_date < last_day:
-        raise RuleViolation(f"Udpegningen er allerede afsluttet {danish_date(appointment.end_date)}.",
+        raise RuleViolation(_l("Udpegningen er allerede afsluttet %(day)s.", day=local_date(appointment.end_date)),
                             field="end_date")
     if last_day < appointment.start_date:
-        raise RuleViolation("Slutdatoen ligger før startdatoen.", field="end_date")
+        raise RuleViolation(_l("Slutdatoen ligger før startdatoen."), field="end_date")
     appointment.end_date = last_day
     appointment.end_reason = reason
     # Shortening cannot make two appointments overlap, so no savepoint is needed.
@@ -143,7 +157,8 @@ def replace(current: Appointment, person: Person, start: date, *, party: Party |
             decision: Decision | None = None) -> Appointment:
     """The successor starts on start; the current holder's last day is the day before."""
     if start <= current.start_date:
-        raise RuleViolation("Efterfølgeren skal starte efter den nuværende indehavers startdato.", field="start_date")
+        raise RuleViolation(_l("Efterfølgeren skal starte efter den nuværende indehavers startdato."),
+                            field="start_date")
     end(current, start - timedelta(days=1), EndReason.replaced)
     return appoint(current.seat, person, current.role, start, party=party, decision=decision)
 
