@@ -59,8 +59,8 @@ def _one_holder_message(seat: Seat, role: Role, other: Appointment | None) -> st
 
 
 def _closing(organisation: Organisation, *, must_end: bool) -> str:
-    """"Skoletjenesten nedlægges pr. 31.10.2024." ("er nedlagt" once the day has passed); must_end adds that the
-    appointment has to end by then."""
+    """Why the body refuses the appointment: "Skoletjenesten nedlægges pr. 31.10.2024." ("er nedlagt" once the day
+    has passed); must_end adds that the appointment has to end by then."""
     values = dict(name=organisation.name, day=local_date(organisation.end_date))
     if organisation.end_date < today():
         if must_end:

@@ -1,23 +1,24 @@
 """The rules for organisations, their seats and the party group holding each seat per election period.
 
 Services check, change and flush; the view that called them commits once.
-A refusal is a RuleViolation with a Danish message for the form.
+A refusal is a RuleViolation with a message for the form, marked for translation.
 """
 
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from registry.appointments import services as appointments
 from registry.appointments.models import Appointment, EndReason, Role
-from registry.dates import danish_date
+from registry.dates import local_date
 from registry.errors import Conflict, RuleViolation
 from registry.extensions import db
 from registry.organisations.models import ElectionPeriod, Organisation, Seat, SeatAllocation
 from registry.people.models import Party
 
-ORGANISATION_CHANGED = "Organisationen er ændret af en anden imens. Indlæs siden igen."
-SEAT_CHANGED = "Pladsen er ændret af en anden imens. Indlæs siden igen."
+ORGANISATION_CHANGED = _l("Organisationen er ændret af en anden imens. Indlæs siden igen.")
+SEAT_CHANGED = _l("Pladsen er ændret af en anden imens. Indlæs siden igen.")
 
 # The columns the organisation form edits; end date and successor change only by closing.
 ORGANISATION_FIELDS = ("name", "short_name", "kind", "appointing_authority", "authority_is_external",
@@ -38,7 +39,7 @@ def _check_name_free(name: str, organisation: Organisation | None = None) -> Non
     if organisation is not None and organisation.id is not None:
         stmt = stmt.where(Organisation.id != organisation.id)
     if db.session.scalar(stmt.limit(1)) is not None:
-        raise RuleViolation(f"Der findes allerede en organisation med navnet {name}.", field="name")
+        raise RuleViolation(_l("Der findes allerede en organisation med navnet %(name)s.", name=name), field="name")
 
 
 def _appointments_of(organisation: Organisation) -> sa.Select:
@@ -49,20 +50,20 @@ def _check_start(organisation: Organisation, start: date | None) -> None:
     if start is None:
         return
     if organisation.end_date and organisation.end_date < start:
-        raise RuleViolation("Startdatoen ligger efter organisationens slutdato "
-                            f"{danish_date(organisation.end_date)}.", field="start_date")
+        raise RuleViolation(_l("Startdatoen ligger efter organisationens slutdato %(day)s.",
+                               day=local_date(organisation.end_date)), field="start_date")
     if organisation.id is None:
         return
     earlier = db.session.scalar(_appointments_of(organisation).where(Appointment.start_date < start)
                                 .order_by(Appointment.start_date).limit(1))
     if earlier is not None:
-        raise RuleViolation(f"Der er udpegninger fra {danish_date(earlier.start_date)}, før startdatoen. "
-                            "Vælg en tidligere startdato.", field="start_date")
+        raise RuleViolation(_l("Der er udpegninger fra %(day)s, før startdatoen. Vælg en tidligere startdato.",
+                               day=local_date(earlier.start_date)), field="start_date")
     seat = db.session.scalar(sa.select(Seat).where(Seat.organisation_id == organisation.id,
                                                    Seat.start_date < start).limit(1))
     if seat is not None:
-        raise RuleViolation(f"Pladsen {seat.label} findes fra {danish_date(seat.start_date)}, før startdatoen.",
-                            field="start_date")
+        raise RuleViolation(_l("Pladsen %(seat)s findes fra %(day)s, før startdatoen.", seat=seat.label,
+                               day=local_date(seat.start_date)), field="start_date")
 
 
 def create_organisation(**values) -> Organisation:
@@ -95,23 +96,32 @@ def running_past(organisation: Organisation, last_day: date) -> list[Appointment
     ))
 
 
-def _describe(appointment: Appointment) -> str:
-    until = f"til {danish_date(appointment.end_date)}" if appointment.end_date else "uden slutdato"
-    return (f"{appointment.person.name} ({appointment.seat.label}, {appointment.role.label} "
-            f"fra {danish_date(appointment.start_date)} {until})")
+def _describe(appointments: list[Appointment]) -> str:
+    """The appointments as a refusal lists them: "Lotte Kofoed (Plads 1, medlem fra 01.01.2022 uden slutdato); …"."""
+    described = []
+    for appointment in appointments:
+        values = dict(name=appointment.person.name, seat=appointment.seat.label, role=appointment.role.label,
+                      start=local_date(appointment.start_date))
+        if appointment.end_date:
+            text = _l("%(name)s (%(seat)s, %(role)s fra %(start)s til %(end)s)",
+                      end=local_date(appointment.end_date), **values)
+        else:
+            text = _l("%(name)s (%(seat)s, %(role)s fra %(start)s uden slutdato)", **values)
+        described.append(str(text))
+    return "; ".join(described)
 
 
 def _check_successor(organisation: Organisation, successor: Organisation | None) -> None:
     if successor is None:
         return
     if successor.id == organisation.id:
-        raise RuleViolation("En organisation kan ikke være sin egen efterfølger.", field="successor")
+        raise RuleViolation(_l("En organisation kan ikke være sin egen efterfølger."), field="successor")
     seen = {organisation.id}
     step = successor
     while step is not None:
         if step.id in seen:
-            raise RuleViolation(f"{successor.name} er allerede en forgænger for {organisation.name}; "
-                                "efterfølgere må ikke gå i ring.", field="successor")
+            raise RuleViolation(_l("%(successor)s er allerede en forgænger for %(name)s; efterfølgere må ikke gå i "
+                                   "ring.", successor=successor.name, name=organisation.name), field="successor")
         seen.add(step.id)
         step = step.successor
 
@@ -127,20 +137,21 @@ def close_organisation(organisation: Organisation, last_day: date, *, successor:
     """
     _check_version(organisation, version, ORGANISATION_CHANGED)
     if organisation.start_date and last_day < organisation.start_date:
-        raise RuleViolation(f"Slutdatoen ligger før organisationens startdato {danish_date(organisation.start_date)}.",
-                            field="end_date")
+        raise RuleViolation(_l("Slutdatoen ligger før organisationens startdato %(day)s.",
+                               day=local_date(organisation.start_date)), field="end_date")
     _check_successor(organisation, successor)
     if successor is not None and successor.end_date and successor.end_date <= last_day:
-        raise RuleViolation(f"Efterfølgeren {successor.name} er selv nedlagt pr. {danish_date(successor.end_date)}.",
-                            field="successor")
+        raise RuleViolation(_l("Efterfølgeren %(name)s er selv nedlagt pr. %(day)s.", name=successor.name,
+                               day=local_date(successor.end_date)), field="successor")
     running = running_past(organisation, last_day)
     later = [a for a in running if a.start_date > last_day]
     if later:
-        raise RuleViolation("Udpegninger, der begynder efter slutdatoen, skal rettes først: "
-                            + "; ".join(map(_describe, later)) + ".", field="end_date")
+        raise RuleViolation(_l("Udpegninger, der begynder efter slutdatoen, skal rettes først: %(appointments)s.",
+                               appointments=_describe(later)), field="end_date")
     if running and not end_appointments:
-        raise RuleViolation("Udpegninger løber ud over slutdatoen: " + "; ".join(map(_describe, running))
-                            + ". Vælg at afslutte dem pr. slutdatoen, eller ret dem først.", field="end_appointments")
+        raise RuleViolation(_l("Udpegninger løber ud over slutdatoen: %(appointments)s. Vælg at afslutte dem pr. "
+                               "slutdatoen, eller ret dem først.", appointments=_describe(running)),
+                            field="end_appointments")
     for appointment in running:
         appointments.end(appointment, last_day, EndReason.body_dissolved)
     organisation.end_date = last_day
@@ -152,13 +163,13 @@ def close_organisation(organisation: Organisation, last_day: date, *, successor:
 def _check_seat_dates(organisation: Organisation, start: date | None, end: date | None) -> None:
     # The seat's start is what the seat form changes; its end only by retiring the seat.
     if start and end and end < start:
-        raise RuleViolation("Slutdatoen ligger før startdatoen.", field="start_date")
+        raise RuleViolation(_l("Slutdatoen ligger før startdatoen."), field="start_date")
     if start and organisation.start_date and start < organisation.start_date:
-        raise RuleViolation(f"{organisation.name} er først oprettet {danish_date(organisation.start_date)}.",
-                            field="start_date")
+        raise RuleViolation(_l("%(name)s er først oprettet %(day)s.", name=organisation.name,
+                               day=local_date(organisation.start_date)), field="start_date")
     if start and organisation.end_date and start > organisation.end_date:
-        raise RuleViolation(f"{organisation.name} er nedlagt pr. {danish_date(organisation.end_date)}.",
-                            field="start_date")
+        raise RuleViolation(_l("%(name)s er nedlagt pr. %(day)s.", name=organisation.name,
+                               day=local_date(organisation.end_date)), field="start_date")
 
 
 def _check_label_free(organisation: Organisation, label: str, seat: Seat | None = None) -> None:
@@ -167,7 +178,8 @@ def _check_label_free(organisation: Organisation, label: str, seat: Seat | None 
     if seat is not None and seat.id is not None:
         stmt = stmt.where(Seat.id != seat.id)
     if db.session.scalar(stmt.limit(1)) is not None:
-        raise RuleViolation(f"{organisation.name} har allerede en plads med navnet {label}.", field="label")
+        raise RuleViolation(_l("%(name)s har allerede en plads med navnet %(label)s.", name=organisation.name,
+                               label=label), field="label")
 
 
 def add_seat(organisation: Organisation, *, label: str, has_substitute: bool = False, start_date: date | None = None,
@@ -194,14 +206,14 @@ def update_seat(seat: Seat, *, version: int | None = None, **values) -> Seat:
             earlier = db.session.scalar(sa.select(Appointment).where(Appointment.seat_id == seat.id,
                                                                      Appointment.start_date < start).limit(1))
             if earlier is not None:
-                raise RuleViolation(f"Pladsen har udpegninger fra {danish_date(earlier.start_date)}, før startdatoen.",
-                                    field="start_date")
+                raise RuleViolation(_l("Pladsen har udpegninger fra %(day)s, før startdatoen.",
+                                       day=local_date(earlier.start_date)), field="start_date")
     if values.get("has_substitute") is False and seat.has_substitute:
         substitute = db.session.scalar(sa.select(Appointment).where(
             Appointment.seat_id == seat.id, Appointment.role == Role.substitute).limit(1))
         if substitute is not None:
-            raise RuleViolation(f"Pladsen har haft {substitute.person.name} som suppleant; "
-                                "den kan ikke gøres til en plads uden suppleant.", field="has_substitute")
+            raise RuleViolation(_l("Pladsen har haft %(name)s som suppleant; den kan ikke gøres til en plads uden "
+                                   "suppleant.", name=substitute.person.name), field="has_substitute")
     for key in SEAT_FIELDS:
         if key in values:
             setattr(seat, key, values[key])
@@ -213,7 +225,7 @@ def retire_seat(seat: Seat, last_day: date, *, version: int | None = None) -> Se
     """Nedlæg en plads: it exists until last_day inclusive; its holders must be gone by then."""
     _check_version(seat, version, SEAT_CHANGED)
     if seat.start_date and last_day < seat.start_date:
-        raise RuleViolation(f"Slutdatoen ligger før pladsens startdato {danish_date(seat.start_date)}.",
+        raise RuleViolation(_l("Slutdatoen ligger før pladsens startdato %(day)s.", day=local_date(seat.start_date)),
                             field="end_date")
     running = db.session.scalars(
         sa.select(Appointment).where(Appointment.seat_id == seat.id,
@@ -221,8 +233,8 @@ def retire_seat(seat: Seat, last_day: date, *, version: int | None = None) -> Se
         .order_by(Appointment.start_date)
     ).all()
     if running:
-        raise RuleViolation("Udpegninger på pladsen løber ud over slutdatoen: " + "; ".join(map(_describe, running))
-                            + ". Afslut dem først.", field="end_date")
+        raise RuleViolation(_l("Udpegninger på pladsen løber ud over slutdatoen: %(appointments)s. Afslut dem "
+                               "først.", appointments=_describe(running)), field="end_date")
     seat.end_date = last_day
     db.session.flush()
     return seat
@@ -238,10 +250,13 @@ def allocate(seat: Seat, period: ElectionPeriod, party: Party | None, note: str 
             db.session.flush()
         return None
     organisation = seat.organisation
-    for label, start, end in ((f"Pladsen ({seat.label})", seat.start_date, seat.end_date),
-                              (organisation.name, organisation.start_date, organisation.end_date)):
+    for message, start, end in (
+            (_l("Pladsen (%(seat)s) findes ikke i valgperioden %(period)s.", seat=seat.label, period=period.name),
+             seat.start_date, seat.end_date),
+            (_l("%(name)s findes ikke i valgperioden %(period)s.", name=organisation.name, period=period.name),
+             organisation.start_date, organisation.end_date)):
         if (start and start > period.end_date) or (end and end < period.start_date):
-            raise RuleViolation(f"{label} findes ikke i valgperioden {period.name}.", field="period")
+            raise RuleViolation(message, field="period")
     if allocation is None:
         allocation = SeatAllocation(seat_id=seat.id, period_id=period.id, party_id=party.id, note=note)
         db.session.add(allocation)

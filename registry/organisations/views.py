@@ -191,7 +191,7 @@ def _save(form, change):
     except Conflict:
         db.session.rollback()
         changed = isinstance(form, (OrganisationForm, CloseOrganisationForm))
-        form.form_errors.append(services.ORGANISATION_CHANGED if changed else services.SEAT_CHANGED)
+        form.form_errors.append(str(services.ORGANISATION_CHANGED if changed else services.SEAT_CHANGED))
         form.conflict = True
     return None
 
