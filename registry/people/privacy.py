@@ -19,12 +19,14 @@ from datetime import date, datetime, timedelta, timezone
 
 import sqlalchemy as sa
 from flask import Flask, current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, joinedload
 
 from registry.appointments.models import Appointment, Status
 from registry.audit.models import AuditEntry
 from registry.audit.services import record
-from registry.dates import COPENHAGEN, danish_date, today, utcnow
+from registry.dates import COPENHAGEN, local_date, today, utcnow
 from registry.errors import RuleViolation
 from registry.extensions import db
 from registry.meetings.models import AgendaItem, Decision, Meeting
@@ -38,8 +40,8 @@ CLOSED_NOMINATIONS = (NominationStatus.withdrawn, NominationStatus.appointed, No
 # What anonymisation erases; municipality and party stay, as the appointments carry them anyway.
 ERASED = ("gender", "email", "phone", "office")
 
-ANONYMISED_REFUSAL = ("Personen er anonymiseret og kan ikke længere ændres, lægges sammen med en anden, "
-                      "udpeges eller indstilles. Opret en ny person, hvis det er en, der vender tilbage.")
+ANONYMISED_REFUSAL = _l("Personen er anonymiseret og kan ikke længere ændres, lægges sammen med en anden, "
+                        "udpeges eller indstilles. Opret en ny person, hvis det er en, der vender tilbage.")
 
 
 def retention_days() -> int:
@@ -49,7 +51,8 @@ def retention_days() -> int:
 
 @dataclass(frozen=True)
 class Assessment:
-    """Whether the person may be anonymised on the day, and if not, why (in Danish)."""
+    """Whether the person may be anonymised on the day, and if not, why: text in the reader's language, made
+    when asked (gettext, not lazy), since the page shows it as it is."""
 
     last_day: date | None
     eligible_from: date | None
@@ -112,29 +115,30 @@ def _local_day(moment: datetime | None) -> date | None:
 def assess(person: Person, day: date | None = None) -> Assessment:
     day = day or today()
     if person.anonymised_at is not None:
-        return Assessment(None, None, "Personen er allerede anonymiseret.")
+        return Assessment(None, None, _("Personen er allerede anonymiseret."))
     if (held := _current_appointment(person, day)) is not None:
         if held.status is Status.appointed:
-            refusal = (f"{person.name} har stadig en plads ({_seat_name(held)}) og kan først anonymiseres, "
-                       "når udpegningen er afsluttet.")
+            refusal = _("%(name)s har stadig en plads (%(seat)s) og kan først anonymiseres, når udpegningen er "
+                        "afsluttet.", name=person.name, seat=_seat_name(held))
         else:
-            refusal = (f"{person.name} er indstillet til en plads ({_seat_name(held)}), som afventer udpegning, "
-                       "og kan ikke anonymiseres, før det er afgjort.")
+            refusal = _("%(name)s er indstillet til en plads (%(seat)s), som afventer udpegning, og kan ikke "
+                        "anonymiseres, før det er afgjort.", name=person.name, seat=_seat_name(held))
         return Assessment(None, None, refusal)
     if (pending := _open_nomination(person)) is not None:
-        return Assessment(None, None, (
-            f"{person.name} er navngivet i en indstilling, der ikke er afgjort ({_seat_name(pending)}, "
-            f"status: {pending.status.label}), og kan ikke anonymiseres, før den er afgjort eller trukket tilbage."))
+        return Assessment(None, None, _(
+            "%(name)s er navngivet i en indstilling, der ikke er afgjort (%(seat)s, status: %(status)s), og kan "
+            "ikke anonymiseres, før den er afgjort eller trukket tilbage.", name=person.name,
+            seat=_seat_name(pending), status=pending.status.label))
     last = last_day(person)
     if last is None:
         return Assessment(None, None, None)
     days = retention_days()
     eligible_from = last + timedelta(days=days)
     if day < eligible_from:
-        return Assessment(last, eligible_from, (
-            f"Opbevaringsperioden er ikke udløbet: oplysningerne om {person.name} gemmes i {days} dage efter "
-            f"den sidste dag på en plads eller i en indstilling ({danish_date(last)}). "
-            f"Personen kan anonymiseres fra {danish_date(eligible_from)}."))
+        return Assessment(last, eligible_from, _(
+            "Opbevaringsperioden er ikke udløbet: oplysningerne om %(name)s gemmes i %(days)d dage efter den sidste "
+            "dag på en plads eller i en indstilling (%(day)s). Personen kan anonymiseres fra %(eligible)s.",
+            name=person.name, days=days, day=local_date(last), eligible=local_date(eligible_from)))
     return Assessment(last, eligible_from, None)
 
 

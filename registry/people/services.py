@@ -8,6 +8,7 @@ person's gender and contact details, are not (see Person).
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager, joinedload
 
 from registry.appointments.models import Appointment, Status
@@ -128,8 +129,8 @@ def save(person: Person | None, *, name: str, municipality_id: int | None = None
         raise RuleViolation(ANONYMISED_REFUSAL)
     name = " ".join(name.split())
     if _namesake(name, municipality_id, person) is not None:
-        raise RuleViolation(f"Der findes allerede en person ved navn {name} i den kommune. "
-                            "Er det den samme person, så læg de to registreringer sammen.", field="name")
+        raise RuleViolation(_l("Der findes allerede en person ved navn %(name)s i den kommune. Er det den samme "
+                               "person, så læg de to registreringer sammen.", name=name), field="name")
     if person is None:
         person = Person(name=name)
         db.session.add(person)
@@ -148,7 +149,7 @@ def save(person: Person | None, *, name: str, municipality_id: int | None = None
 def merge_order(first: Person, second: Person) -> tuple[Person, Person]:
     """(kept, removed): the older record (registered first) is kept."""
     if first.id == second.id:
-        raise RuleViolation("En person kan ikke lægges sammen med sig selv.", field="other")
+        raise RuleViolation(_l("En person kan ikke lægges sammen med sig selv."), field="other")
     if first.anonymised_at or second.anonymised_at:
         raise RuleViolation(ANONYMISED_REFUSAL, field="other")
     return (first, second) if first.id < second.id else (second, first)
