@@ -15,6 +15,9 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import has_request_context
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -22,7 +25,7 @@ from registry.appointments.models import Appointment, Role
 from registry.appointments.services import active_on
 from registry.auth.models import User, UserRole
 from registry.auth.permissions import SECRETARIAT
-from registry.dates import danish_date, today
+from registry.dates import local_date, today
 from registry.errors import RuleViolation
 from registry.extensions import db
 from registry.meetings.models import AgendaItem
@@ -63,24 +66,29 @@ def allocation_on(seat: Seat, day: date) -> SeatAllocation | None:
         .options(joinedload(SeatAllocation.party))).first()
 
 
+def _no_substitute(seat: Seat) -> str:
+    return _l("Pladsen (%(organisation)s, %(seat)s) har ingen personlig suppleant.",
+              organisation=seat.organisation.name, seat=seat.label)
+
+
 def open_call(seat: Seat, role: Role, reason: CallReason, deadline: date, *, party: Party | None = None,
               note: str | None = None) -> Call:
     """Ask the party group holding the seat (or the party given) to nominate by the deadline."""
     if role is Role.substitute and not seat.has_substitute:
-        raise RuleViolation(f"Pladsen ({seat.organisation.name}, {seat.label}) har ingen personlig suppleant.",
-                            field="role")
+        raise RuleViolation(_no_substitute(seat), field="role")
     if deadline < today():
-        raise RuleViolation("Fristen ligger før i dag.", field="deadline")
+        raise RuleViolation(_l("Fristen ligger før i dag."), field="deadline")
     if party is None:
         allocation = allocation_on(seat, deadline)
         if allocation is None:
-            raise RuleViolation("Pladsen er ikke fordelt til en partigruppe i valgperioden. "
-                                "Vælg partigruppen, eller fordel pladsen først.", field="party")
+            raise RuleViolation(_l("Pladsen er ikke fordelt til en partigruppe i valgperioden. Vælg partigruppen, "
+                                   "eller fordel pladsen først."), field="party")
         party = allocation.party
     already = db.session.scalar(sa.select(Call.id).where(Call.seat_id == seat.id, Call.role == role,
                                                          Call.party_id == party.id, Call.closed_on.is_(None)))
     if already is not None:
-        raise RuleViolation(f"Der er allerede en åben opfordring til {party.name} om en {role.label} til pladsen.")
+        raise RuleViolation(_l("Der er allerede en åben opfordring til %(party)s om en %(role)s til pladsen.",
+                               party=party.name, role=role.label))
     call = Call(seat=seat, role=role, party=party, reason=reason, deadline=deadline, note=note or None,
                 opened_on=today())
     db.session.add(call)
@@ -111,37 +119,42 @@ def gender_problem(seat: Seat, people: list[Person]) -> str | None:
     genders = {person.gender for person in people}
     if {Gender.woman, Gender.man} <= genders:
         return None
-    return (f"{organisation.name} er omfattet af {organisation.gender_rule.label}: indstil både en kvinde og en "
-            "mand, eller angiv de særlige grunde til at lade være.")
+    return _l("%(name)s er omfattet af %(rule)s: indstil både en kvinde og en mand, eller angiv de særlige grunde "
+              "til at lade være.", name=organisation.name, rule=organisation.gender_rule.label)
 
 
 def warnings(seat: Seat, role: Role, party: Party, people: list[Person], day: date | None = None, *,
              nomination: Nomination | None = None) -> list[str]:
     """What the secretariat would otherwise catch by hand. Shown, not refused: KKR may still decide.
 
-    nomination: the one being looked at, so it does not count as a rival to itself.
+    nomination: the one being looked at, so it does not count as a rival to itself. The texts are for the page
+    that asked (gettext, not lazy), which shows them as they are.
     """
     day = day or today()
     found = []
     organisation = seat.organisation
     if organisation.end_date and organisation.end_date < day:
-        found.append(f"{organisation.name} er nedlagt pr. {danish_date(organisation.end_date)}.")
+        found.append(_("%(name)s er nedlagt pr. %(day)s.", name=organisation.name,
+                       day=local_date(organisation.end_date)))
     elif seat.end_date and seat.end_date < day:
-        found.append(f"Pladsen er nedlagt pr. {danish_date(seat.end_date)}.")
+        found.append(_("Pladsen er nedlagt pr. %(day)s.", day=local_date(seat.end_date)))
     allocation = allocation_on(seat, day)
     if allocation is None:
-        found.append("Pladsen er ikke fordelt til en partigruppe i den nuværende valgperiode.")
+        found.append(_("Pladsen er ikke fordelt til en partigruppe i den nuværende valgperiode."))
     elif allocation.party_id != party.id:
-        found.append(f"Pladsen tilhører {allocation.party.name} i valgperioden {allocation.period.name}.")
+        found.append(_("Pladsen tilhører %(party)s i valgperioden %(period)s.", party=allocation.party.name,
+                       period=allocation.period.name))
     held = db.session.scalars(sa.select(Appointment).where(
         Appointment.seat_id == seat.id, active_on(day), Appointment.person_id.in_([p.id for p in people if p.id])))
     for appointment in held:
-        found.append(f"{appointment.person.name} er allerede {appointment.role.label} på pladsen.")
+        found.append(_("%(name)s er allerede %(role)s på pladsen.", name=appointment.person.name,
+                       role=appointment.role.label))
     for person in people:
         if person.municipality is None or not person.municipality.in_region:
-            found.append(f"{person.name} er ikke fra en kommune i regionen.")
+            found.append(_("%(name)s er ikke fra en kommune i regionen.", name=person.name))
         if person.party_id is not None and person.party_id != party.id:
-            found.append(f"{person.name} er registreret som medlem af {person.party.name}.")
+            found.append(_("%(name)s er registreret som medlem af %(party)s.", name=person.name,
+                           party=person.party.name))
     rivals = sa.select(sa.func.count(Nomination.id)).where(
         Nomination.seat_id == seat.id, Nomination.role == role,
         Nomination.status.in_([*EDITABLE, NominationStatus.on_agenda, NominationStatus.pending]))
@@ -151,23 +164,23 @@ def warnings(seat: Seat, role: Role, party: Party, people: list[Person], day: da
         # A party group must not learn from a warning that a rival party has nominated.
         rivals = rivals.where(visible_to(current_user))
     if count := db.session.scalar(rivals):
-        found.append(f"Der er {count} anden verserende indstilling til pladsen som {role.label}."
-                     if count == 1 else f"Der er {count} andre verserende indstillinger til pladsen som {role.label}.")
+        found.append(ngettext("Der er %(num)d anden verserende indstilling til pladsen som %(role)s.",
+                              "Der er %(num)d andre verserende indstillinger til pladsen som %(role)s.", count,
+                              role=role.label))
     return found
 
 
 def _check(seat: Seat, role: Role, person: Person, substitute: Person | None, gender_reason: str | None) -> None:
     if role is Role.substitute and not seat.has_substitute:
-        raise RuleViolation(f"Pladsen ({seat.organisation.name}, {seat.label}) har ingen personlig suppleant.",
-                            field="role")
+        raise RuleViolation(_no_substitute(seat), field="role")
     if substitute is not None:
         if role is not Role.member:
-            raise RuleViolation("En personlig suppleant kan kun indstilles sammen med et medlem.", field="substitute")
-        if not seat.has_substitute:
-            raise RuleViolation(f"Pladsen ({seat.organisation.name}, {seat.label}) har ingen personlig suppleant.",
+            raise RuleViolation(_l("En personlig suppleant kan kun indstilles sammen med et medlem."),
                                 field="substitute")
+        if not seat.has_substitute:
+            raise RuleViolation(_no_substitute(seat), field="substitute")
         if substitute.id == person.id:
-            raise RuleViolation("Medlem og suppleant skal være to forskellige personer.", field="substitute")
+            raise RuleViolation(_l("Medlem og suppleant skal være to forskellige personer."), field="substitute")
     people = [person] + ([substitute] if substitute else [])
     if (problem := gender_problem(seat, people)) and not (gender_reason or "").strip():
         raise RuleViolation(problem, field="gender_reason")
@@ -192,7 +205,8 @@ def submit(seat: Seat, role: Role, party: Party, person: Person, *, substitute: 
 
 def _editable(nomination: Nomination) -> None:
     if nomination.status not in EDITABLE:
-        raise RuleViolation(f"Indstillingen er {nomination.status.label} og kan ikke længere ændres.")
+        raise RuleViolation(_l("Indstillingen er %(status)s og kan ikke længere ændres.",
+                               status=nomination.status.label))
 
 
 def update(nomination: Nomination, *, person: Person, substitute: Person | None = None,
@@ -227,9 +241,10 @@ def withdraw(nomination: Nomination) -> Nomination:
 def return_to_party(nomination: Nomination, comment: str) -> Nomination:
     """Send a nomination back to the party group with the secretariat's comment; the group may change it."""
     if nomination.status is not NominationStatus.submitted:
-        raise RuleViolation(f"Kun en indsendt indstilling kan sendes retur; denne er {nomination.status.label}.")
+        raise RuleViolation(_l("Kun en indsendt indstilling kan sendes retur; denne er %(status)s.",
+                               status=nomination.status.label))
     if not comment.strip():
-        raise RuleViolation("Skriv en kommentar til partigruppen.", field="comment")
+        raise RuleViolation(_l("Skriv en kommentar til partigruppen."), field="comment")
     nomination.status = NominationStatus.returned
     nomination.comment = comment.strip()
     db.session.flush()
