@@ -13,11 +13,12 @@ status queues a message to the party group (notifications.services).
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from registry.appointments import services as appointments
 from registry.appointments.models import Appointment, EndReason
 from registry.appointments.services import active_on
-from registry.dates import danish_date, today
+from registry.dates import danish_date, local_date, today
 from registry.errors import RuleViolation
 from registry.extensions import db
 from registry.meetings.drafting import decision_text
@@ -37,11 +38,11 @@ def place_on_agenda(nomination: Nomination, meeting_date: date, item_number: str
                     case_worker: str | None = None) -> AgendaItem:
     """Put the nomination on a KKR meeting's agenda as an item; the meeting and item are created if missing."""
     if nomination.status is not NominationStatus.submitted:
-        raise RuleViolation(f"Kun en indsendt indstilling kan sættes på dagsordenen; denne er "
-                            f"{nomination.status.label}.")
+        raise RuleViolation(_l("Kun en indsendt indstilling kan sættes på dagsordenen; denne er %(status)s.",
+                               status=nomination.status.label))
     item_number = item_number.strip()
     if not ITEM_NUMBER.fullmatch(item_number):
-        raise RuleViolation("Punktnummeret skal være tal adskilt af punktum, fx 4.1.", field="item_number")
+        raise RuleViolation(_l("Punktnummeret skal være tal adskilt af punktum, fx 4.1."), field="item_number")
     meeting = db.session.scalar(sa.select(Meeting).where(Meeting.council_name == council,
                                                          Meeting.date == meeting_date))
     if meeting is None:
@@ -71,7 +72,7 @@ def place_on_agenda(nomination: Nomination, meeting_date: date, item_number: str
 def take_off_agenda(nomination: Nomination) -> Nomination:
     """Before KKR has decided, the secretariat may take a nomination off the agenda again."""
     if nomination.status is not NominationStatus.on_agenda:
-        raise RuleViolation(f"Indstillingen er {nomination.status.label}, ikke på dagsordenen.")
+        raise RuleViolation(_l("Indstillingen er %(status)s, ikke på dagsordenen.", status=nomination.status.label))
     nomination.item_id = None
     nomination.status = NominationStatus.submitted
     db.session.flush()
@@ -99,7 +100,7 @@ def _seat(nomination: Nomination, day: date, reason: EndReason, day_field: str) 
     day_field: the form field that gave the day, for a refusal of it."""
     meeting_day = nomination.item.meeting.date
     if day < meeting_day:
-        raise RuleViolation(f"Udpegningen kan ikke gælde fra før mødet den {danish_date(meeting_day)}.",
+        raise RuleViolation(_l("Udpegningen kan ikke gælde fra før mødet den %(day)s.", day=local_date(meeting_day)),
                             field=day_field)
     seat = nomination.seat
     candidates = nomination.candidates
@@ -112,10 +113,12 @@ def _seat(nomination: Nomination, day: date, reason: EndReason, day_field: str) 
     new_role = {person.id: role for person, role in candidates}
     for held in making_room:
         if new_role.get(held.person_id) is held.role:
-            raise RuleViolation(f"{held.person.name} er allerede {held.role.label} på pladsen.")
+            raise RuleViolation(_l("%(name)s er allerede %(role)s på pladsen.", name=held.person.name,
+                                   role=held.role.label))
         if held.start_date >= day:
-            raise RuleViolation(f"{held.person.name} er {held.role.label} fra {danish_date(held.start_date)}; "
-                                "udpegningen skal gælde fra en senere dag.", field=day_field)
+            raise RuleViolation(_l("%(name)s er %(role)s fra %(day)s; udpegningen skal gælde fra en senere dag.",
+                                   name=held.person.name, role=held.role.label, day=local_date(held.start_date)),
+                                field=day_field)
         moving = held.person_id in people
         appointments.end(held, day - timedelta(days=1), EndReason.other if moving else reason)
         if moving:
@@ -138,18 +141,19 @@ def decide(nomination: Nomination, outcome: Outcome, *, text: str | None = None,
     not_supported: nothing changes on the seat.
     """
     if nomination.status is not NominationStatus.on_agenda:
-        raise RuleViolation(f"Indstillingen er {nomination.status.label}; KKR kan kun beslutte om en indstilling "
-                            "på dagsordenen.")
+        raise RuleViolation(_l("Indstillingen er %(status)s; KKR kan kun beslutte om en indstilling på dagsordenen.",
+                               status=nomination.status.label))
     allowed = outcomes_for(nomination)
     if outcome not in allowed:
         organisation = nomination.seat.organisation
         if organisation.authority_is_external:
-            raise RuleViolation(f"{organisation.appointing_authority} udpeger til {organisation.name}; "
-                                "KKR kan indstille eller tage til efterretning.", field="outcome")
-        raise RuleViolation(f"KKR udpeger selv til {organisation.name}; vælg udpeget eller ikke tiltrådt.",
-                            field="outcome")
+            raise RuleViolation(_l("%(authority)s udpeger til %(name)s; KKR kan indstille eller tage til "
+                                   "efterretning.", authority=organisation.appointing_authority,
+                                   name=organisation.name), field="outcome")
+        raise RuleViolation(_l("KKR udpeger selv til %(name)s; vælg udpeget eller ikke tiltrådt.",
+                               name=organisation.name), field="outcome")
     if outcome is Outcome.appointed and effective is None:
-        raise RuleViolation("Angiv den dato, udpegningen gælder fra.", field="effective_date")
+        raise RuleViolation(_l("Angiv den dato, udpegningen gælder fra."), field="effective_date")
     decision = Decision(item_id=nomination.item_id, outcome=outcome,
                         text=(text or "").strip() or decision_text(nomination, outcome, effective))
     db.session.add(decision)
@@ -174,7 +178,7 @@ def record_appointment(nomination: Nomination, day: date, *, reason: EndReason |
     """The outside authority has appointed (beskikket) from the day: seat the candidates and end the
     predecessors the day before, in one step."""
     if nomination.status is not NominationStatus.pending:
-        raise RuleViolation(f"Indstillingen er {nomination.status.label}, ikke afventende.")
+        raise RuleViolation(_l("Indstillingen er %(status)s, ikke afventende.", status=nomination.status.label))
     seated = _seat(nomination, day, reason or predecessor_reason(nomination), "appointed_on")
     db.session.flush()
     notifications.nomination_changed(nomination)
