@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash
 
 from registry.audit.services import record
@@ -29,24 +30,24 @@ def load_user(user_id: str) -> User | None:
 
 def check_password_rules(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise RuleViolation(f"Adgangskoden skal være mindst {MIN_PASSWORD_LENGTH} tegn.")
+        raise RuleViolation(_l("Adgangskoden skal være mindst %(num)d tegn.", num=MIN_PASSWORD_LENGTH))
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise RuleViolation(f"Adgangskoden må højst være {MAX_PASSWORD_LENGTH} tegn.")
+        raise RuleViolation(_l("Adgangskoden må højst være %(num)d tegn.", num=MAX_PASSWORD_LENGTH))
 
 
 def create_user(username: str, password: str, role: UserRole, party: Party | None = None,
                 name: str | None = None, email: str | None = None) -> User:
     username = username.strip()
     if not username:
-        raise RuleViolation("Brugernavnet må ikke være tomt.")
+        raise RuleViolation(_l("Brugernavnet må ikke være tomt."))
     if db.session.scalar(sa.select(User.id).where(User.username == username)) is not None:
-        raise RuleViolation(f"Brugernavnet '{username}' er allerede i brug.")
+        raise RuleViolation(_l("Brugernavnet '%(username)s' er allerede i brug.", username=username))
     if (role is UserRole.party) != (party is not None):
-        raise RuleViolation("En partigruppebruger skal høre til et parti, og kun den.")
+        raise RuleViolation(_l("En partigruppebruger skal høre til et parti, og kun den."))
     email = (email or "").strip() or None
     if email is not None and (len(email) > 254 or " " in email or email.count("@") != 1
                               or not all(email.split("@"))):
-        raise RuleViolation(f"'{email}' er ikke en gyldig e-mailadresse.")
+        raise RuleViolation(_l("'%(email)s' er ikke en gyldig e-mailadresse.", email=email))
     check_password_rules(password)
     user = User(username=username, name=name, email=email, role=role, party=party)
     user.set_password(password)
