@@ -197,7 +197,7 @@ def load() -> list[tuple[str, str, str]]:
         if _one(User, username=username) is None:
             password = secrets.token_urlsafe(12)
             users.create_user(username, password, role, _one(Party, letter=letter) if letter else None,
-                              name=f"Demobruger ({role.label})", email=email)
+                              name=f"Demobruger ({role.danish})", email=email)
             created.append((username, role.value, password))
 
     _item_4_1(rar_seat, peschardt, _one(AgendaItem, meeting_id=meeting.id, number="4.1"))

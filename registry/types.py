@@ -4,6 +4,7 @@ import enum
 import unicodedata
 
 import sqlalchemy as sa
+from flask_babel import LazyString, gettext, lazy_gettext
 
 # Danish alphabetical order puts æ, ø, å after z. Mapping them to the three
 # ASCII characters after "z" gives that order under a plain byte comparison,
@@ -48,21 +49,51 @@ SearchKey = sa.String(400)
 SortKey = sa.String(300).with_variant(sa.String(300, collation="C"), "postgresql")
 
 
-class LabelledEnum(enum.Enum):
-    """An enum whose members carry the Danish word users see."""
+def N_(text: str) -> str:
+    """Mark a text for the catalogue without translating it here (gettext_noop; Babel extracts N_ by default).
 
-    def __new__(cls, value: str, label: str):
+    For words that are data as well as text: an enum's Danish word is what the CSV files write, and is
+    translated where it is shown.
+    """
+    return text
+
+
+def capitalised(text: str) -> str:
+    """The first letter upper case, the rest as it is ("section 9 of the Gender Equality Act" stays so)."""
+    return text[:1].upper() + text[1:]
+
+
+class LabelledEnum(enum.Enum):
+    """An enum whose members carry a Danish word: `member = "member", N_("medlem")`.
+
+    `danish` is the word itself, for what is Danish whatever the page's language: the CSV files (which write
+    it, and from_label reads it back), the e-mails to party groups, the agenda text drafted for a Danish agenda.
+    `label` is the word in the reader's language, through the catalogue, lower case as it stands in a sentence.
+    """
+
+    def __new__(cls, value: str, danish: str):
         member = object.__new__(cls)
         member._value_ = value
-        member.label = label
+        member.danish = danish
         return member
 
+    @property
+    def label(self) -> LazyString:
+        """Lazy, so that a list made when a module is imported is translated for each page."""
+        return lazy_gettext(self.danish)
+
+    @property
+    def capitalised(self) -> LazyString:
+        """The label with a capital first letter, for a choice in a list; lazy like the label."""
+        return LazyString(lambda: capitalised(gettext(self.danish)))
+
     @classmethod
-    def from_label(cls, label: str):
+    def from_label(cls, danish: str):
+        """The member whose Danish word this is (as the CSV files write it); ValueError for any other."""
         for member in cls:
-            if member.label == label:
+            if member.danish == danish:
                 return member
-        raise ValueError(label)
+        raise ValueError(danish)
 
 
 def enum_column(enum_cls: type[enum.Enum]) -> sa.Enum:

@@ -121,6 +121,14 @@ def test_filters_by_meeting_organisation_and_person(client, kkr):
     assert names("?organisation=999999") == []
 
 
+def test_the_file_is_in_danish_whatever_the_language_of_the_pages(client, kkr):
+    danish = export_bytes(client)
+    client.set_cookie("lang", "en")
+    assert export_bytes(client) == danish
+    assert [row[7] for row in parse(danish)[1:]] == ["medlem", "medlem", "suppleant", "medlem"]
+    assert [row[11] for row in parse(danish)[1:]] == ["ikke tiltrådt", "udpeget", "udpeget", "udpeget"]
+
+
 def test_cli_and_web_give_the_same_bytes(client, runner, kkr, tmp_path):
     meeting = db.session.scalar(sa.select(Meeting.id).where(Meeting.date == date(2024, 4, 19)))
     for args, query in [

@@ -121,6 +121,15 @@ def test_two_exports_of_the_same_data_are_byte_identical(client, rar):
     assert export_bytes(client, "?all=1") == export_bytes(client, "?all=1")
 
 
+def test_the_file_is_in_danish_whatever_the_language_of_the_pages(client, rar):
+    services.end(rar, date(2024, 5, 31), EndReason.resigned)
+    db.session.commit()
+    danish = export_bytes(client, "?all=1")
+    assert ";medlem;" in danish.decode() and ";suppleant;" in danish.decode() and ";udtrådt;" in danish.decode()
+    client.set_cookie("lang", "en")
+    assert export_bytes(client, "?all=1") == danish
+
+
 def test_cli_and_web_give_the_same_bytes(client, runner, rar, tmp_path):
     for args, query in [(["--as-of", "2024-04-19"], "?as_of=2024-04-19"), (["--all"], "?all=1"),
                         (["--all", "--delimiter", ","], "?all=1&delimiter=,")]:

@@ -356,6 +356,31 @@ def test_a_view_delivers_after_its_response(app, client, inbox):
         body_of(message)
 
 
+def test_a_change_made_on_an_english_page_is_told_in_danish(app, client, no_mail_server):
+    party_group()
+    seat = allocated_seat("F")
+    person = candidate("Anna Andersen", "F")
+    db.session.commit()
+    seat_id, person_id = seat.id, person.id
+
+    def change():
+        from registry.organisations.models import Seat
+        from registry.people.models import Person
+
+        nomination(db.session.get(Seat, seat_id), db.session.get(Person, person_id))
+        db.session.commit()
+        return "ok"
+
+    app.add_url_rule("/test/change", "test_change", change, methods=["POST"])
+    client.set_cookie("lang", "en")
+
+    assert client.post("/test/change").status_code == 200
+
+    [row] = outbox()
+    assert row.subject == "Indstilling modtaget: RAR Hovedstaden"
+    assert "Anna Andersen som medlem" in row.body and "Status: indsendt" in row.body
+
+
 def test_a_view_survives_an_unreachable_server(app, client, no_mail_server):
     party_group()
     seat = allocated_seat("F")

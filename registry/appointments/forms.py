@@ -46,7 +46,7 @@ def party_choices(parties: list[Party]) -> list[SelectChoice]:
 class AppointForm(FlaskForm):
     seat = ChoiceField(_l("Plads"), coerce=optional_int, validators=[InputRequired(_l("Vælg en plads."))])
     person = ChoiceField(_l("Person"), coerce=optional_int, validators=[InputRequired(_l("Vælg en person."))])
-    role = ChoiceField(_l("Rolle"), choices=[SelectChoice(role.value, role.label.capitalize()) for role in Role],
+    role = ChoiceField(_l("Rolle"), choices=[SelectChoice(role.value, role.capitalised) for role in Role],
                        default=Role.member.value)
     start_date = DanishDateField(_l("Startdato"), validators=[InputRequired(_l("Skriv startdatoen."))],
                                  description=_l("Første dag i embedet."))
@@ -59,7 +59,7 @@ class EndForm(FlaskForm):
     end_date = DanishDateField(_l("Slutdato"), validators=[InputRequired(_l("Skriv slutdatoen."))],
                                description=_l("Sidste dag i embedet."))
     reason = ChoiceField(_l("Ophørsårsag"),
-                         choices=[SelectChoice(reason.value, reason.label.capitalize()) for reason in EndReason])
+                         choices=[SelectChoice(reason.value, reason.capitalised) for reason in EndReason])
     version = VersionField()
 
 

@@ -8,30 +8,30 @@ from registry.extensions import db
 from registry.meetings.models import Decision
 from registry.organisations.models import Seat
 from registry.people.models import Party, Person
-from registry.types import LabelledEnum, enum_column
+from registry.types import N_, LabelledEnum, enum_column
 
 
 class Role(LabelledEnum):
     # Declared in the order the registry lists them: the member before the suppleant.
-    member = "member", "medlem"
-    substitute = "substitute", "suppleant"
+    member = "member", N_("medlem")
+    substitute = "substitute", N_("suppleant")
 
 
 class Status(LabelledEnum):
     """An appointment is *recommended* while an outside authority has yet to
     appoint (beskikke); only *appointed* ones hold the seat."""
 
-    recommended = "recommended", "indstillet"
-    appointed = "appointed", "udpeget"
+    recommended = "recommended", N_("indstillet")
+    appointed = "appointed", N_("udpeget")
 
 
 class EndReason(LabelledEnum):
-    resigned = "resigned", "udtrådt"
-    term_ended = "term_ended", "periode udløbet"
-    body_dissolved = "body_dissolved", "organisation nedlagt"
-    replaced = "replaced", "erstattet"
-    deceased = "deceased", "afgået ved døden"
-    other = "other", "andet"
+    resigned = "resigned", N_("udtrådt")
+    term_ended = "term_ended", N_("periode udløbet")
+    body_dissolved = "body_dissolved", N_("organisation nedlagt")
+    replaced = "replaced", N_("erstattet")
+    deceased = "deceased", N_("afgået ved døden")
+    other = "other", N_("andet")
 
 
 # The one-holder rule in the database: an exclusion constraint on PostgreSQL, triggers on SQLite

@@ -9,7 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from registry.dates import utcnow
 from registry.extensions import db
 from registry.people.models import Party
-from registry.types import LabelledEnum, enum_column
+from registry.types import N_, LabelledEnum, enum_column
 
 # How passwords are hashed: scrypt with these parameters, the one place they are set. A stored hash made
 # with another method or other parameters (an old "pbkdf2:...", or scrypt with another n, r or p) is
@@ -29,11 +29,11 @@ def new_session_token() -> str:
 
 
 class UserRole(LabelledEnum):
-    admin = "admin", "administrator"
-    secretariat = "secretariat", "sekretariat"
+    admin = "admin", N_("administrator")
+    secretariat = "secretariat", N_("sekretariat")
     # A party group user belongs to one party and sees its own nominations only.
-    party = "party", "partigruppe"
-    viewer = "viewer", "læser"
+    party = "party", N_("partigruppe")
+    viewer = "viewer", N_("læser")
 
 
 class User(UserMixin, db.Model):

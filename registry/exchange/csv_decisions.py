@@ -31,11 +31,11 @@ def _cells(entry: Entry, municipalities: dict[int, str]) -> list[str]:
         item.title,
         entry.organisation.name if entry.organisation else "",
         entry.seat.label if entry.seat else "",
-        entry.role.label if entry.role else "",
+        entry.role.danish if entry.role else "",
         person.name if person else "",
         entry.party.letter if entry.party else "",
         municipalities.get(person.municipality_id, "") if person and person.municipality_id else "",
-        decision.outcome.label,
+        decision.outcome.danish,
         decision.text or "",
         entry.appointed_on.isoformat() if entry.appointed_on else "",
     ]

@@ -81,8 +81,8 @@ def _cells(row) -> list[str]:
     (organisation, seat, role, name, party, municipality, start, end, reason, authority,
      council, meeting_date, item_number) = row
     cited = reference(council, meeting_date, item_number) if council else ""
-    cells = [organisation, seat, role.label, name, party or "", municipality or "", start.isoformat(),
-             end.isoformat() if end else "", reason.label if reason else "", authority, cited]
+    cells = [organisation, seat, role.danish, name, party or "", municipality or "", start.isoformat(),
+             end.isoformat() if end else "", reason.danish if reason else "", authority, cited]
     return [neutralise(cell) for cell in cells]
 
 

@@ -189,7 +189,7 @@ def _label(enum_cls, cells: dict[str, str], column: str, errors: list[str]):
     try:
         return enum_cls.from_label(text.casefold())
     except ValueError:
-        allowed = ", ".join(member.label for member in enum_cls)
+        allowed = ", ".join(member.danish for member in enum_cls)
         errors.append(f"ukendt {column} '{text[:40]}' (brug {allowed})")
         return None
 

@@ -74,7 +74,7 @@ def _overlap(key: HoldKey, stay: Stay, other: Stay) -> tuple[int, str] | None:
         return stay.line, f"samme udpegning som linje {other.line}"
     until = f"til {danish_date(other.end)}" if other.end else "uden slutdato"
     where = f" (linje {other.line})" if other.line is not None else ""
-    return stay.line, (f"Pladsen ({organisation}, {seat}) har allerede {other.person[0]} som {role.label} "
+    return stay.line, (f"Pladsen ({organisation}, {seat}) har allerede {other.person[0]} som {role.danish} "
                        f"fra {danish_date(other.start)} {until}{where}.")
 
 
@@ -84,8 +84,8 @@ def differences(held: Held, row: Row) -> list[str]:
     if held.end != row.end:
         found.append(f"slutdato {danish_date(held.end) or 'ingen'} → {danish_date(row.end) or 'ingen'}")
     if held.reason != row.reason:
-        found.append(f"ophørsårsag {held.reason.label if held.reason else 'ingen'} → "
-                     f"{row.reason.label if row.reason else 'ingen'}")
+        found.append(f"ophørsårsag {held.reason.danish if held.reason else 'ingen'} → "
+                     f"{row.reason.danish if row.reason else 'ingen'}")
     if held.party != row.party:
         found.append(f"parti {held.party or 'intet'} → {row.party or 'intet'}")
     if held.reference != row.reference:

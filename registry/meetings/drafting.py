@@ -56,7 +56,7 @@ def municipality_name(municipality: Municipality | None) -> str:
 def as_role(person: Person, party: Party | None, role: Role) -> str:
     """'Marie-Louise Peschardt Jørgensen (F), Hvidovre Kommune, som medlem'."""
     reference = person_ref(person, party)
-    return f"{reference}{',' if person.municipality else ''} som {role.label}"
+    return f"{reference}{',' if person.municipality else ''} som {role.danish}"
 
 
 def person_ref(person: Person, party: Party | None) -> str:
@@ -106,7 +106,7 @@ def _proposal(nomination: Nomination, holders: dict[Role, Appointment]) -> str:
     phrases = []
     for person, role in nomination.candidates:
         current = next((held for held in holders.values() if held.person_id == person.id), None)
-        now = f"nuværende {current.role.label} " if current is not None and current.role is not role else ""
+        now = f"nuværende {current.role.danish} " if current is not None and current.role is not role else ""
         phrases.append(f"{now}{person_ref(person, nomination.party)}, udpeges som {NEW[role]}")
     text = f"{party_name(nomination.party)} indstiller, at " + ", og at ".join(phrases) + f" til {organisation.name}."
     if nomination.gender_reason:
@@ -188,7 +188,7 @@ def draft(item: AgendaItem) -> Draft | None:
     else:
         recommendation = "Det indstilles,\n" + "\n".join(f"– at {text}" for text in recommendations) + "."
     roles = {role for n in nominations for _, role in n.candidates}
-    title = (f"Indstilling af {join([role.label for role in Role if role in roles])} til "
+    title = (f"Indstilling af {join([role.danish for role in Role if role in roles])} til "
              f"{join([organisation.name for organisation in organisations])}")
     return Draft(title, "\n\n".join(paragraphs), recommendation)
 

@@ -21,11 +21,11 @@ def longest(characters: int) -> Length:
 
 
 def reason_choices() -> list[SelectChoice]:
-    return [SelectChoice(reason.value, reason.label.capitalize()) for reason in EndReason]
+    return [SelectChoice(reason.value, reason.capitalised) for reason in EndReason]
 
 
 def outcome_choices(outcomes: list[Outcome]) -> list[SelectChoice]:
-    return [SelectChoice(outcome.value, outcome.label.capitalize()) for outcome in outcomes]
+    return [SelectChoice(outcome.value, outcome.capitalised) for outcome in outcomes]
 
 
 class PlaceForm(FlaskForm):

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.extensions import db
-from registry.types import LabelledEnum, enum_column
+from registry.types import N_, LabelledEnum, enum_column
 
 # Agenda items are numbered 1.1, 3.10, 4.1; the parts stay small enough to sort by (AgendaItem.position_of).
 ITEM_NUMBER = re.compile(r"[0-9]{1,3}(\.[0-9]{1,3}){0,2}")
@@ -19,11 +19,11 @@ def reference(council_name: str, day: date, item_number: str) -> str:
 class Outcome(LabelledEnum):
     """What KKR decided on an item."""
 
-    appointed = "appointed", "udpeget"
-    recommended = "recommended", "indstillet"
-    noted = "noted", "taget til efterretning"
-    approved = "approved", "godkendt"
-    not_supported = "not_supported", "ikke tiltrådt"
+    appointed = "appointed", N_("udpeget")
+    recommended = "recommended", N_("indstillet")
+    noted = "noted", N_("taget til efterretning")
+    approved = "approved", N_("godkendt")
+    not_supported = "not_supported", N_("ikke tiltrådt")
 
 
 class Meeting(db.Model):

@@ -57,7 +57,7 @@ def place_on_agenda(nomination: Nomination, meeting_date: date, item_number: str
     if item is None:
         organisation = nomination.seat.organisation
         item = AgendaItem(meeting_id=meeting.id, number=item_number, position=AgendaItem.position_of(item_number),
-                          title=title or f"Indstilling af {nomination.role.label} til {organisation.name}",
+                          title=title or f"Indstilling af {nomination.role.danish} til {organisation.name}",
                           case_worker=case_worker or None)
         db.session.add(item)
         db.session.flush()
@@ -122,7 +122,8 @@ def _seat(nomination: Nomination, day: date, reason: EndReason, day_field: str) 
         moving = held.person_id in people
         appointments.end(held, day - timedelta(days=1), EndReason.other if moving else reason)
         if moving:
-            held.note = f"Udpeget som {new_role[held.person_id].label} fra {danish_date(day)}."
+            # Stored with the appointment, as the registry's other data: in Danish.
+            held.note = f"Udpeget som {new_role[held.person_id].danish} fra {danish_date(day)}."
     seated = [appointments.appoint(seat, person, role, day, party=nomination.party, decision=nomination.decision)
               for person, role in candidates]
     nomination.appointed_on = day

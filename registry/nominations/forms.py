@@ -17,7 +17,7 @@ def longest(characters: int) -> Length:
     return Length(max=characters, message=_l("Skriv højst %(max)d tegn."))
 
 
-ROLE_CHOICES = [SelectChoice(role.value, role.label.capitalize()) for role in Role]
+ROLE_CHOICES = [SelectChoice(role.value, role.capitalised) for role in Role]
 
 
 def municipality_choices(municipalities: list[Municipality]) -> list[SelectChoice]:
@@ -25,7 +25,7 @@ def municipality_choices(municipalities: list[Municipality]) -> list[SelectChoic
 
 
 def gender_choices() -> list[SelectChoice]:
-    return [SelectChoice("", _l("Ikke oplyst"))] + [SelectChoice(g.value, g.label.capitalize()) for g in Gender]
+    return [SelectChoice("", _l("Ikke oplyst"))] + [SelectChoice(g.value, g.capitalised) for g in Gender]
 
 
 def party_choices(parties: list[Party], empty: str) -> list[SelectChoice]:
@@ -113,7 +113,7 @@ class CallForm(FlaskForm):
 
     seat = ChoiceField(_l("Plads"), coerce=optional_int, validators=[InputRequired(_l("Vælg en plads."))])
     role = ChoiceField(_l("Rolle"), choices=ROLE_CHOICES, default=Role.member.value)
-    reason = ChoiceField(_l("Årsag"), choices=[SelectChoice(r.value, r.label.capitalize()) for r in CallReason],
+    reason = ChoiceField(_l("Årsag"), choices=[SelectChoice(r.value, r.capitalised) for r in CallReason],
                          default=CallReason.resignation.value)
     deadline = DanishDateField(_l("Frist"), validators=[InputRequired(_l("Skriv fristen."))],
                                description=_l("Den sidste dag, partigruppen kan indstille."))

@@ -10,16 +10,16 @@ from registry.extensions import db
 from registry.meetings.models import AgendaItem, Decision
 from registry.organisations.models import Seat
 from registry.people.models import Party, Person
-from registry.types import LabelledEnum, enum_column
+from registry.types import N_, LabelledEnum, enum_column
 
 
 class CallReason(LabelledEnum):
     """Why a seat needs a nomination."""
 
-    resignation = "resignation", "udtræden"
-    new_period = "new_period", "ny valgperiode"
-    new_body = "new_body", "ny organisation"
-    other = "other", "andet"
+    resignation = "resignation", N_("udtræden")
+    new_period = "new_period", N_("ny valgperiode")
+    new_body = "new_body", N_("ny organisation")
+    other = "other", N_("andet")
 
 
 class Call(db.Model):
@@ -60,14 +60,14 @@ class Call(db.Model):
 class NominationStatus(LabelledEnum):
     """Where a nomination is on its way from the party group to a seated member."""
 
-    submitted = "submitted", "indsendt"
-    returned = "returned", "sendt retur"
-    withdrawn = "withdrawn", "trukket tilbage"
-    on_agenda = "on_agenda", "på dagsorden"
+    submitted = "submitted", N_("indsendt")
+    returned = "returned", N_("sendt retur")
+    withdrawn = "withdrawn", N_("trukket tilbage")
+    on_agenda = "on_agenda", N_("på dagsorden")
     # KKR has recommended it to (or taken it to note for) an outside authority that has yet to appoint.
-    pending = "pending", "afventer udpegning"
-    appointed = "appointed", "udpeget"
-    not_supported = "not_supported", "ikke tiltrådt"
+    pending = "pending", N_("afventer udpegning")
+    appointed = "appointed", N_("udpeget")
+    not_supported = "not_supported", N_("ikke tiltrådt")
 
 
 # The party group may change or withdraw its nomination until the secretariat has put it on an agenda.

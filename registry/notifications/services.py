@@ -59,11 +59,11 @@ def contacts(party_id: int) -> list[str]:
 def describe(nomination) -> str:
     """The message body: what the nomination is, where it stands, and what to do next."""
     seat = nomination.seat
-    lines = [f"Indstilling nr. {nomination.id}: {nomination.person.name} som {nomination.role.label}",
+    lines = [f"Indstilling nr. {nomination.id}: {nomination.person.name} som {nomination.role.danish}",
              f"Organisation: {seat.organisation.name}, {seat.label}"]
     if nomination.substitute is not None:
         lines.append(f"Personlig suppleant: {nomination.substitute.name}")
-    lines.append(f"Status: {nomination.status.label}")
+    lines.append(f"Status: {nomination.status.danish}")
     if nomination.status.value == "returned" and nomination.comment:
         lines += ["", "Sekretariatets kommentar:", nomination.comment]
     if nomination.item is not None and nomination.status.value in ("on_agenda", "pending", "appointed",
@@ -106,9 +106,9 @@ def nomination_changed(nomination) -> list[Message]:
 def call_opened(call) -> list[Message]:
     """Queue a message to the party group's contacts: the secretariat asks for a nomination."""
     seat = call.seat
-    lines = [f"KKR-sekretariatet opfordrer {call.party.name} til at indstille en {call.role.label} til "
+    lines = [f"KKR-sekretariatet opfordrer {call.party.name} til at indstille en {call.role.danish} til "
              f"{seat.organisation.name}, {seat.label}.",
-             f"Anledning: {call.reason.label}", f"Frist: {danish_date(call.deadline)}"]
+             f"Anledning: {call.reason.danish}", f"Frist: {danish_date(call.deadline)}"]
     if call.note:
         lines += ["", call.note]
     link = None

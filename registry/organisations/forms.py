@@ -39,7 +39,7 @@ class OrganisationForm(FlaskForm):
     name = StringField(_l("Navn"), validators=[DataRequired(_l("Skriv organisationens navn.")), Length(max=200)])
     short_name = StringField(_l("Kort navn"), description=_l("Fx RAR eller SSU. Kan udelades."),
                              validators=[Optional(), Length(max=50)])
-    kind = ChoiceField(_l("Type"), choices=choices((kind.value, kind.label.capitalize()) for kind in OrganisationKind),
+    kind = ChoiceField(_l("Type"), choices=choices((kind.value, kind.capitalised) for kind in OrganisationKind),
                        default=OrganisationKind.other.value)
     appointing_authority = StringField(
         _l("Udpegende myndighed"), description=_l("Fx KKR Hovedstaden eller Beskæftigelsesministeren."),
@@ -48,7 +48,7 @@ class OrganisationForm(FlaskForm):
         _l("KKR indstiller, en anden beskikker"),
         _l("Ja, når en minister eller anden myndighed formelt udpeger på KKR's indstilling."))
     gender_rule = ChoiceField(_l("Ligestillingsloven"),
-                              choices=choices((rule.value, rule.label.capitalize()) for rule in GenderRule),
+                              choices=choices((rule.value, rule.capitalised) for rule in GenderRule),
                               default=GenderRule.none.value)
     follows_election_period = yes_no(_l("Følger den kommunale valgperiode"))
     legal_basis = TextAreaField(_l("Lovgrundlag"), validators=[Optional(), Length(max=2000)])

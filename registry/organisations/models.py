@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from registry.extensions import db
-from registry.types import LabelledEnum, SearchKey, SortKey, enum_column, search_key, search_key_default, sort_key
+from registry.types import N_, LabelledEnum, SearchKey, SortKey, enum_column, search_key, search_key_default, sort_key
 
 if TYPE_CHECKING:
     from registry.appointments.models import Appointment
@@ -13,19 +13,19 @@ if TYPE_CHECKING:
 
 
 class OrganisationKind(LabelledEnum):
-    board = "board", "bestyrelse"
-    council = "council", "råd"
-    committee = "committee", "udvalg"
-    forum = "forum", "forum"
-    other = "other", "andet"
+    board = "board", N_("bestyrelse")
+    council = "council", N_("råd")
+    committee = "committee", N_("udvalg")
+    forum = "forum", N_("forum")
+    other = "other", N_("andet")
 
 
 class GenderRule(LabelledEnum):
     """Whether the Gender Equality Act (ligestillingsloven) covers the body."""
 
-    none = "none", "ikke omfattet"
-    section_9 = "section_9", "ligestillingsloven § 9"
-    section_10a = "section_10a", "ligestillingsloven § 10a"
+    none = "none", N_("ikke omfattet")
+    section_9 = "section_9", N_("ligestillingsloven § 9")
+    section_10a = "section_10a", N_("ligestillingsloven § 10a")
 
 
 class ElectionPeriod(db.Model):

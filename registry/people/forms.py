@@ -30,7 +30,7 @@ class PersonForm(FlaskForm):
         self.party.choices = [SelectChoice("", _l("Intet parti"))] + [
             SelectChoice(p.id, f"{p.letter} – {p.name}") for p in parties]
         self.gender.choices = [SelectChoice("", _l("Ikke oplyst"))] + [
-            SelectChoice(g.value, g.label.capitalize()) for g in Gender]
+            SelectChoice(g.value, g.capitalised) for g in Gender]
 
 
 class MergeForm(FlaskForm):

@@ -5,16 +5,16 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from registry.extensions import db
-from registry.types import LabelledEnum, SearchKey, SortKey, enum_column, search_key, search_key_default, sort_key
+from registry.types import N_, LabelledEnum, SearchKey, SortKey, enum_column, search_key, search_key_default, sort_key
 
 if TYPE_CHECKING:
     from registry.appointments.models import Appointment
 
 
 class Gender(LabelledEnum):
-    woman = "woman", "kvinde"
-    man = "man", "mand"
-    other = "other", "andet"
+    woman = "woman", N_("kvinde")
+    man = "man", N_("mand")
+    other = "other", N_("andet")
 
 
 class Municipality(db.Model):
