@@ -8,6 +8,7 @@ way round: no English on Danish pages.
 """
 
 import html
+import io
 import re
 from datetime import date, timedelta
 
@@ -19,6 +20,7 @@ from registry.appointments.models import Appointment, EndReason, Role
 from registry.auth.models import UserRole
 from registry.dates import today
 from registry.exchange.csv_export import HEADER
+from registry.exchange.csv_import_write import UNKNOWN_ITEM
 from registry.extensions import db
 from registry.meetings import drafting
 from registry.meetings import services as agenda
@@ -293,6 +295,30 @@ def test_a_party_groups_refused_nomination_is_english(client, world):
         "substitute": world["kofoed"].id})
     assert "The member and the substitute must be two different people." in response.text
     assert danish_in(response.text, danish_data()) == []
+
+
+@sqlite_only
+def test_the_import_preview_is_english(client, world):
+    lines = [";".join(HEADER),
+             "RAR Hovedstaden;Formand;medlem;Lotte Kofoed;F;Frederiksberg;2022-01-01;;;Beskæftigelsesministeren;",
+             "Movia;Næstformand;medlem;Esat Sentürk;B;Hvidovre;2022-01-01;2024-05-31;udtrådt;KKR Hovedstaden;",
+             "Wonderful Copenhagen;Formand;medlem;Nina Nielsen;A;Gentofte;2024-01-01;;;KKR Hovedstaden;"
+             "KKR Hovedstaden 2024-04-19 pkt. 4.9",
+             "Wonderful Copenhagen;Formand;suppleant;Ole Olsen;A;Gentofte;2024-01-01;;;KKR Hovedstaden;",
+             "Wonderful Copenhagen;Formand;medlem;Ole Olsen;A;Gentofte;2024-02-01;;;KKR Hovedstaden;"]
+    browser = english_client(client, "haan")
+    response = browser.post("/import", data={"file": (io.BytesIO("\r\n".join(lines).encode()), "file.csv")},
+                            content_type="multipart/form-data")
+    page = response.text
+    assert "unchanged appointment: Lotte Kofoed, member of RAR Hovedstaden, Formand, from 1 Jan 2022" in page
+    assert "slutdato none → 31 May 2024; ophørsårsag none → resigned" in page
+    assert ("new organisation (appointing authority: KKR Hovedstaden); new seat; new municipality 'Gentofte' "
+            "(in the region)") in html.unescape(page)
+    assert ("line 6: The seat (Wonderful Copenhagen, Formand) already has Nina Nielsen as member from 1 Jan 2024 "
+            "with no end date (line 4).") in page
+    # The file's column names, and the title an unknown item is given, are the file's and the registry's words.
+    data = danish_data() + ["slutdato", "ophørsårsag", f"'{UNKNOWN_ITEM}'"]
+    assert danish_in(page, data) == []
 
 
 def test_the_check_finds_danish_words_and_leaves_data_alone():

@@ -148,12 +148,12 @@ def test_every_marked_text_has_an_english_translation():
     with open(ROOT / "babel.cfg") as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)
     keywords = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None}  # as in babel.cfg
-    marked = {(msgid if isinstance(msgid, str) else msgid[0]): filename
-              for filename, _, msgid, _, _ in extract_from_dir(str(ROOT), method_map, options_map, keywords)}
+    marked = {(context, msgid if isinstance(msgid, str) else msgid[0]): filename
+              for filename, _, msgid, _, context in extract_from_dir(str(ROOT), method_map, options_map, keywords)}
     with open(ENGLISH / "messages.po", "rb") as po:
         catalog = read_po(po)
-    untranslated = [(msgid, filename) for msgid, filename in marked.items()
-                    if not (message := catalog.get(msgid)) or message.fuzzy
+    untranslated = [(msgid, filename) for (context, msgid), filename in marked.items()
+                    if not (message := catalog.get(msgid, context=context)) or message.fuzzy
                     or not all(message.string if isinstance(message.string, tuple) else [message.string])]
     assert untranslated == [], "run the commands at the top of babel.cfg"
 
@@ -161,7 +161,7 @@ def test_every_marked_text_has_an_english_translation():
 def translations(catalog) -> dict:
     # Plural forms come back as tuples from a .po and as lists from a .mo.
     same = lambda value: tuple(value) if isinstance(value, (list, tuple)) else value  # noqa: E731
-    return {same(m.id): same(m.string) for m in catalog if m.id and not m.fuzzy}
+    return {(m.context, same(m.id)): same(m.string) for m in catalog if m.id and not m.fuzzy}
 
 
 def test_compiled_catalog_is_the_po_file_compiled():

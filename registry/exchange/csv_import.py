@@ -17,18 +17,20 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from registry.appointments.models import Role
-from registry.dates import danish_date
 from registry.exchange import csv_import_read, csv_import_state, csv_import_write
 from registry.exchange import csv_import_rules as rules
-from registry.exchange.csv_import_read import FileRefused, Reference, Row
+from registry.exchange.csv_import_read import FileRefused, Reference, Row, _, day, in_page_language
 from registry.exchange.csv_import_rules import Stay
 from registry.exchange.csv_import_state import Held, HoldKey, PersonKey, SeatKey, State
 from registry.people.reference import MUNICIPALITIES as REGION_MUNICIPALITIES
+from registry.types import N_
 
-CREATED = ("organisationer", "pladser", "personer", "partier", "kommuner", "møder", "dagsordenspunkter",
-           "beslutninger", "udpegninger")
+# What an import counts, as the import's audit entry names it; translated where a page shows it.
+CREATED = (N_("organisationer"), N_("pladser"), N_("personer"), N_("partier"), N_("kommuner"), N_("møder"),
+           N_("dagsordenspunkter"), N_("beslutninger"), N_("udpegninger"))
 CHANGED = ("organisationer", "pladser", "personer", "udpegninger")
-ROLE_OF = {Role.member: "medlem af", Role.substitute: "suppleant i"}
+# A person's private fields, by the file's column.
+FILE_COLUMN = {"gender": "køn", "email": "email"}
 REGION_CODES = {name: code for code, name in REGION_MUNICIPALITIES}
 
 
@@ -36,13 +38,13 @@ REGION_CODES = {name: code for code, name in REGION_MUNICIPALITIES}
 class LineOutcome:
     line: int            # line number in the file; the header is line 1
     action: str          # "create" | "change" | "unchanged" | "refused"
-    text: str            # Danish: what will happen to the line, or why it is refused
+    text: str            # what will happen to the line, or why it is refused, in the page's language
 
 
 @dataclass
 class ImportResult:
     lines: list[LineOutcome]
-    errors: list[str]            # "linje N: ..." in Danish, in file order
+    errors: list[str]            # "linje N: ...", in file order
     created: dict[str, int]
     changed: dict[str, int]
     applied: bool                # True only when written (not a dry run, no errors)
@@ -57,17 +59,19 @@ def import_csv(data: bytes, *, dry_run: bool) -> ImportResult:
 
     Raises RuleViolation, with nothing written and the session still usable,
     only if the database refuses the write because someone changed the
-    registry after the lines were checked.
+    registry after the lines were checked. The texts are in the page's
+    language, Danish from the command line.
     """
-    try:
-        read = csv_import_read.read(data)
-    except FileRefused as error:
-        return ImportResult([], [str(error)], dict.fromkeys(CREATED, 0), dict.fromkeys(CHANGED, 0), False)
-    plan = Plan(csv_import_state.load())
-    for row in read.rows:
-        plan.add(row)
-    plan.check_one_holder()
-    outcomes, errors = plan.outcomes(read.errors)
+    with in_page_language():
+        try:
+            read = csv_import_read.read(data)
+        except FileRefused as error:
+            return ImportResult([], [str(error)], dict.fromkeys(CREATED, 0), dict.fromkeys(CHANGED, 0), False)
+        plan = Plan(csv_import_state.load())
+        for row in read.rows:
+            plan.add(row)
+        plan.check_one_holder()
+        outcomes, errors = plan.outcomes(read.errors)
     result = ImportResult(outcomes, errors, plan.created(), plan.changed(), applied=False)
     if result.ok and not dry_run:
         csv_import_write.write(plan, data, summary=result)
@@ -114,9 +118,13 @@ class Plan:
     def _reference_note(self, reference: Reference) -> str:
         meeting = self.state.meetings.get((reference.council, reference.date))
         if (meeting, reference.number) in self.state.items:
-            return f"indstillingen '{reference}' får en beslutning (udpeget) på det kendte punkt"
-        made = "punktet" if meeting else "mødet og punktet"
-        return f"indstillingen '{reference}' er ukendt: {made} oprettes som 'Ukendt punkt (importeret)'"
+            return _("indstillingen '%(reference)s' får en beslutning (udpeget) på det kendte punkt",
+                     reference=reference)
+        if meeting:
+            return _("indstillingen '%(reference)s' er ukendt: punktet oprettes som '%(title)s'",
+                     reference=reference, title=csv_import_write.UNKNOWN_ITEM)
+        return _("indstillingen '%(reference)s' er ukendt: mødet og punktet oprettes som '%(title)s'",
+                 reference=reference, title=csv_import_write.UNKNOWN_ITEM)
 
     def _seen_first(self, key: tuple, line: int, value) -> tuple[int, object]:
         """The first line in the file that gave this value, and its value."""
@@ -125,18 +133,19 @@ class Plan:
     def _organisation(self, row: Row, errors: list[str], notes: list[str]) -> None:
         first_line, authority = self._seen_first(("authority", row.organisation), row.line, row.authority)
         if authority != row.authority:
-            errors.append(f"udpegende myndighed '{row.authority}' for {row.organisation} afviger fra "
-                          f"'{authority}' på linje {first_line}")
+            errors.append(_("udpegende myndighed '%(authority)s' for %(name)s afviger fra '%(first)s' på linje "
+                            "%(line)d", authority=row.authority, name=row.organisation, first=authority,
+                            line=first_line))
             return
         existing = self.state.organisations.get(row.organisation)
         if existing is None:
             if row.organisation not in self.new_organisations:
                 self.new_organisations[row.organisation] = {"name": row.organisation, "authority": row.authority}
-                notes.append(f"ny organisation (udpegende myndighed: {row.authority})")
+                notes.append(_("ny organisation (udpegende myndighed: %(authority)s)", authority=row.authority))
         elif existing.authority != row.authority and existing.id not in self.organisation_changes:
             self.organisation_changes[existing.id] = {"appointing_authority": (existing.authority, row.authority)}
-            notes.append(f"udpegende myndighed for {row.organisation} ændres fra '{existing.authority}' "
-                         f"til '{row.authority}'")
+            notes.append(_("udpegende myndighed for %(name)s ændres fra '%(old)s' til '%(new)s'",
+                           name=row.organisation, old=existing.authority, new=row.authority))
 
     def _seat(self, row: Row, notes: list[str]) -> None:
         key = (row.organisation, row.seat)
@@ -144,7 +153,7 @@ class Plan:
         if existing is not None:
             if row.role is Role.substitute and not existing.has_substitute and existing.id not in self.seat_changes:
                 self.seat_changes[existing.id] = {"has_substitute": (False, True)}
-                notes.append("pladsen får en personlig suppleant")
+                notes.append(_("pladsen får en personlig suppleant"))
             return
         new = self.new_seats.get(key)
         if new is None:
@@ -152,7 +161,7 @@ class Plan:
             self._positions[row.organisation] = position
             new = self.new_seats[key] = {"organisation": row.organisation, "label": row.seat,
                                          "position": position, "has_substitute": False}
-            notes.append("ny plads")
+            notes.append(_("ny plads"))
         if row.role is Role.substitute:
             new["has_substitute"] = True
 
@@ -164,7 +173,8 @@ class Plan:
             if code in self.state.municipality_codes:
                 code = None  # the code belongs to a municipality of another name already
             self.new_municipalities[name] = {"name": name, "code": code, "in_region": in_region}
-            notes.append(f"ny kommune '{name}' ({'i regionen' if in_region else 'uden for regionen'})")
+            notes.append(_("ny kommune '%(name)s' (i regionen)", name=name) if in_region
+                         else _("ny kommune '%(name)s' (uden for regionen)", name=name))
         letter = row.party
         if letter and letter not in self.state.parties and letter not in self.new_parties:
             party_name = letter
@@ -172,7 +182,8 @@ class Plan:
             while party_name in taken:
                 party_name += " (importeret)"
             self.new_parties[letter] = {"letter": letter, "name": party_name}
-            notes.append(f"nyt parti '{letter}' med navnet '{party_name}' (ret navnet bagefter)")
+            notes.append(_("nyt parti '%(letter)s' med navnet '%(name)s' (ret navnet bagefter)", letter=letter,
+                           name=party_name))
 
     def _person(self, row: Row, errors: list[str], notes: list[str]) -> None:
         key = (row.name, row.municipality)
@@ -182,15 +193,15 @@ class Plan:
                 continue
             first_line, first = self._seen_first((column, key), row.line, value)
             if first != value:
-                errors.append(f"{'køn' if column == 'gender' else 'email'} for {row.name} afviger fra linje "
-                              f"{first_line}")
+                errors.append(_("%(column)s for %(name)s afviger fra linje %(line)d", column=FILE_COLUMN[column],
+                                name=row.name, line=first_line))
         existing = self.state.persons.get(key)
         if existing is None:
             new = self.new_persons.get(key)
             if new is None:
                 new = self.new_persons[key] = {"name": row.name, "municipality": row.municipality, "gender": None,
                                                "email": None, "party": None, "latest": date.min}
-                notes.append("ny person")
+                notes.append(_("ny person"))
             for column, value in given.items():
                 new[column] = new[column] or value
             # The person's party now: the one of their latest appointment in the file.
@@ -202,15 +213,14 @@ class Plan:
             before = getattr(existing, column)
             if value is not None and value != before and column not in changes:
                 changes[column] = (before, value)
-                notes.append(f"{'køn' if column == 'gender' else 'email'} for {row.name} ændres")
+                notes.append(_("%(column)s for %(name)s ændres", column=FILE_COLUMN[column], name=row.name))
         if not changes:
             del self.person_changes[existing.id]
 
     def _appointment(self, row: Row, errors: list[str], notes: list[str]) -> tuple[str, str]:
         person = (row.name, row.municipality)
         held = self.state.held_at.get((row.organisation, row.seat, row.role, row.start))
-        what = (f"{row.name}, {ROLE_OF[row.role]} {row.organisation}, {row.seat}, fra {danish_date(row.start)}"
-                + (f" til {danish_date(row.end)}" if row.end else ""))
+        what = self._what(row)
         self.stays[(row.organisation, row.seat, row.role)].append(
             Stay(row.start, row.end, person, line=row.line, held=held if held and held.person == person else None))
         if held is not None and held.person == person:
@@ -218,11 +228,27 @@ class Plan:
             if differences:
                 self.appointment_changes[held.id] = (held, row)
                 errors += self._life(row)
-                return self._outcome(errors, "change", "ændret udpegning: " + what, differences + notes)
-            return self._outcome(errors, "change" if notes else "unchanged", "uændret udpegning: " + what, notes)
+                return self._outcome(errors, "change", _("ændret udpegning: %(what)s", what=what),
+                                     differences + notes)
+            return self._outcome(errors, "change" if notes else "unchanged",
+                                 _("uændret udpegning: %(what)s", what=what), notes)
         self.new_appointments.append(row)
         errors += self._life(row)
-        return self._outcome(errors, "create", "ny udpegning: " + what, notes)
+        return self._outcome(errors, "create", _("ny udpegning: %(what)s", what=what), notes)
+
+    @staticmethod
+    def _what(row: Row) -> str:
+        """The appointment as a line's text names it: "Lotte Kofoed, medlem af RAR Hovedstaden, Plads 1, fra
+        01.01.2022"."""
+        values = dict(name=row.name, organisation=row.organisation, seat=row.seat, start=day(row.start),
+                      end=day(row.end))
+        if row.role is Role.member:
+            if row.end:
+                return _("%(name)s, medlem af %(organisation)s, %(seat)s, fra %(start)s til %(end)s", **values)
+            return _("%(name)s, medlem af %(organisation)s, %(seat)s, fra %(start)s", **values)
+        if row.end:
+            return _("%(name)s, suppleant i %(organisation)s, %(seat)s, fra %(start)s til %(end)s", **values)
+        return _("%(name)s, suppleant i %(organisation)s, %(seat)s, fra %(start)s", **values)
 
     def _life(self, row: Row) -> list[str]:
         return rules.life_errors(row, self.state.organisations.get(row.organisation),
@@ -245,10 +271,10 @@ class Plan:
     def outcomes(self, read_errors: list[tuple[int, str]]) -> tuple[list[LineOutcome], list[str]]:
         errors = sorted(read_errors + self.errors, key=lambda error: error[0])
         texts = dict(self.texts)
-        for line, _ in read_errors:
+        for line, _message in read_errors:
             texts[line] = ("refused", "; ".join(message for at, message in read_errors if at == line))
         lines = [LineOutcome(line, action, text) for line, (action, text) in sorted(texts.items())]
-        return lines, [f"linje {line}: {message}" for line, message in errors]
+        return lines, [_("linje %(line)d: %(message)s", line=line, message=message) for line, message in errors]
 
     def created(self) -> dict[str, int]:
         meetings = {(ref.council, ref.date) for ref in self.new_references} - set(self.state.meetings)

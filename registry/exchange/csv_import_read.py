@@ -1,4 +1,4 @@
-"""Reading an appointments CSV back: bytes → checked rows, or Danish errors per line.
+"""Reading an appointments CSV back: bytes → checked rows, or errors per line in the page's language.
 
 What the export writes is read exactly; besides that, what Danish Excel writes
 when a user saves "CSV (semikolonsepareret)" (Windows-1252, no BOM) and ','
@@ -9,11 +9,17 @@ registry is csv_import's question.
 import csv
 import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import get_translations
+
 from registry.appointments.models import EndReason, Role
 from registry.csvfiles import undo_neutralise
+from registry.dates import local_dates
 from registry.exchange.csv_export import HEADER
 from registry.meetings.models import ITEM_NUMBER, reference
 from registry.people.models import Gender
@@ -31,8 +37,41 @@ REFERENCE = re.compile(r"(?P<council>.+) (?P<date>\d{4}-\d{2}-\d{2}) pkt\. (?P<n
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
+# An import writes a text for each of up to 100,000 lines, and flask_babel's gettext and format_date look
+# the page's language up on every call (20-25 µs each). Within in_page_language() it is looked up once.
+_catalogue = ContextVar("csv_import_catalogue", default=None)
+_dates = ContextVar("csv_import_dates", default=None)
+
+
+@contextmanager
+def in_page_language() -> Iterator[None]:
+    """The import's texts within, in the page's language (Danish from the command line)."""
+    catalogue, dates = _catalogue.set(get_translations()), _dates.set(local_dates())
+    try:
+        yield
+    finally:
+        _catalogue.reset(catalogue)
+        _dates.reset(dates)
+
+
+def _(message: str, /, **values) -> str:
+    """gettext for the import's texts: marked for the catalogue as any `_`, translated at once."""
+    translated = (_catalogue.get() or get_translations()).gettext(message)
+    return translated % values if values else translated
+
+
+def pgettext(context: str, message: str, /) -> str:
+    """_ for a word the catalogue translates otherwise elsewhere ("intet": no party, or nothing imported)."""
+    return (_catalogue.get() or get_translations()).pgettext(context, message)
+
+
+def day(value: date | None) -> str:
+    """A date as the page writes it: 19.04.2024, or 19 Apr 2024."""
+    return (_dates.get() or local_dates())(value)
+
+
 class FileRefused(Exception):
-    """The file as a whole cannot be read; the message is Danish and meant for the user."""
+    """The file as a whole cannot be read; the message is meant for the user."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,21 +113,22 @@ class ReadFile:
 
 def decode(data: bytes) -> str:
     if not data.strip():
-        raise FileRefused("Filen er tom.")
+        raise FileRefused(_("Filen er tom."))
     if data.startswith(b"PK\x03\x04"):
-        raise FileRefused("Filen er et Excel-regneark (eller en anden zip-fil), ikke en CSV-fil. "
-                          "Gem den i Excel som 'CSV (semikolonsepareret)'.")
+        raise FileRefused(_("Filen er et Excel-regneark (eller en anden zip-fil), ikke en CSV-fil. Gem den i Excel "
+                            "som 'CSV (semikolonsepareret)'."))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise FileRefused("Filen er gemt som UTF-16 ('Unicode-tekst'). "
-                          "Gem den i Excel som 'CSV (semikolonsepareret)' eller 'CSV UTF-8'.")
+        raise FileRefused(_("Filen er gemt som UTF-16 ('Unicode-tekst'). Gem den i Excel som "
+                            "'CSV (semikolonsepareret)' eller 'CSV UTF-8'."))
     if b"\x00" in data:
-        raise FileRefused("Filen er ikke en CSV-fil: den indeholder binære data.")
+        raise FileRefused(_("Filen er ikke en CSV-fil: den indeholder binære data."))
     if data.startswith(UTF8_BOM):
         try:
             return data[len(UTF8_BOM):].decode("utf-8")
         except UnicodeDecodeError as error:
             line = data[:error.start].count(b"\n") + 1
-            raise FileRefused(f"linje {line}: filen begynder som UTF-8, men har tegn, der ikke er UTF-8.") from None
+            raise FileRefused(_("linje %(line)d: filen begynder som UTF-8, men har tegn, der ikke er UTF-8.",
+                                line=line)) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -98,7 +138,7 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:
-        raise FileRefused("Filen er hverken UTF-8 eller Windows-1252; den kan ikke læses som tekst.") from None
+        raise FileRefused(_("Filen er hverken UTF-8 eller Windows-1252; den kan ikke læses som tekst.")) from None
 
 
 def delimiter_of(text: str) -> str:
@@ -112,16 +152,17 @@ def _columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
     errors = []
     for number, name in enumerate(names, start=1):
         if not name:
-            errors.append(f"kolonne {number} har ingen overskrift")
+            errors.append(_("kolonne %(number)d har ingen overskrift", number=number))
         elif name not in HEADER and name not in OPTIONAL:
-            errors.append(f"ukendt kolonne '{name[:40]}'")
+            errors.append(_("ukendt kolonne '%(name)s'", name=name[:40]))
     for name in dict.fromkeys(names):
         if name and names.count(name) > 1:
-            errors.append(f"kolonnen '{name}' står flere gange")
+            errors.append(_("kolonnen '%(name)s' står flere gange", name=name))
     missing = [name for name in HEADER if name not in names]
     if len(missing) == len(HEADER):
-        return {}, ["filen er ikke en liste over udpegninger: overskriften skal være " + ";".join(HEADER)]
-    errors += [f"kolonnen '{name}' mangler" for name in missing]
+        return {}, [_("filen er ikke en liste over udpegninger: overskriften skal være %(header)s",
+                      header=";".join(HEADER))]
+    errors += [_("kolonnen '%(name)s' mangler", name=name) for name in missing]
     return {name: index for index, name in enumerate(names)}, errors
 
 
@@ -152,12 +193,12 @@ def read(data: bytes) -> ReadFile:
                 rows.append(row)
             errors += [(line, message) for message in row_errors]
     except csv.Error:
-        errors.append((line_end + 1, "linjen kan ikke læses som CSV (et citationstegn er måske ikke lukket, "
-                                     "eller en celle er for lang)"))
+        errors.append((line_end + 1, _("linjen kan ikke læses som CSV (et citationstegn er måske ikke lukket, "
+                                       "eller en celle er for lang)")))
     if columns is None:
-        raise FileRefused("Filen er tom.")
+        raise FileRefused(_("Filen er tom."))
     if count == 0 and not errors:
-        raise FileRefused("Filen har kun overskriften og ingen udpegninger.")
+        raise FileRefused(_("Filen har kun overskriften og ingen udpegninger."))
     return ReadFile(rows, errors, count)
 
 
@@ -178,7 +219,8 @@ def _date(cells: dict[str, str], column: str, errors: list[str]) -> date | None:
             raise ValueError
         return date.fromisoformat(text)
     except ValueError:
-        errors.append(f"ugyldig {column} '{text[:40]}' (brug ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ)")
+        errors.append(_("ugyldig %(column)s '%(text)s' (brug ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ)", column=column,
+                        text=text[:40]))
         return None
 
 
@@ -189,8 +231,9 @@ def _label(enum_cls, cells: dict[str, str], column: str, errors: list[str]):
     try:
         return enum_cls.from_label(text.casefold())
     except ValueError:
-        allowed = ", ".join(member.danish for member in enum_cls)
-        errors.append(f"ukendt {column} '{text[:40]}' (brug {allowed})")
+        allowed = ", ".join(member.danish for member in enum_cls)  # the file's words, whatever the page's
+        errors.append(_("ukendt %(column)s '%(text)s' (brug %(allowed)s)", column=column, text=text[:40],
+                        allowed=allowed))
         return None
 
 
@@ -204,40 +247,45 @@ def _reference(text: str, errors: list[str]) -> Reference | None:
             return Reference(match["council"], date.fromisoformat(match["date"]), match["number"])
         except ValueError:
             pass
-    errors.append(f"ugyldig indstilling '{text[:80]}' (skrives som 'KKR Hovedstaden 2024-04-19 pkt. 4.1')")
+    errors.append(_("ugyldig indstilling '%(text)s' (skrives som 'KKR Hovedstaden 2024-04-19 pkt. 4.1')",
+                    text=text[:80]))
     return None
 
 
 def _row(line: int, raw: list[str], columns: dict[str, int]) -> tuple[Row | None, list[str]]:
     if len(raw) != len(columns):
-        hint = " (et citationstegn er måske ikke lukket)" if any("\n" in c or "\r" in c for c in raw) else ""
-        return None, [f"linjen har {len(raw)} celler, men overskriften har {len(columns)}{hint}"]
+        if any("\n" in c or "\r" in c for c in raw):
+            return None, [_("linjen har %(cells)d celler, men overskriften har %(columns)d (et citationstegn er "
+                            "måske ikke lukket)", cells=len(raw), columns=len(columns))]
+        return None, [_("linjen har %(cells)d celler, men overskriften har %(columns)d", cells=len(raw),
+                        columns=len(columns))]
     cells = {name: undo_neutralise(raw[index]) for name, index in columns.items()}
     cells.setdefault("køn", "")
     cells.setdefault("email", "")
     errors: list[str] = []
     for column, what in REQUIRED_CELLS.items():
         if not cells[column].strip():
-            errors.append(f"{what} mangler")
+            errors.append(_("%(column)s mangler", column=what))
     for column, limit in MAX_LENGTH.items():
         if len(cells[column]) > limit:
-            errors.append(f"{column} er for lang ({len(cells[column])} tegn; højst {limit})")
+            errors.append(_("%(column)s er for lang (%(length)d tegn; højst %(limit)d)", column=column,
+                            length=len(cells[column]), limit=limit))
     role = _label(Role, cells, "rolle", errors)
     if role is None and not cells["rolle"].strip():
-        errors.append("rolle mangler (medlem eller suppleant)")
+        errors.append(_("rolle mangler (medlem eller suppleant)"))
     start = _date(cells, "startdato", errors)
     if start is None and not cells["startdato"].strip():
-        errors.append("startdato mangler")
+        errors.append(_("%(column)s mangler", column="startdato"))
     end = _date(cells, "slutdato", errors)
     reason = _label(EndReason, cells, "ophørsårsag", errors)
     if reason is not None and not cells["slutdato"].strip():
-        errors.append("en ophørsårsag kræver en slutdato")
+        errors.append(_("en ophørsårsag kræver en slutdato"))
     if start and end and end < start:
-        errors.append("Slutdatoen ligger før startdatoen.")
+        errors.append(_("Slutdatoen ligger før startdatoen."))
     gender = _label(Gender, cells, "køn", errors)
     email = cells["email"].strip() or None
     if email and not EMAIL.fullmatch(email):
-        errors.append(f"ugyldig email '{email[:80]}'")
+        errors.append(_("ugyldig email '%(email)s'", email=email[:80]))
     reference = _reference(cells["indstilling"].strip(), errors)
     if errors:
         return None, errors

@@ -9,8 +9,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import NamedTuple
 
-from registry.dates import danish_date
-from registry.exchange.csv_import_read import Row
+from registry.exchange.csv_import_read import Row, _, day, pgettext
 from registry.exchange.csv_import_state import Held, HoldKey, OrganisationState, PersonKey, SeatState
 
 
@@ -30,18 +29,18 @@ def life_errors(row: Row, organisation: OrganisationState | None, seat: SeatStat
     if organisation is not None:
         name, start, end = row.organisation, row.start, row.end
         if organisation.start and start < organisation.start:
-            errors.append(f"{name} er først oprettet {danish_date(organisation.start)}.")
+            errors.append(_("%(name)s er først oprettet %(day)s.", name=name, day=day(organisation.start)))
         if organisation.end:
             if start > organisation.end:
-                errors.append(f"{name} er nedlagt pr. {danish_date(organisation.end)}.")
+                errors.append(_("%(name)s er nedlagt pr. %(day)s.", name=name, day=day(organisation.end)))
             elif end is None or end > organisation.end:
-                errors.append(f"{name} er nedlagt pr. {danish_date(organisation.end)}; "
-                              "udpegningen skal slutte senest den dag.")
+                errors.append(_("%(name)s er nedlagt pr. %(day)s; udpegningen skal slutte senest den dag.",
+                                name=name, day=day(organisation.end)))
     if seat is not None:
         if seat.start and row.start < seat.start:
-            errors.append(f"Pladsen findes først fra {danish_date(seat.start)}.")
+            errors.append(_("Pladsen findes først fra %(day)s.", day=day(seat.start)))
         if seat.end and (row.start > seat.end or row.end is None or row.end > seat.end):
-            errors.append(f"Pladsen er nedlagt pr. {danish_date(seat.end)}.")
+            errors.append(_("Pladsen er nedlagt pr. %(day)s.", day=day(seat.end)))
     return errors
 
 
@@ -71,23 +70,34 @@ def _overlap(key: HoldKey, stay: Stay, other: Stay) -> tuple[int, str] | None:
         return None  # two rows of the registry: the database's constraint already keeps them apart
     organisation, seat, role = key
     if other.line is not None and other.start == stay.start and other.person == stay.person:
-        return stay.line, f"samme udpegning som linje {other.line}"
-    until = f"til {danish_date(other.end)}" if other.end else "uden slutdato"
-    where = f" (linje {other.line})" if other.line is not None else ""
-    return stay.line, (f"Pladsen ({organisation}, {seat}) har allerede {other.person[0]} som {role.danish} "
-                       f"fra {danish_date(other.start)} {until}{where}.")
+        return stay.line, _("samme udpegning som linje %(line)d", line=other.line)
+    values = dict(seat=f"{organisation}, {seat}", name=other.person[0], role=role.label, start=day(other.start),
+                  end=day(other.end), line=other.line)
+    if other.line is None:  # held in the registry: the wording of appointments/services.py
+        if other.end:
+            return stay.line, _("Pladsen (%(seat)s) har allerede %(name)s som %(role)s fra %(start)s til %(end)s.",
+                                **values)
+        return stay.line, _("Pladsen (%(seat)s) har allerede %(name)s som %(role)s fra %(start)s uden slutdato.",
+                            **values)
+    if other.end:
+        return stay.line, _("Pladsen (%(seat)s) har allerede %(name)s som %(role)s fra %(start)s til %(end)s "
+                            "(linje %(line)d).", **values)
+    return stay.line, _("Pladsen (%(seat)s) har allerede %(name)s som %(role)s fra %(start)s uden slutdato "
+                        "(linje %(line)d).", **values)
 
 
 def differences(held: Held, row: Row) -> list[str]:
-    """How the file's line differs from the appointment the registry holds, in Danish."""
+    """How the file's line differs from the appointment the registry holds: "slutdato ingen → 31.05.2024",
+    by the file's column."""
     found = []
+    none, no_party = _("ingen"), pgettext("parti", "intet")
     if held.end != row.end:
-        found.append(f"slutdato {danish_date(held.end) or 'ingen'} → {danish_date(row.end) or 'ingen'}")
+        found.append(f"slutdato {day(held.end) or none} → {day(row.end) or none}")
     if held.reason != row.reason:
-        found.append(f"ophørsårsag {held.reason.danish if held.reason else 'ingen'} → "
-                     f"{row.reason.danish if row.reason else 'ingen'}")
+        found.append(f"ophørsårsag {held.reason.label if held.reason else none} → "
+                     f"{row.reason.label if row.reason else none}")
     if held.party != row.party:
-        found.append(f"parti {held.party or 'intet'} → {row.party or 'intet'}")
+        found.append(f"parti {held.party or no_party} → {row.party or no_party}")
     if held.reference != row.reference:
-        found.append(f"indstilling {held.reference or 'ingen'} → {row.reference or 'ingen'}")
+        found.append(f"indstilling {held.reference or none} → {row.reference or none}")
     return found

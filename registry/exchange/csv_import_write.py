@@ -14,6 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from registry.appointments.models import ONE_HOLDER_CONSTRAINT, Appointment, Status
@@ -47,9 +48,11 @@ def write(plan: "Plan", data: bytes, *, summary: "ImportResult") -> None:
                 "created": summary.created, "changed": summary.changed})
             db.session.flush()
     except IntegrityError as error:
-        what = "udpegningerne" if ONE_HOLDER_CONSTRAINT in str(error.orig) else "registret"
-        raise RuleViolation(f"En anden har ændret {what}, mens filen blev indlæst; intet er gemt. "
-                            "Prøv igen.") from error
+        if ONE_HOLDER_CONSTRAINT in str(error.orig):
+            raise RuleViolation(_l("En anden har ændret udpegningerne, mens filen blev indlæst; intet er gemt. "
+                                   "Prøv igen.")) from error
+        raise RuleViolation(_l("En anden har ændret registret, mens filen blev indlæst; intet er gemt. "
+                               "Prøv igen.")) from error
     # Rows the session may hold from before are stale now.
     db.session.expire_all()
 

@@ -107,5 +107,5 @@ def import_confirm():
 
 
 def _summary(counts: dict[str, int]) -> str:
-    parts = [f"{count} {name}" for name, count in counts.items() if count]
+    parts = [f"{count} {_(name)}" for name, count in counts.items() if count]
     return ", ".join(parts) if parts else _("intet")
