@@ -6,7 +6,7 @@ what is wrong with a date or a choice. Forms check shape; the services check rul
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, SelectField
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
 
 from registry.errors import RuleViolation
 
@@ -63,3 +63,18 @@ def show_refusal(form, refusal: RuleViolation) -> None:
         field.errors = [*field.errors, str(refusal)]
     else:
         form.form_errors.append(str(refusal))
+
+
+class Chosen:
+    """Required, for a <select> whose first option ("Vælg en plads") is empty: that option is no answer,
+    whatever the browser sent for it (nothing, "" or "None")."""
+
+    field_flags = {"required": True}
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __call__(self, form, field) -> None:
+        if field.data is None:
+            field.errors[:] = []
+            raise StopValidation(self.message)

@@ -308,3 +308,19 @@ def test_a_successor_on_a_body_that_closes_later_serves_until_it_closes(client, 
                 data={"person": successor.id, "start_date": "2024-06-01", "version": holder.version})
     page = client.get(f"/pladser/{seat.id}").get_data(as_text=True)
     assert "Anne Eksempel" in page and "31.10.2024" in page and "31.05.2024" in page
+
+
+@pytest.mark.parametrize("empty", ["", "None"])
+def test_the_empty_choice_of_a_select_is_a_form_error_not_a_500(app, client, empty):
+    make.seat()
+    make.person("Anna Andersen")
+    make.user("haan")
+    db.session.commit()
+    make.login(client, "haan")
+
+    response = client.post("/udpegninger/ny", data={"seat": empty, "person": empty, "role": "member",
+                                                    "start_date": "2024-05-01", "party": ""})
+
+    assert response.status_code == 200
+    assert "Vælg en plads." in response.get_data(as_text=True)
+    assert "Vælg en person." in response.get_data(as_text=True)

@@ -9,7 +9,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from registry.appointments.models import EndReason, Role
 from registry.dates import local_date
-from registry.forms import ChoiceField, DanishDateField, VersionField, optional_int
+from registry.forms import ChoiceField, Chosen, DanishDateField, VersionField, optional_int
 from registry.organisations.models import Seat
 from registry.people.models import Party, Person
 
@@ -44,8 +44,8 @@ def party_choices(parties: list[Party]) -> list[SelectChoice]:
 
 
 class AppointForm(FlaskForm):
-    seat = ChoiceField(_l("Plads"), coerce=optional_int, validators=[InputRequired(_l("Vælg en plads."))])
-    person = ChoiceField(_l("Person"), coerce=optional_int, validators=[InputRequired(_l("Vælg en person."))])
+    seat = ChoiceField(_l("Plads"), coerce=optional_int, validators=[Chosen(_l("Vælg en plads."))])
+    person = ChoiceField(_l("Person"), coerce=optional_int, validators=[Chosen(_l("Vælg en person."))])
     role = ChoiceField(_l("Rolle"), choices=[SelectChoice(role.value, role.capitalised) for role in Role],
                        default=Role.member.value)
     start_date = DanishDateField(_l("Startdato"), validators=[InputRequired(_l("Skriv startdatoen."))],

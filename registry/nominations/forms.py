@@ -8,7 +8,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from registry.appointments.forms import person_choices, seat_choices
 from registry.appointments.models import Role
-from registry.forms import ChoiceField, DanishDateField, VersionField, optional_int
+from registry.forms import ChoiceField, Chosen, DanishDateField, VersionField, optional_int
 from registry.nominations.models import CallReason
 from registry.people.models import Gender, Municipality, Party
 
@@ -36,10 +36,10 @@ class NominationForm(FlaskForm):
     """Indstilling: a seat and role, the candidate (an existing person or a new one) and optionally a
     personal suppleant the same way. The edit form is the same without seat, role and party."""
 
-    seat = ChoiceField(_l("Plads"), coerce=optional_int, validators=[InputRequired(_l("Vælg en plads."))])
+    seat = ChoiceField(_l("Plads"), coerce=optional_int, validators=[Chosen(_l("Vælg en plads."))])
     role = ChoiceField(_l("Rolle"), choices=ROLE_CHOICES, default=Role.member.value)
     party = ChoiceField(_l("Partigruppe"), coerce=optional_int,
-                        validators=[InputRequired(_l("Vælg den partigruppe, der indstiller."))])
+                        validators=[Chosen(_l("Vælg den partigruppe, der indstiller."))])
 
     person = ChoiceField(_l("Kandidat"), coerce=optional_int,
                          description=_l("Vælg en person, der allerede er registreret, eller udfyld felterne "
@@ -111,7 +111,7 @@ class ReturnForm(FlaskForm):
 class CallForm(FlaskForm):
     """Opfordring til indstilling: the secretariat asks the party group holding a seat to nominate."""
 
-    seat = ChoiceField(_l("Plads"), coerce=optional_int, validators=[InputRequired(_l("Vælg en plads."))])
+    seat = ChoiceField(_l("Plads"), coerce=optional_int, validators=[Chosen(_l("Vælg en plads."))])
     role = ChoiceField(_l("Rolle"), choices=ROLE_CHOICES, default=Role.member.value)
     reason = ChoiceField(_l("Årsag"), choices=[SelectChoice(r.value, r.capitalised) for r in CallReason],
                          default=CallReason.resignation.value)

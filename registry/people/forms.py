@@ -3,9 +3,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from registry.forms import ChoiceField, VersionField, optional_int
+from registry.forms import ChoiceField, Chosen, VersionField, optional_int
 from registry.people.models import Gender
 
 
@@ -37,7 +37,7 @@ class MergeForm(FlaskForm):
     """Step 1 chooses the other record; step 2 (confirmed) carries both versions back."""
 
     other = ChoiceField(_l("Den anden registrering af samme person"), coerce=optional_int,
-                        validators=[InputRequired(_l("Vælg den anden registrering."))])
+                        validators=[Chosen(_l("Vælg den anden registrering."))])
     confirmed = HiddenField()
     version = VersionField()
     other_version = VersionField()

@@ -122,9 +122,6 @@ def merge(person_id: int):
     form.other.choices = person_choices([other for other in services.all_people() if other.id != person.id])
     if not form.validate_on_submit():
         return render_template("people/merge.html", form=form, person=person)
-    if form.other.data is None:  # the empty choice, however it was sent
-        form.other.errors.append(_("Vælg den anden registrering."))
-        return render_template("people/merge.html", form=form, person=person)
     other = db.get_or_404(Person, form.other.data)
     try:
         kept, removed = services.merge_order(person, other)
