@@ -76,5 +76,5 @@ class Chosen:
 
     def __call__(self, form, field) -> None:
         if field.data is None:
-            field.errors[:] = []
-            raise StopValidation(self.message)
+            # A value that was no choice at all has said so already ("Vælg en af mulighederne.").
+            raise StopValidation(None if field.errors else self.message)
