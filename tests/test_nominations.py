@@ -293,7 +293,8 @@ def test_warnings_the_secretariat_would_catch_by_hand(app):
     outsider = make.person("Udenfor Eksempel", "Roskilde", party_letter="B")
     outsider.municipality.in_region = False
     seat.organisation.end_date = date(2024, 12, 31)
-    found = services.warnings(seat, Role.member, b, [peschardt, outsider], day=date(2025, 2, 1))
+    secretariat = make.user("haan")
+    found = services.warnings(seat, Role.member, b, [peschardt, outsider], day=date(2025, 2, 1), viewer=secretariat)
     assert found == [
         "RAR Hovedstaden er nedlagt pr. 31.12.2024.",
         "Pladsen tilhører SF – Socialistisk Folkeparti i valgperioden 2022-2025.",
@@ -302,10 +303,15 @@ def test_warnings_the_secretariat_would_catch_by_hand(app):
         "Udenfor Eksempel er ikke fra en kommune i regionen.",
     ]
     first = services.submit(seat, Role.member, b, outsider)
-    itself = services.warnings(seat, Role.member, b, [outsider], day=date(2024, 5, 1), nomination=first)
+    itself = services.warnings(seat, Role.member, b, [outsider], day=date(2024, 5, 1), viewer=secretariat,
+                               nomination=first)
     assert not any("verserende" in warning for warning in itself)
-    assert services.warnings(seat, Role.member, sf, [peschardt], day=date(2024, 5, 1))[-1] == \
+    assert services.warnings(seat, Role.member, sf, [peschardt], day=date(2024, 5, 1), viewer=secretariat)[-1] == \
         "Der er 1 anden verserende indstilling til pladsen som medlem."
+    # SF's own group is not told that Radikale Venstre has nominated.
+    sf_group = make.user("sfgruppe", UserRole.party, "F")
+    assert not any("verserende" in warning for warning in services.warnings(
+        seat, Role.member, sf, [peschardt], day=date(2024, 5, 1), viewer=sf_group))
 
 
 def test_party_groups_see_only_their_own_nominations(app):

@@ -13,6 +13,7 @@ is saved. A version that changed since the form was shown is a conflict.
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
 from registry.appointments.models import EndReason
@@ -121,7 +122,7 @@ def item(item_id: int):
     day = item.meeting.date
     listed = [(nomination, nominations.warnings(nomination.seat, nomination.role, nomination.party,
                                                 [person for person, _ in nomination.candidates], day,
-                                                nomination=nomination))
+                                                viewer=current_user, nomination=nomination))
               for nomination in drafting.nominations_on(item)]
     return render_template("meetings/item.html", item=item, nominations=listed, draft=drafting.draft(item))
 
@@ -154,7 +155,7 @@ def save_draft(item_id: int):
 # The secretariat: a nomination onto the agenda, KKR's decision, the outside authority's appointment.
 
 def _nomination(nomination_id: int) -> Nomination:
-    nomination = nominations.get_visible(nomination_id)
+    nomination = nominations.get_visible(nomination_id, current_user)
     if nomination is None:
         abort(404)
     return nomination

@@ -14,11 +14,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import has_request_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from registry.appointments.models import Appointment, Role
@@ -49,10 +47,9 @@ def visible_to(user) -> sa.ColumnElement[bool]:
     return sa.false()
 
 
-def get_visible(nomination_id: int, user=None) -> Nomination | None:
+def get_visible(nomination_id: int, user) -> Nomination | None:
     """The nomination if the user may see it; None (a 404 for the view) otherwise, so another party's
     nominations cannot even be told to exist."""
-    user = user if user is not None else current_user
     return db.session.scalars(sa.select(Nomination).where(Nomination.id == nomination_id, visible_to(user))).first()
 
 
@@ -124,50 +121,68 @@ def gender_problem(seat: Seat, people: list[Person]) -> str | None:
 
 
 def warnings(seat: Seat, role: Role, party: Party, people: list[Person], day: date | None = None, *,
-             nomination: Nomination | None = None) -> list[str]:
+             viewer, nomination: Nomination | None = None) -> list[str]:
     """What the secretariat would otherwise catch by hand. Shown, not refused: KKR may still decide.
 
-    nomination: the one being looked at, so it does not count as a rival to itself. The texts are for the page
-    that asked (gettext, not lazy), which shows them as they are.
+    viewer: who will read the warnings; rival nominations are counted only among those the viewer may see, so
+    a party group does not learn from a warning that a rival party has nominated. nomination: the one being
+    looked at, so it does not count as a rival to itself. The texts are for the page that asked (gettext, not
+    lazy), which shows them as they are.
     """
     day = day or today()
-    found = []
+    return [*_closed(seat, day), *_allocated_elsewhere(seat, party, day), *_held_already(seat, people, day),
+            *_outsiders(party, people), *_rivals(seat, role, day, viewer, nomination)]
+
+
+def _closed(seat: Seat, day: date) -> list[str]:
     organisation = seat.organisation
     if organisation.end_date and organisation.end_date < day:
-        found.append(_("%(name)s er nedlagt pr. %(day)s.", name=organisation.name,
-                       day=local_date(organisation.end_date)))
-    elif seat.end_date and seat.end_date < day:
-        found.append(_("Pladsen er nedlagt pr. %(day)s.", day=local_date(seat.end_date)))
+        return [_("%(name)s er nedlagt pr. %(day)s.", name=organisation.name, day=local_date(organisation.end_date))]
+    if seat.end_date and seat.end_date < day:
+        return [_("Pladsen er nedlagt pr. %(day)s.", day=local_date(seat.end_date))]
+    return []
+
+
+def _allocated_elsewhere(seat: Seat, party: Party, day: date) -> list[str]:
     allocation = allocation_on(seat, day)
     if allocation is None:
-        found.append(_("Pladsen er ikke fordelt til en partigruppe i den nuværende valgperiode."))
-    elif allocation.party_id != party.id:
-        found.append(_("Pladsen tilhører %(party)s i valgperioden %(period)s.", party=allocation.party.name,
-                       period=allocation.period.name))
+        return [_("Pladsen er ikke fordelt til en partigruppe i den nuværende valgperiode.")]
+    if allocation.party_id != party.id:
+        return [_("Pladsen tilhører %(party)s i valgperioden %(period)s.", party=allocation.party.name,
+                  period=allocation.period.name)]
+    return []
+
+
+def _held_already(seat: Seat, people: list[Person], day: date) -> list[str]:
     held = db.session.scalars(sa.select(Appointment).where(
         Appointment.seat_id == seat.id, active_on(day), Appointment.person_id.in_([p.id for p in people if p.id])))
-    for appointment in held:
-        found.append(_("%(name)s er allerede %(role)s på pladsen.", name=appointment.person.name,
-                       role=appointment.role.label))
+    return [_("%(name)s er allerede %(role)s på pladsen.", name=appointment.person.name, role=appointment.role.label)
+            for appointment in held]
+
+
+def _outsiders(party: Party, people: list[Person]) -> list[str]:
+    found = []
     for person in people:
         if person.municipality is None or not person.municipality.in_region:
             found.append(_("%(name)s er ikke fra en kommune i regionen.", name=person.name))
         if person.party_id is not None and person.party_id != party.id:
             found.append(_("%(name)s er registreret som medlem af %(party)s.", name=person.name,
                            party=person.party.name))
+    return found
+
+
+def _rivals(seat: Seat, role: Role, day: date, viewer, nomination: Nomination | None) -> list[str]:
     rivals = sa.select(sa.func.count(Nomination.id)).where(
         Nomination.seat_id == seat.id, Nomination.role == role,
-        Nomination.status.in_([*EDITABLE, NominationStatus.on_agenda, NominationStatus.pending]))
+        Nomination.status.in_([*EDITABLE, NominationStatus.on_agenda, NominationStatus.pending]),
+        visible_to(viewer))
     if nomination is not None and nomination.id is not None:
         rivals = rivals.where(Nomination.id != nomination.id)
-    if has_request_context():
-        # A party group must not learn from a warning that a rival party has nominated.
-        rivals = rivals.where(visible_to(current_user))
     if count := db.session.scalar(rivals):
-        found.append(ngettext("Der er %(num)d anden verserende indstilling til pladsen som %(role)s.",
-                              "Der er %(num)d andre verserende indstillinger til pladsen som %(role)s.", count,
-                              role=role.label))
-    return found
+        return [ngettext("Der er %(num)d anden verserende indstilling til pladsen som %(role)s.",
+                         "Der er %(num)d andre verserende indstillinger til pladsen som %(role)s.", count,
+                         role=role.label)]
+    return []
 
 
 def _check(seat: Seat, role: Role, person: Person, substitute: Person | None, gender_reason: str | None) -> None:

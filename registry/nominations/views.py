@@ -48,7 +48,7 @@ def changed_meanwhile() -> str:
 
 def _nomination(nomination_id: int) -> Nomination:
     """The nomination if the current user may see it; 404 otherwise (another party's included)."""
-    return services.get_visible(nomination_id) or abort(404)
+    return services.get_visible(nomination_id, current_user) or abort(404)
 
 
 def _own_party() -> Party | None:
@@ -102,7 +102,8 @@ def detail(nomination_id: int):
     found = []
     if nomination.status not in DECIDED and nomination.status is not NominationStatus.withdrawn:
         found = services.warnings(nomination.seat, nomination.role, nomination.party,
-                                  [person for person, _role in nomination.candidates], nomination=nomination)
+                                  [person for person, _role in nomination.candidates], viewer=current_user,
+                                  nomination=nomination)
     return render_template("nominations/detail.html", nomination=nomination, warnings=found,
                            is_party=current_user.role is UserRole.party, statuses=NominationStatus)
 
