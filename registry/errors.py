@@ -12,3 +12,10 @@ class RuleViolation(Exception):
 
 class Conflict(Exception):
     """Someone else saved the same record while this change was being made."""
+
+
+def check_version(row, version: int | None) -> None:
+    """The version the user saw must still be the stored one (optimistic locking, as the models'
+    version_id_col does at the flush); None when the caller saw no version (a command, a test)."""
+    if version is not None and version != row.version:
+        raise Conflict()

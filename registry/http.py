@@ -5,7 +5,7 @@ from datetime import date
 from typing import TypeVar
 
 import sqlalchemy as sa
-from flask import Response, current_app, request
+from flask import Response, current_app, flash, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
@@ -168,6 +168,17 @@ def _unique_constraint_on(table_name: str, columns: set[str]) -> str | None:
         if index.unique and {c.name for c in index.columns} == columns:
             return index.name
     return None
+
+
+def conflict_page(form, row, template: str, message: str, **context):
+    """The form again after an edit conflict (Conflict from commit): the record as it is now, with its new
+    version in the form, and 409, so that saving once more, having seen the other change, is a deliberate
+    choice. What the user typed stays in the form."""
+    db.session.rollback()
+    db.session.refresh(row)
+    form.version.data = row.version
+    flash(message, "error")
+    return render_template(template, form=form, **context), 409
 
 
 def json_response(data, status: int = 200, mimetype: str = "application/json") -> Response:

@@ -229,7 +229,7 @@ def test_an_edit_made_meanwhile_by_someone_else_is_not_overwritten(client, rar):
     response = client.post(f"/organisationer/{rar.id}/rediger",
                            data=form_values(name="RAR Hovedstaden", version=seen, note="Mit eget"))
     assert response.status_code == 409
-    assert "Organisationen er ændret af en anden imens. Indlæs siden igen." in text(response)
+    assert "Organisationen er ændret af en anden, mens du havde formularen åben." in text(response)
     assert snapshot() == before
     db.session.rollback()
     assert rar.note == "Ændret af en kollega"
@@ -330,7 +330,7 @@ def test_closing_with_a_stale_form_is_refused(client, rar):
     login_as(client)
     refused(client, f"/organisationer/{rar.id}/nedlaeg",
             {"end_date": "2024-12-31", "successor": 0, "end_appointments": "ja", "version": rar.version - 1 or 99},
-            "Organisationen er ændret af en anden imens. Indlæs siden igen.", status=409)
+            "Organisationen er ændret af en anden, mens du havde formularen åben.", status=409)
 
 
 def test_a_seat_label_is_used_once_per_body(client, rar):
@@ -374,7 +374,7 @@ def test_an_edit_of_a_seat_made_meanwhile_is_not_overwritten(client, rar):
     login_as(client)
     refused(client, f"/organisationer/{rar.id}/pladser/{seat.id}/rediger",
             {"label": "Formand", "has_substitute": "ja", "version": seat.version + 1},
-            "Pladsen er ændret af en anden imens. Indlæs siden igen.", status=409)
+            "Pladsen er ændret af en anden, mens du havde formularen åben.", status=409)
 
 
 def test_a_party_group_cannot_hold_a_seat_in_a_period_the_body_does_not_reach(client, rar):
@@ -440,6 +440,6 @@ def test_two_secretaries_saving_at_once_get_a_conflict_message_not_an_error(clie
     response = client.post(f"/organisationer/{rar.id}/rediger",
                            data=form_values(name="RAR Hovedstaden", version=rar.version, note="Min ændring"))
     assert response.status_code == 409
-    assert "Organisationen er ændret af en anden imens. Indlæs siden igen." in text(response)
+    assert "Organisationen er ændret af en anden, mens du havde formularen åben." in text(response)
     db.session.rollback()
     assert rar.note == "Kollegaens ændring"

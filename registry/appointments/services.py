@@ -12,7 +12,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from registry.appointments.models import ONE_HOLDER_CONSTRAINT, Appointment, EndReason, Role, Status
 from registry.dates import local_date, today
-from registry.errors import RuleViolation
+from registry.errors import RuleViolation, check_version
 from registry.extensions import db
 from registry.meetings.models import Decision
 from registry.organisations.models import Organisation, Seat
@@ -139,8 +139,9 @@ def appoint(seat: Seat, person: Person, role: Role, start: date, *, end: date | 
     return appointment
 
 
-def end(appointment: Appointment, last_day: date, reason: EndReason) -> Appointment:
+def end(appointment: Appointment, last_day: date, reason: EndReason, *, version: int | None = None) -> Appointment:
     """End an appointment: last_day is the last day in office."""
+    check_version(appointment, version)
     if appointment.end_date is not None and appointment.end_date < last_day:
         raise RuleViolation(_l("Udpegningen er allerede afsluttet %(day)s.", day=local_date(appointment.end_date)),
                             field="end_date")
@@ -154,8 +155,9 @@ def end(appointment: Appointment, last_day: date, reason: EndReason) -> Appointm
 
 
 def replace(current: Appointment, person: Person, start: date, *, party: Party | None = None,
-            decision: Decision | None = None) -> Appointment:
+            decision: Decision | None = None, version: int | None = None) -> Appointment:
     """The successor starts on start; the current holder's last day is the day before."""
+    check_version(current, version)
     if start <= current.start_date:
         raise RuleViolation(_l("Efterfølgeren skal starte efter den nuværende indehavers startdato."),
                             field="start_date")

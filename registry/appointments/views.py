@@ -19,7 +19,7 @@ from registry.dates import local_date
 from registry.errors import Conflict, RuleViolation
 from registry.extensions import db
 from registry.forms import show_refusal
-from registry.http import commit, id_param, page_param
+from registry.http import commit, conflict_page, id_param, page_param
 from registry.organisations.models import Organisation, Seat
 from registry.paging import numbered
 from registry.people import services as people
@@ -89,10 +89,6 @@ def create():
                            submit=_("Udpeg"), appointment=None)
 
 
-def _stale(form, appointment: Appointment) -> bool:
-    return request.method == "POST" and form.version.data != appointment.version
-
-
 @bp.route("/udpegninger/<int:appointment_id>/afslut", methods=["GET", "POST"])
 @role_required(*SECRETARIAT)
 def end(appointment_id: int):
@@ -101,14 +97,14 @@ def end(appointment_id: int):
     if request.method == "GET":
         form.reason.data = EndReason.resigned.value
     if form.validate_on_submit():
-        if _stale(form, appointment):
-            return _conflict(form, appointment, "appointments/end.html")
         try:
-            commit(lambda: services.end(appointment, form.end_date.data, EndReason(form.reason.data)))
+            commit(lambda: services.end(appointment, form.end_date.data, EndReason(form.reason.data),
+                                        version=form.version.data))
         except RuleViolation as refused:
             show_refusal(form, refused)
         except Conflict:
-            return _conflict(form, appointment, "appointments/end.html")
+            return conflict_page(form, appointment, "appointments/end.html", conflict_message(),
+                                 appointment=appointment)
         else:
             flash(_("Udpegningen af %(name)s er afsluttet pr. %(day)s.", name=appointment.person.name,
                     day=local_date(appointment.end_date)), "success")
@@ -123,27 +119,19 @@ def replace(appointment_id: int):
     form = ReplaceForm(version=appointment.version)
     _choose(form)
     if form.validate_on_submit():
-        if _stale(form, appointment):
-            return _conflict(form, appointment, "appointments/replace.html")
         person = db.session.get(Person, form.person.data)
         party = db.session.get(Party, form.party.data) if form.party.data else None
         try:
-            successor = commit(lambda: services.replace(appointment, person, form.start_date.data, party=party))
+            successor = commit(lambda: services.replace(appointment, person, form.start_date.data, party=party,
+                                                         version=form.version.data))
         except RuleViolation as refused:
             show_refusal(form, refused)
         except Conflict:
-            return _conflict(form, appointment, "appointments/replace.html")
+            return conflict_page(form, appointment, "appointments/replace.html", conflict_message(),
+                                 appointment=appointment)
         else:
             flash(_("%(new)s afløser %(old)s som %(role)s fra %(day)s.", new=person.name,
                     old=appointment.person.name, role=successor.role.label, day=local_date(successor.start_date)),
                   "success")
             return redirect(url_for("appointments.seat", seat_id=appointment.seat_id))
     return render_template("appointments/replace.html", form=form, appointment=appointment)
-
-
-def _conflict(form, appointment: Appointment, template: str):
-    """Show the appointment as it is now, with the new version, so a second save is deliberate."""
-    db.session.refresh(appointment)
-    form.version.data = appointment.version
-    flash(conflict_message(), "error")
-    return render_template(template, form=form, appointment=appointment), 409

@@ -19,7 +19,7 @@ from registry.appointments import services as appointments
 from registry.appointments.models import Appointment, EndReason
 from registry.appointments.services import active_on
 from registry.dates import danish_date, local_date, today
-from registry.errors import RuleViolation
+from registry.errors import RuleViolation, check_version
 from registry.extensions import db
 from registry.meetings.drafting import decision_text
 from registry.meetings.models import ITEM_NUMBER, AgendaItem, Decision, Meeting, Outcome
@@ -35,8 +35,9 @@ PREDECESSOR_REASON = {CallReason.resignation: EndReason.resigned, CallReason.new
 
 def place_on_agenda(nomination: Nomination, meeting_date: date, item_number: str, *, council: str,
                     location: str | None = None, case_number: str | None = None, title: str | None = None,
-                    case_worker: str | None = None) -> AgendaItem:
+                    case_worker: str | None = None, version: int | None = None) -> AgendaItem:
     """Put the nomination on a KKR meeting's agenda as an item; the meeting and item are created if missing."""
+    check_version(nomination, version)
     if nomination.status is not NominationStatus.submitted:
         raise RuleViolation(_l("Kun en indsendt indstilling kan sættes på dagsordenen; denne er %(status)s.",
                                status=nomination.status.label))
@@ -69,8 +70,9 @@ def place_on_agenda(nomination: Nomination, meeting_date: date, item_number: str
     return item
 
 
-def take_off_agenda(nomination: Nomination) -> Nomination:
+def take_off_agenda(nomination: Nomination, *, version: int | None = None) -> Nomination:
     """Before KKR has decided, the secretariat may take a nomination off the agenda again."""
+    check_version(nomination, version)
     if nomination.status is not NominationStatus.on_agenda:
         raise RuleViolation(_l("Indstillingen er %(status)s, ikke på dagsordenen.", status=nomination.status.label))
     nomination.item_id = None
@@ -134,13 +136,14 @@ def _seat(nomination: Nomination, day: date, reason: EndReason, day_field: str) 
 
 
 def decide(nomination: Nomination, outcome: Outcome, *, text: str | None = None, effective: date | None = None,
-           reason: EndReason | None = None) -> Decision:
+           reason: EndReason | None = None, version: int | None = None) -> Decision:
     """Record KKR's decision on a nomination on its agenda.
 
     appointed: KKR appoints; the candidates are seated from the effective date.
     recommended / noted: an outside authority appoints; the nomination waits, and the current holder stays.
     not_supported: nothing changes on the seat.
     """
+    check_version(nomination, version)
     if nomination.status is not NominationStatus.on_agenda:
         raise RuleViolation(_l("Indstillingen er %(status)s; KKR kan kun beslutte om en indstilling på dagsordenen.",
                                status=nomination.status.label))
@@ -175,9 +178,11 @@ def decide(nomination: Nomination, outcome: Outcome, *, text: str | None = None,
     return decision
 
 
-def record_appointment(nomination: Nomination, day: date, *, reason: EndReason | None = None) -> list[Appointment]:
+def record_appointment(nomination: Nomination, day: date, *, reason: EndReason | None = None,
+                       version: int | None = None) -> list[Appointment]:
     """The outside authority has appointed (beskikket) from the day: seat the candidates and end the
     predecessors the day before, in one step."""
+    check_version(nomination, version)
     if nomination.status is not NominationStatus.pending:
         raise RuleViolation(_l("Indstillingen er %(status)s, ikke afventende.", status=nomination.status.label))
     seated = _seat(nomination, day, reason or predecessor_reason(nomination), "appointed_on")

@@ -22,7 +22,7 @@ from registry.dates import local_date, today
 from registry.errors import Conflict, RuleViolation
 from registry.extensions import db
 from registry.forms import show_refusal
-from registry.http import commit, id_param, page_param
+from registry.http import commit, conflict_page, id_param, page_param
 from registry.meetings import drafting, services
 from registry.meetings import history as decisions
 from registry.meetings.forms import (
@@ -165,19 +165,6 @@ def _nomination_url(nomination: Nomination) -> str:
     return url_for("nominations.detail", nomination_id=nomination.id)
 
 
-def _stale(form, nomination: Nomination) -> bool:
-    return request.method == "POST" and form.version.data != nomination.version
-
-
-def _conflict(form, nomination: Nomination, template: str, **context):
-    """Show the nomination as it is now, with the new version, so a second save is deliberate."""
-    db.session.rollback()
-    db.session.refresh(nomination)
-    form.version.data = nomination.version
-    flash(conflict_message(), "error")
-    return render_template(template, form=form, nomination=nomination, **context), 409
-
-
 def _blocked(nomination: Nomination, status: NominationStatus, message: str) -> str | None:
     """On a GET, why the form cannot succeed now; a POST gets the service's refusal on the form instead."""
     return message if request.method == "GET" and nomination.status is not status else None
@@ -206,17 +193,16 @@ def place(nomination_id: int):
                        _("Indstillingen er %(status)s. Kun en indsendt indstilling kan sættes på dagsordenen.",
                          status=nomination.status.label))
     if form.validate_on_submit():
-        if _stale(form, nomination):
-            return _conflict(form, nomination, "meetings/place.html", blocked=None)
         try:
             item = commit(lambda: services.place_on_agenda(
                 nomination, form.meeting_date.data, form.item_number.data, council=council,
                 location=form.location.data, case_number=form.case_number.data, title=form.title.data,
-                case_worker=form.case_worker.data))
+                case_worker=form.case_worker.data, version=form.version.data))
         except RuleViolation as refused:
             show_refusal(form, refused)
         except Conflict:
-            return _conflict(form, nomination, "meetings/place.html", blocked=None)
+            return conflict_page(form, nomination, "meetings/place.html", conflict_message(),
+                                 nomination=nomination, blocked=None)
         else:
             notifications.deliver_after_commit()
             flash(_("Indstillingen er sat på dagsordenen for mødet den %(day)s som punkt %(number)s.",
@@ -231,11 +217,8 @@ def take_off(nomination_id: int):
     nomination = _nomination(nomination_id)
     form = TakeOffForm()
     form.validate_on_submit()
-    if form.version.data is not None and form.version.data != nomination.version:
-        flash(conflict_message(), "error")
-        return redirect(_nomination_url(nomination))
     try:
-        commit(lambda: services.take_off_agenda(nomination))
+        commit(lambda: services.take_off_agenda(nomination, version=form.version.data))
     except RuleViolation as refused:
         flash(str(refused), "error")
     except Conflict:
@@ -264,19 +247,18 @@ def decide(nomination_id: int):
                        _("Indstillingen er %(status)s. KKR's beslutning kan kun registreres for en indstilling "
                          "på dagsordenen.", status=nomination.status.label))
     if form.validate_on_submit():
-        if _stale(form, nomination):
-            return _conflict(form, nomination, "meetings/decide.html", blocked=None)
         outcome = Outcome(form.outcome.data)
         text = (form.text.data or "").strip()
         if " ".join(text.split()) in drafted:
             text = None
         try:
             commit(lambda: services.decide(nomination, outcome, text=text, effective=form.effective_date.data,
-                                           reason=EndReason(form.reason.data)))
+                                           reason=EndReason(form.reason.data), version=form.version.data))
         except RuleViolation as refused:
             show_refusal(form, refused)
         except Conflict:
-            return _conflict(form, nomination, "meetings/decide.html", blocked=None)
+            return conflict_page(form, nomination, "meetings/decide.html", conflict_message(),
+                                 nomination=nomination, blocked=None)
         else:
             notifications.deliver_after_commit()
             if nomination.status is NominationStatus.appointed:
@@ -305,15 +287,14 @@ def record_appointment(nomination_id: int):
                        _("Indstillingen er %(status)s. Udpegningen kan kun registreres for en indstilling, der "
                          "afventer udpegning.", status=nomination.status.label))
     if form.validate_on_submit():
-        if _stale(form, nomination):
-            return _conflict(form, nomination, "meetings/appointment.html", blocked=None)
         try:
             commit(lambda: services.record_appointment(nomination, form.appointed_on.data,
-                                                       reason=EndReason(form.reason.data)))
+                                                       reason=EndReason(form.reason.data), version=form.version.data))
         except RuleViolation as refused:
             show_refusal(form, refused)
         except Conflict:
-            return _conflict(form, nomination, "meetings/appointment.html", blocked=None)
+            return conflict_page(form, nomination, "meetings/appointment.html", conflict_message(),
+                                 nomination=nomination, blocked=None)
         else:
             notifications.deliver_after_commit()
             flash(_("Udpegningen er registreret: %(who)s fra %(day)s.", who=_candidates(nomination),

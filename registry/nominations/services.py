@@ -24,7 +24,7 @@ from registry.appointments.services import active_on
 from registry.auth.models import User, UserRole
 from registry.auth.permissions import SECRETARIAT
 from registry.dates import local_date, today
-from registry.errors import RuleViolation
+from registry.errors import RuleViolation, check_version
 from registry.extensions import db
 from registry.meetings.models import AgendaItem
 from registry.nominations.models import EDITABLE, Call, CallReason, Nomination, NominationStatus
@@ -225,8 +225,9 @@ def _editable(nomination: Nomination) -> None:
 
 
 def update(nomination: Nomination, *, person: Person, substitute: Person | None = None,
-           motivation: str | None = None, gender_reason: str | None = None) -> Nomination:
+           motivation: str | None = None, gender_reason: str | None = None, version: int | None = None) -> Nomination:
     """The party group changes its nomination; a returned one is thereby submitted again."""
+    check_version(nomination, version)
     _editable(nomination)
     _check(nomination.seat, nomination.role, person, substitute, gender_reason)
     db.session.flush()
@@ -243,7 +244,8 @@ def update(nomination: Nomination, *, person: Person, substitute: Person | None 
     return nomination
 
 
-def withdraw(nomination: Nomination) -> Nomination:
+def withdraw(nomination: Nomination, *, version: int | None = None) -> Nomination:
+    check_version(nomination, version)
     _editable(nomination)
     nomination.status = NominationStatus.withdrawn
     db.session.flush()
@@ -253,8 +255,9 @@ def withdraw(nomination: Nomination) -> Nomination:
 
 # The secretariat.
 
-def return_to_party(nomination: Nomination, comment: str) -> Nomination:
+def return_to_party(nomination: Nomination, comment: str, *, version: int | None = None) -> Nomination:
     """Send a nomination back to the party group with the secretariat's comment; the group may change it."""
+    check_version(nomination, version)
     if nomination.status is not NominationStatus.submitted:
         raise RuleViolation(_l("Kun en indsendt indstilling kan sendes retur; denne er %(status)s.",
                                status=nomination.status.label))

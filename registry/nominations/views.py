@@ -23,7 +23,7 @@ from registry.dates import today
 from registry.errors import Conflict, RuleViolation
 from registry.extensions import db
 from registry.forms import show_refusal
-from registry.http import MAX_ID, bad_request, commit, id_param
+from registry.http import MAX_ID, bad_request, commit, conflict_page, id_param
 from registry.nominations import services
 from registry.nominations.forms import CallForm, NominationForm, ReturnForm, WithdrawForm, party_choices
 from registry.nominations.models import DECIDED, Call, CallReason, Nomination, NominationStatus
@@ -199,18 +199,6 @@ def _not_editable(nomination: Nomination):
     return redirect(url_for("nominations.detail", nomination_id=nomination.id))
 
 
-def _stale(form, nomination: Nomination) -> bool:
-    return form.version.data != nomination.version
-
-
-def _conflict(form, nomination: Nomination, template: str):
-    """Show the nomination as it is now, with its new version, so a second save is deliberate."""
-    db.session.refresh(nomination)
-    form.version.data = nomination.version
-    flash(changed_meanwhile(), "error")
-    return render_template(template, form=form, nomination=nomination), 409
-
-
 @bp.route("/indstillinger/<int:nomination_id>/ret", methods=["GET", "POST"])
 @role_required(UserRole.party)
 def edit(nomination_id: int):
@@ -219,22 +207,20 @@ def edit(nomination_id: int):
         return _not_editable(nomination)
     form = _nomination_form(nomination)
     if form.validate_on_submit():
-        if _stale(form, nomination):
-            return _conflict(form, nomination, "nominations/form.html")
 
         def update() -> Nomination:
             person = _candidate(form, "new", form.person.data, nomination.party)
             substitute = _candidate(form, "sub", form.substitute.data, nomination.party)
             return services.update(nomination, person=person, substitute=substitute,
                                    motivation=(form.motivation.data or "").strip() or None,
-                                   gender_reason=form.gender_reason.data)
+                                   gender_reason=form.gender_reason.data, version=form.version.data)
 
         try:
             commit(update)
         except RuleViolation as error:
             _refused(form, error)
         except Conflict:
-            return _conflict(form, nomination, "nominations/form.html")
+            return conflict_page(form, nomination, "nominations/form.html", changed_meanwhile(), nomination=nomination)
         else:
             notifications.deliver_after_commit()
             flash(_("Indstillingen er gemt og sendt til sekretariatet."), "success")
@@ -250,14 +236,13 @@ def withdraw(nomination_id: int):
         return _not_editable(nomination)
     form = WithdrawForm(version=nomination.version)
     if form.validate_on_submit():
-        if _stale(form, nomination):
-            return _conflict(form, nomination, "nominations/withdraw.html")
         try:
-            commit(lambda: services.withdraw(nomination))
+            commit(lambda: services.withdraw(nomination, version=form.version.data))
         except RuleViolation as error:
             _refused(form, error)
         except Conflict:
-            return _conflict(form, nomination, "nominations/withdraw.html")
+            return conflict_page(form, nomination, "nominations/withdraw.html", changed_meanwhile(),
+                                 nomination=nomination)
         else:
             notifications.deliver_after_commit()
             flash(_("Indstillingen er trukket tilbage."), "success")
@@ -276,14 +261,13 @@ def return_(nomination_id: int):
         return redirect(url_for("nominations.detail", nomination_id=nomination.id))
     form = ReturnForm(version=nomination.version)
     if form.validate_on_submit():
-        if _stale(form, nomination):
-            return _conflict(form, nomination, "nominations/return.html")
         try:
-            commit(lambda: services.return_to_party(nomination, form.comment.data))
+            commit(lambda: services.return_to_party(nomination, form.comment.data, version=form.version.data))
         except RuleViolation as error:
             _refused(form, error)
         except Conflict:
-            return _conflict(form, nomination, "nominations/return.html")
+            return conflict_page(form, nomination, "nominations/return.html", changed_meanwhile(),
+                                 nomination=nomination)
         else:
             notifications.deliver_after_commit()
             flash(_("Indstillingen er sendt retur til %(party)s.", party=nomination.party.name), "success")

@@ -12,24 +12,15 @@ from flask_babel import lazy_gettext as _l
 from registry.appointments import services as appointments
 from registry.appointments.models import Appointment, EndReason, Role
 from registry.dates import local_date
-from registry.errors import Conflict, RuleViolation
+from registry.errors import RuleViolation, check_version
 from registry.extensions import db
 from registry.organisations.models import ElectionPeriod, Organisation, Seat, SeatAllocation
 from registry.people.models import Party
-
-ORGANISATION_CHANGED = _l("Organisationen er ændret af en anden imens. Indlæs siden igen.")
-SEAT_CHANGED = _l("Pladsen er ændret af en anden imens. Indlæs siden igen.")
 
 # The columns the organisation form edits; end date and successor change only by closing.
 ORGANISATION_FIELDS = ("name", "short_name", "kind", "appointing_authority", "authority_is_external",
                        "gender_rule", "follows_election_period", "legal_basis", "start_date", "note")
 SEAT_FIELDS = ("label", "position", "has_substitute", "start_date", "note")
-
-
-def _check_version(row: Organisation | Seat, version: int | None, message: str) -> None:
-    """The version the user saw must still be the stored one (optimistic locking, as version_id_col does)."""
-    if version is not None and version != row.version:
-        raise Conflict(message)
 
 
 def _check_name_free(name: str, organisation: Organisation | None = None) -> None:
@@ -75,7 +66,7 @@ def create_organisation(**values) -> Organisation:
 
 
 def update_organisation(organisation: Organisation, *, version: int | None = None, **values) -> Organisation:
-    _check_version(organisation, version, ORGANISATION_CHANGED)
+    check_version(organisation, version)
     if "name" in values:
         _check_name_free(values["name"], organisation)
     if "start_date" in values:
@@ -135,7 +126,7 @@ def close_organisation(organisation: Organisation, last_day: date, *, successor:
     starts after the last day cannot be ended so and is always refused.
     Returns the appointments ended.
     """
-    _check_version(organisation, version, ORGANISATION_CHANGED)
+    check_version(organisation, version)
     if organisation.start_date and last_day < organisation.start_date:
         raise RuleViolation(_l("Slutdatoen ligger før organisationens startdato %(day)s.",
                                day=local_date(organisation.start_date)), field="end_date")
@@ -196,7 +187,7 @@ def add_seat(organisation: Organisation, *, label: str, has_substitute: bool = F
 
 
 def update_seat(seat: Seat, *, version: int | None = None, **values) -> Seat:
-    _check_version(seat, version, SEAT_CHANGED)
+    check_version(seat, version)
     if "label" in values:
         _check_label_free(seat.organisation, values["label"], seat)
     if "start_date" in values:
@@ -223,7 +214,7 @@ def update_seat(seat: Seat, *, version: int | None = None, **values) -> Seat:
 
 def retire_seat(seat: Seat, last_day: date, *, version: int | None = None) -> Seat:
     """Nedlæg en plads: it exists until last_day inclusive; its holders must be gone by then."""
-    _check_version(seat, version, SEAT_CHANGED)
+    check_version(seat, version)
     if seat.start_date and last_day < seat.start_date:
         raise RuleViolation(_l("Slutdatoen ligger før pladsens startdato %(day)s.", day=local_date(seat.start_date)),
                             field="end_date")

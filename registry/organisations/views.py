@@ -1,6 +1,7 @@
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy.orm import joinedload
 
@@ -9,7 +10,7 @@ from registry.dates import local_date, today
 from registry.errors import Conflict, RuleViolation
 from registry.extensions import db
 from registry.forms import show_refusal
-from registry.http import as_of_param, commit, page_param
+from registry.http import as_of_param, commit, conflict_page, page_param
 from registry.meetings import history
 from registry.organisations import services
 from registry.organisations.forms import (
@@ -26,6 +27,10 @@ from registry.paging import numbered
 from registry.people.models import Party
 
 bp = Blueprint("organisations", __name__)
+
+ORGANISATION_CHANGED = _l("Organisationen er ændret af en anden, mens du havde formularen åben. "
+                          "Se de nye oplysninger, og prøv igen.")
+SEAT_CHANGED = _l("Pladsen er ændret af en anden, mens du havde formularen åben. Se de nye oplysninger, og prøv igen.")
 
 PER_PAGE = 50
 # The latest KKR decisions shown on an organisation's page; the rest are on /beslutninger.
@@ -180,31 +185,22 @@ def allocations(organisation_id: int, seat_id: int):
 
 
 def _save(form, change):
-    """Run the service and commit, and return what it returned; None when refused.
-
-    A refusal, or a change someone else made meanwhile, becomes a message on the form.
-    """
+    """Run the service and commit, and return what it returned; None when refused (the refusal is on the form)
+    or when someone else saved meanwhile (form.conflict_with names the record)."""
     try:
         return commit(change)
     except RuleViolation as refused:
         show_refusal(form, refused)
     except Conflict:
-        db.session.rollback()
-        changed = isinstance(form, (OrganisationForm, CloseOrganisationForm))
-        form.form_errors.append(str(services.ORGANISATION_CHANGED if changed else services.SEAT_CHANGED))
         form.conflict = True
     return None
 
 
 def _form_page(template: str, form, row: Organisation | Seat | None, **context):
-    """The form again; after an edit conflict with 409 and the record's new version, so that saving once
-    more, having seen the other person's change, is a deliberate choice."""
-    if not getattr(form, "conflict", False):
-        return render_template(template, form=form, **context)
-    if row is not None:
-        db.session.refresh(row)
-        form.version.data = row.version
-    return render_template(template, form=form, **context), 409
+    if getattr(form, "conflict", False) and row is not None:
+        message = ORGANISATION_CHANGED if isinstance(row, Organisation) else SEAT_CHANGED
+        return conflict_page(form, row, template, message, **context)
+    return render_template(template, form=form, **context)
 
 
 def _organisation(organisation_id: int) -> Organisation:

@@ -27,7 +27,7 @@ from registry.appointments.models import Appointment, Status
 from registry.audit.models import AuditEntry
 from registry.audit.services import record
 from registry.dates import COPENHAGEN, local_date, today, utcnow
-from registry.errors import RuleViolation
+from registry.errors import RuleViolation, check_version
 from registry.extensions import db
 from registry.meetings.models import AgendaItem, Decision, Meeting
 from registry.nominations.models import Nomination, NominationStatus
@@ -142,7 +142,7 @@ def assess(person: Person, day: date | None = None) -> Assessment:
     return Assessment(last, eligible_from, None)
 
 
-def anonymise(person: Person, day: date | None = None) -> Person:
+def anonymise(person: Person, day: date | None = None, *, version: int | None = None) -> Person:
     """Erase the person's name and private details; refused (RuleViolation) when assess() says no.
 
     The row is written directly, not through people.services.save: several
@@ -150,6 +150,7 @@ def anonymise(person: Person, day: date | None = None) -> Person:
     as namesakes. The flush listener audits the change (private fields
     masked); one "anonymise" entry says when and on what grounds.
     """
+    check_version(person, version)
     assessment = assess(person, day)
     if not assessment.allowed:
         raise RuleViolation(assessment.refusal)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from registry.appointments.models import Appointment, Status
 from registry.appointments.services import active_on
 from registry.audit.services import record
-from registry.errors import RuleViolation
+from registry.errors import RuleViolation, check_version
 from registry.extensions import db
 from registry.organisations.models import Organisation, Seat
 from registry.paging import Page, numbered
@@ -119,12 +119,14 @@ def _namesake(name: str, municipality_id: int | None, exclude: Person | None) ->
 
 def save(person: Person | None, *, name: str, municipality_id: int | None = None, party_id: int | None = None,
          office: str | None = None, gender: Gender | None = None, email: str | None = None,
-         phone: str | None = None) -> Person:
+         phone: str | None = None, version: int | None = None) -> Person:
     """Create (person None) or change a person.
 
     Refused: a second person with the same name in the same municipality;
     that is one person registered twice, and merging is the way to join them.
     """
+    if person is not None:
+        check_version(person, version)
     if person is not None and person.anonymised_at is not None:
         raise RuleViolation(ANONYMISED_REFUSAL)
     name = " ".join(name.split())
@@ -161,10 +163,12 @@ def lost_on_merge(kept: Person, removed: Person) -> list[str]:
             if getattr(kept, key) is not None and getattr(removed, key) not in (None, getattr(kept, key))]
 
 
-def merge(first: Person, second: Person) -> Person:
+def merge(first: Person, second: Person, *, versions: tuple[int | None, int | None] = (None, None)) -> Person:
     """Join two records of one person: the older is kept, gets the other's appointments
     and the details it lacks, and the other is deleted. Every row change is audited,
-    and one `merge` entry says which record went into which."""
+    and one `merge` entry says which record went into which. versions: the two records' as the user saw them."""
+    check_version(first, versions[0])
+    check_version(second, versions[1])
     kept, removed = merge_order(first, second)
     moved = list(removed.appointments)
     for appointment in moved:

@@ -16,7 +16,7 @@ from registry.dates import today
 from registry.errors import Conflict, RuleViolation
 from registry.extensions import db
 from registry.forms import show_refusal
-from registry.http import as_of_param, commit, page_param
+from registry.http import as_of_param, commit, conflict_page, page_param
 from registry.meetings import history
 from registry.people import privacy, services
 from registry.people.forms import AccessRequestForm, AnonymiseForm, MergeForm, PersonForm
@@ -66,7 +66,7 @@ def _save(form: PersonForm, person: Person | None) -> Person:
     return services.save(person, name=form.name.data, municipality_id=form.municipality.data,
                          party_id=form.party.data, office=form.office.data,
                          gender=Gender(form.gender.data) if form.gender.data else None,
-                         email=form.email.data, phone=form.phone.data)
+                         email=form.email.data, phone=form.phone.data, version=form.version.data)
 
 
 @bp.route("/personer/ny", methods=["GET", "POST"])
@@ -92,25 +92,16 @@ def edit(person_id: int):
     person = db.get_or_404(Person, person_id)
     form = _person_form(person)
     if form.validate_on_submit():
-        if form.version.data != person.version:
-            return _conflict(form, person)
         try:
             commit(lambda: _save(form, person))
         except RuleViolation as refused:
             show_refusal(form, refused)
         except Conflict:
-            return _conflict(form, person)
+            return conflict_page(form, person, "people/form.html", conflict_message(), person=person)
         else:
             flash(_("Oplysningerne om %(name)s er gemt.", name=person.name), "success")
             return redirect(url_for("people.detail", person_id=person.id))
     return render_template("people/form.html", form=form, person=person)
-
-
-def _conflict(form: PersonForm, person: Person):
-    db.session.refresh(person)
-    form.version.data = person.version
-    flash(conflict_message(), "error")
-    return render_template("people/form.html", form=form, person=person), 409
 
 
 @bp.route("/personer/<int:person_id>/sammenlaeg", methods=["GET", "POST"])
@@ -134,11 +125,8 @@ def merge(person_id: int):
         return render_template("people/merge_confirm.html", form=form, person=person, other=other, kept=kept,
                                removed=removed, appointments=len(removed.appointments),
                                lost=[DETAIL_LABELS[key] for key in services.lost_on_merge(kept, removed)])
-    if form.version.data != person.version or form.other_version.data != other.version:
-        flash(conflict_message(), "error")
-        return redirect(url_for("people.merge", person_id=person.id))
     try:
-        commit(lambda: services.merge(kept, removed))
+        commit(lambda: services.merge(person, other, versions=(form.version.data, form.other_version.data)))
     except Conflict:
         flash(conflict_message(), "error")
         return redirect(url_for("people.merge", person_id=person.id))
@@ -173,11 +161,8 @@ def anonymise(person_id: int):
     form = AnonymiseForm(version=person.version)
     status = 200
     if form.validate_on_submit():
-        if form.version.data != person.version:
-            flash(conflict_message(), "error")
-            return redirect(url_for("people.anonymise", person_id=person.id))
         try:
-            commit(lambda: privacy.anonymise(person))
+            commit(lambda: privacy.anonymise(person, version=form.version.data))
         except RuleViolation as refused:
             show_refusal(form, refused)
             status = 422
