@@ -254,34 +254,15 @@ def _reference(text: str, errors: list[str]) -> Reference | None:
 
 def _row(line: int, raw: list[str], columns: dict[str, int]) -> tuple[Row | None, list[str]]:
     if len(raw) != len(columns):
-        if any("\n" in c or "\r" in c for c in raw):
-            return None, [_("linjen har %(cells)d celler, men overskriften har %(columns)d (et citationstegn er "
-                            "måske ikke lukket)", cells=len(raw), columns=len(columns))]
-        return None, [_("linjen har %(cells)d celler, men overskriften har %(columns)d", cells=len(raw),
-                        columns=len(columns))]
+        return None, [_cell_count(raw, columns)]
     cells = {name: undo_neutralise(raw[index]) for name, index in columns.items()}
     cells.setdefault("køn", "")
     cells.setdefault("email", "")
-    errors: list[str] = []
-    for column, what in REQUIRED_CELLS.items():
-        if not cells[column].strip():
-            errors.append(_("%(column)s mangler", column=what))
-    for column, limit in MAX_LENGTH.items():
-        if len(cells[column]) > limit:
-            errors.append(_("%(column)s er for lang (%(length)d tegn; højst %(limit)d)", column=column,
-                            length=len(cells[column]), limit=limit))
+    errors = _missing_or_too_long(cells)
     role = _label(Role, cells, "rolle", errors)
     if role is None and not cells["rolle"].strip():
         errors.append(_("rolle mangler (medlem eller suppleant)"))
-    start = _date(cells, "startdato", errors)
-    if start is None and not cells["startdato"].strip():
-        errors.append(_("%(column)s mangler", column="startdato"))
-    end = _date(cells, "slutdato", errors)
-    reason = _label(EndReason, cells, "ophørsårsag", errors)
-    if reason is not None and not cells["slutdato"].strip():
-        errors.append(_("en ophørsårsag kræver en slutdato"))
-    if start and end and end < start:
-        errors.append(_("Slutdatoen ligger før startdatoen."))
+    start, end, reason = _term(cells, errors)
     gender = _label(Gender, cells, "køn", errors)
     email = cells["email"].strip() or None
     if email and not EMAIL.fullmatch(email):
@@ -295,3 +276,33 @@ def _row(line: int, raw: list[str], columns: dict[str, int]) -> tuple[Row | None
                party=cells["parti"].strip() or None, municipality=municipality, start=start, end=end,
                reason=reason, authority=cells["udpegende_myndighed"], reference=reference, gender=gender,
                email=email), []
+
+
+def _cell_count(raw: list[str], columns: dict[str, int]) -> str:
+    if any("\n" in c or "\r" in c for c in raw):
+        return _("linjen har %(cells)d celler, men overskriften har %(columns)d (et citationstegn er "
+                 "måske ikke lukket)", cells=len(raw), columns=len(columns))
+    return _("linjen har %(cells)d celler, men overskriften har %(columns)d", cells=len(raw), columns=len(columns))
+
+
+def _missing_or_too_long(cells: dict[str, str]) -> list[str]:
+    errors = [_("%(column)s mangler", column=what) for column, what in REQUIRED_CELLS.items()
+              if not cells[column].strip()]
+    errors += [_("%(column)s er for lang (%(length)d tegn; højst %(limit)d)", column=column,
+                 length=len(cells[column]), limit=limit)
+               for column, limit in MAX_LENGTH.items() if len(cells[column]) > limit]
+    return errors
+
+
+def _term(cells: dict[str, str], errors: list[str]) -> tuple[date | None, date | None, EndReason | None]:
+    """The start, the last day and why it ended, checked together."""
+    start = _date(cells, "startdato", errors)
+    if start is None and not cells["startdato"].strip():
+        errors.append(_("%(column)s mangler", column="startdato"))
+    end = _date(cells, "slutdato", errors)
+    reason = _label(EndReason, cells, "ophørsårsag", errors)
+    if reason is not None and not cells["slutdato"].strip():
+        errors.append(_("en ophørsårsag kræver en slutdato"))
+    if start and end and end < start:
+        errors.append(_("Slutdatoen ligger før startdatoen."))
+    return start, end, reason

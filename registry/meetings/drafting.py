@@ -137,15 +137,27 @@ def draft(item: AgendaItem) -> Draft | None:
     nominations = nominations_on(item)
     if not nominations:
         return None
-    meeting = item.meeting
-    council = meeting.council_name
+    council = item.meeting.council_name
+    calls = _open_calls(nominations)
+    return Draft(_title(nominations), _background(nominations, calls, item.meeting.date, council),
+                 _recommendation(nominations, calls, council))
+
+
+def _title(nominations: list[Nomination]) -> str:
+    roles = {role for n in nominations for _, role in n.candidates}
+    organisations = list(dict.fromkeys(n.seat.organisation for n in nominations))
+    return (f"Indstilling af {join([role.danish for role in Role if role in roles])} til "
+            f"{join([organisation.name for organisation in organisations])}")
+
+
+def _background(nominations: list[Nomination], calls: list[Call], day: date, council: str) -> str:
+    """Why each body needs someone, who formally appoints, and each party's proposal, in the agenda's order."""
     paragraphs: list[str] = []
-    recommendations: list[str] = []
     organisations = []
     proposals: list[int] = []  # per nomination, the paragraph that proposes its candidates
     for nomination in nominations:
         organisation = nomination.seat.organisation
-        holders = _holders(nomination.seat_id, meeting.date)
+        holders = _holders(nomination.seat_id, day)
         if organisation not in organisations:
             organisations.append(organisation)
             paragraphs.append(_why(nomination, holders, council))
@@ -154,23 +166,24 @@ def draft(item: AgendaItem) -> Draft | None:
                                   "varetager den endelige udpegning.")
         paragraphs.append(_proposal(nomination, holders))
         proposals.append(len(paragraphs) - 1)
-    calls = _open_calls(nominations)
     for call in calls:
         promise = (f"{party_name(call.party)} vil i forbindelse med mødet i {council} indstille "
-                   f"{A_NEW[call.role]} "
-                   f"til {call.seat.organisation.name}.")
+                   f"{A_NEW[call.role]} til {call.seat.organisation.name}.")
         # Said in the same breath as the party's nomination for the seat, as item 4.1 does.
         own = [i for i, n in enumerate(nominations) if n.party_id == call.party_id and n.seat_id == call.seat_id]
         if own:
-            at = proposals[own[-1]]
-            paragraphs[at] += " " + promise
+            paragraphs[proposals[own[-1]]] += " " + promise
         else:
             paragraphs.append(promise)
+    return "\n\n".join(paragraphs)
 
-    # One recommendation per party group and body.
+
+def _recommendation(nominations: list[Nomination], calls: list[Call], council: str) -> str:
+    """One recommendation per party group and body: "Det indstilles, at ..."."""
     groups: dict[tuple[int, int], list] = {}
     for nomination in nominations:
         groups.setdefault((nomination.party_id, nomination.seat.organisation_id), []).append(nomination)
+    recommendations = []
     for (party_id, organisation_id), members in groups.items():
         party, organisation = members[0].party, members[0].seat.organisation
         roles = {role for n in members for _, role in n.candidates}
@@ -184,13 +197,8 @@ def draft(item: AgendaItem) -> Draft | None:
             named = [as_role(person, n.party, role) for n in members for person, role in n.candidates]
             recommendations.append(f"{council} udpeger {join(named)} af {organisation.name}")
     if len(recommendations) == 1:
-        recommendation = f"Det indstilles, at {recommendations[0]}."
-    else:
-        recommendation = "Det indstilles,\n" + "\n".join(f"– at {text}" for text in recommendations) + "."
-    roles = {role for n in nominations for _, role in n.candidates}
-    title = (f"Indstilling af {join([role.danish for role in Role if role in roles])} til "
-             f"{join([organisation.name for organisation in organisations])}")
-    return Draft(title, "\n\n".join(paragraphs), recommendation)
+        return f"Det indstilles, at {recommendations[0]}."
+    return "Det indstilles,\n" + "\n".join(f"– at {text}" for text in recommendations) + "."
 
 
 def decision_text(nomination: Nomination, outcome: Outcome, effective: date | None = None) -> str:
