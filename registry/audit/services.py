@@ -136,7 +136,7 @@ def _stored_row(session: Session, obj) -> dict:
     mapper = sa.inspect(obj).mapper
     table = mapper.local_table
     key = sa.inspect(obj).identity
-    where = [column == value for column, value in zip(mapper.primary_key, key)]
+    where = [column == value for column, value in zip(mapper.primary_key, key, strict=True)]
     row = session.connection().execute(sa.select(table).where(*where)).mappings().first()
     return dict(row) if row else {}
 

@@ -282,9 +282,9 @@ class Plan:
                  if (self.state.meetings.get((ref.council, ref.date)), ref.number) not in self.state.items}
         return dict(zip(CREATED, (len(self.new_organisations), len(self.new_seats), len(self.new_persons),
                                   len(self.new_parties), len(self.new_municipalities), len(meetings), len(items),
-                                  len(self.new_references), len(self.new_appointments))))
+                                  len(self.new_references), len(self.new_appointments)), strict=True))
 
     def changed(self) -> dict[str, int]:
         return dict(zip(CHANGED, (len(self.organisation_changes), len(self.seat_changes), len(self.person_changes),
-                                  len(self.appointment_changes))))
+                                  len(self.appointment_changes)), strict=True))
 

@@ -270,7 +270,8 @@ def _row(line: int, raw: list[str], columns: dict[str, int]) -> tuple[Row | None
     reference = _reference(cells["indstilling"].strip(), errors)
     if errors:
         return None, errors
-    assert role is not None and start is not None
+    assert role is not None
+    assert start is not None
     municipality = cells["kommune"] if cells["kommune"].strip() else None
     return Row(line=line, organisation=cells["organisation"], seat=cells["plads"], role=role, name=cells["navn"],
                party=cells["parti"].strip() or None, municipality=municipality, start=start, end=end,

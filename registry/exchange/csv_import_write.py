@@ -157,10 +157,10 @@ def _insert(model, rows: dict) -> dict:
             stmt = stmt.where(table.c.status == Status.appointed)
         found = {tuple(row[1:]): row[0] for row in db.session.execute(stmt)}
         ids = [found[tuple(row[column] for column in key)] for row in values]
-    for chunk_ids, chunk in zip(_chunks(ids), _chunks(values)):
+    for chunk_ids, chunk in zip(_chunks(ids), _chunks(values), strict=True):
         record_rows(db.session, "create", table.name,
-                    [(row_id, _audited(table, row)) for row_id, row in zip(chunk_ids, chunk)])
-    return dict(zip(rows, ids))
+                    [(row_id, _audited(table, row)) for row_id, row in zip(chunk_ids, chunk, strict=True)])
+    return dict(zip(rows, ids, strict=True))
 
 
 def _chunks(values: list) -> Iterator[list]:
