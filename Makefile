@@ -14,11 +14,11 @@ run: install
 test: install
 	$(BIN)/ruff check --quiet .
 	$(BIN)/lint-imports --no-cache --no-logo
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 # Everything but the browser tests (tests/browser), for a quick round while working.
 test-fast: install
-	$(BIN)/pytest -m "not browser"
+	$(BIN)/pytest -n auto -m "not browser"
 
 install: $(VENV)/.installed
 

@@ -26,6 +26,9 @@ from registry.organisations.models import ElectionPeriod, SeatAllocation
 from registry.people.models import Gender
 from tests import factories as make
 
+# Both databases: as-of queries, sorting and paging in SQL.
+pytestmark = pytest.mark.both_databases
+
 DOCUMENT_URI = "urn:kkr-registry:openapi"
 REGISTRY = Registry().with_resource(DOCUMENT_URI, DRAFT202012.create_resource(DOCUMENT))
 

@@ -12,6 +12,9 @@ from registry.errors import RuleViolation
 from registry.extensions import db
 from tests import factories as make
 
+# Both databases: the one-holder constraint and as-of queries.
+pytestmark = pytest.mark.both_databases
+
 
 def count_appointments() -> int:
     return db.session.scalar(sa.select(sa.func.count(Appointment.id)))

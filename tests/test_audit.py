@@ -11,6 +11,9 @@ from registry.audit.services import Actor, acting_as
 from registry.extensions import db
 from tests import factories as make
 
+# Both databases: the append-only trail is a trigger.
+pytestmark = pytest.mark.both_databases
+
 
 def entries(entity: str | None = None) -> list[AuditEntry]:
     stmt = sa.select(AuditEntry).order_by(AuditEntry.id)

@@ -24,6 +24,9 @@ from registry.organisations.models import ElectionPeriod, Organisation, Seat, Se
 from registry.people.models import Municipality, Party, Person
 from tests import factories as make
 
+# Both databases: the audit triggers.
+pytestmark = pytest.mark.both_databases
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

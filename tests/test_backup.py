@@ -22,6 +22,9 @@ from tests import factories as make
 from tests import nomination_factories as nom
 from tests.conftest import make_app
 
+# Both databases: dumps and restores each database.
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture
 def filled(app):

@@ -18,6 +18,9 @@ from registry.http import commit, violated_constraint
 from registry.organisations.models import Organisation, Seat
 from tests import factories as make
 
+# Both databases: each database's constraint errors.
+pytestmark = pytest.mark.both_databases
+
 
 def a_colleagues_row(statement: sa.Insert) -> None:
     """Commit a row from another connection, as a colleague's request would."""

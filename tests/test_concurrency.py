@@ -36,6 +36,9 @@ from tests import factories as make
 from tests import nomination_factories as nominate
 from tests.conftest import OwnContextClient
 
+# Both databases: each database's locking.
+pytestmark = pytest.mark.both_databases
+
 RACERS = 20
 
 

@@ -15,6 +15,9 @@ from registry.nominations.models import NominationStatus
 from tests import factories as make
 from tests import nomination_factories as nom
 
+# Both databases: the export queries and their order.
+pytestmark = pytest.mark.both_databases
+
 HEADER = "Møde;Dato;Sagsnummer;Punkt;Titel;Organisation;Plads;Rolle;Person;Parti;Kommune;Udfald;Beslutning;Udpeget fra"
 
 

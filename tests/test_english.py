@@ -35,9 +35,6 @@ from registry.people.privacy import ANONYMOUS_NAME
 from tests import factories as make
 from tests import nomination_factories as nominate
 
-# The pages read the same on both databases; one is enough.
-sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-
 # The domain's Danish words (and the small words of a Danish sentence), any of which on an English page is
 # a text that was not translated. Matched as whole words, in any case.
 DANISH_WORDS = [
@@ -216,22 +213,18 @@ def assert_english(browser, paths: list[str], data: list[str]) -> None:
     assert found == {}
 
 
-@sqlite_only
 def test_the_public_pages_are_english(client, world):
     assert_english(english_client(client), public_pages(world), danish_data())
 
 
-@sqlite_only
 def test_the_party_groups_pages_are_english(client, world):
     assert_english(english_client(client, "sf"), party_pages(world), danish_data())
 
 
-@sqlite_only
 def test_the_secretariats_pages_are_english(client, world):
     assert_english(english_client(client, "haan"), secretariat_pages(world), danish_data())
 
 
-@sqlite_only
 def test_what_is_data_stays_danish_on_english_pages(client, world):
     browser = english_client(client, "haan")
     item = browser.get(f"/moeder/punkter/{world['on_agenda'].item_id}").text
@@ -274,7 +267,6 @@ def refusals(w) -> list[tuple[str, dict, int, str]]:
     ]
 
 
-@sqlite_only
 def test_refused_forms_are_english(client, world):
     browser = english_client(client, "haan")
     data = danish_data()
@@ -287,7 +279,6 @@ def test_refused_forms_are_english(client, world):
     assert found == {}
 
 
-@sqlite_only
 def test_a_party_groups_refused_nomination_is_english(client, world):
     browser = english_client(client, "sf")
     response = browser.post("/indstillinger/ny", data={
@@ -297,7 +288,6 @@ def test_a_party_groups_refused_nomination_is_english(client, world):
     assert danish_in(response.text, danish_data()) == []
 
 
-@sqlite_only
 def test_the_import_preview_is_english(client, world):
     lines = [";".join(HEADER),
              "RAR Hovedstaden;Formand;medlem;Lotte Kofoed;F;Frederiksberg;2022-01-01;;;Beskæftigelsesministeren;",

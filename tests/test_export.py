@@ -13,6 +13,9 @@ from registry.appointments.models import EndReason, Role
 from registry.extensions import db
 from tests import factories as make
 
+# Both databases: the export queries, as-of and order.
+pytestmark = pytest.mark.both_databases
+
 HEADER = "organisation;plads;rolle;navn;parti;kommune;startdato;slutdato;ophørsårsag;udpegende_myndighed;indstilling"
 
 

@@ -19,6 +19,9 @@ from registry.organisations.models import Organisation, Seat
 from registry.people.models import Gender, Municipality, Party, Person
 from tests import factories as make
 
+# Both databases: the import writes in bulk.
+pytestmark = pytest.mark.both_databases
+
 HEADER = csv_export.HEADER
 
 

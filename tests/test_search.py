@@ -12,6 +12,9 @@ from registry.people.models import Person
 from registry.types import search_key
 from tests import factories as make
 
+# Both databases: case folding and sorting in SQL.
+pytestmark = pytest.mark.both_databases
+
 
 def html(response) -> str:
     return response.get_data(as_text=True)
