@@ -71,6 +71,17 @@ def test_the_database_refuses_to_change_or_delete_entries(app, statement):
     assert len(entries()) == 3  # municipality, party, person
 
 
+def test_postgresql_refuses_to_truncate_the_trail(app, dialect):
+    if dialect != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE; its DELETE FROM runs the row triggers above")
+    make.person()
+    db.session.commit()
+    with pytest.raises(DBAPIError, match="append-only"):
+        db.session.execute(sa.text("TRUNCATE audit_entries"))
+    db.session.rollback()
+    assert len(entries()) == 3
+
+
 def test_update_of_an_expired_enum_keeps_the_old_value(app):
     from registry.organisations.models import GenderRule
 
