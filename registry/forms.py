@@ -4,11 +4,43 @@ WTForms has no Danish messages of its own; the fields below say in Danish
 what is wrong with a date or a choice. Forms check shape; the services check rules.
 """
 
+import unicodedata
+
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, SelectField
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import StopValidation, ValidationError
 
 from registry.errors import RuleViolation
+
+# Text that hides or reorders what it shows: the bidirectional overrides and isolates ("Trojan Source").
+_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def control_character(text: str, *, multiline: bool) -> bool:
+    """Whether the text holds a control character: a line break or tab in a single-line field, or anywhere
+    an escape (ANSI colours begin with one), a NUL and the like, or a bidirectional override."""
+    allowed = "\n\r\t" if multiline else ""
+    return any((unicodedata.category(char) == "Cc" and char not in allowed) or char in _BIDI_CONTROLS
+               for char in text)
+
+
+class Form(FlaskForm):
+    """Every form of the registry. Besides each field's own checks, no text field may hold control characters,
+    and no single-line field a line break: they would end up in exports, e-mails and terminals."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if (isinstance(field, StringField) and not isinstance(field, PasswordField)
+                    and isinstance(field.data, str)
+                    and control_character(field.data, multiline=isinstance(field, TextAreaField))):
+                field.errors = [*field.errors, CONTROL_MESSAGE]
+                valid = False
+        return valid
+
+
+CONTROL_MESSAGE = _l("Feltet må ikke indeholde linjeskift, tabulatorer eller andre kontroltegn.")
 
 
 def optional_int(value) -> int | None:

@@ -3,13 +3,12 @@ whether the seat is free, the body open and the dates in order is the services' 
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from registry.appointments.models import EndReason, Role
 from registry.dates import local_date
-from registry.forms import ChoiceField, Chosen, DanishDateField, VersionField, optional_int
+from registry.forms import ChoiceField, Chosen, DanishDateField, Form, VersionField, optional_int
 from registry.organisations.models import Seat
 from registry.people.models import Party, Person
 
@@ -43,7 +42,7 @@ def party_choices(parties: list[Party]) -> list[SelectChoice]:
         SelectChoice(party.id, f"{party.letter} – {party.name}") for party in parties]
 
 
-class AppointForm(FlaskForm):
+class AppointForm(Form):
     seat = ChoiceField(_l("Plads"), coerce=optional_int, validators=[Chosen(_l("Vælg en plads."))])
     person = ChoiceField(_l("Person"), coerce=optional_int, validators=[Chosen(_l("Vælg en person."))])
     role = ChoiceField(_l("Rolle"), choices=[SelectChoice(role.value, role.capitalised) for role in Role],
@@ -55,7 +54,7 @@ class AppointForm(FlaskForm):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
 
 
-class EndForm(FlaskForm):
+class EndForm(Form):
     end_date = DanishDateField(_l("Slutdato"), validators=[InputRequired(_l("Skriv slutdatoen."))],
                                description=_l("Sidste dag i embedet."))
     reason = ChoiceField(_l("Ophørsårsag"),
@@ -63,7 +62,7 @@ class EndForm(FlaskForm):
     version = VersionField()
 
 
-class ReplaceForm(FlaskForm):
+class ReplaceForm(Form):
     person = ChoiceField(_l("Efterfølger"), coerce=optional_int,
                          validators=[InputRequired(_l("Vælg efterfølgeren."))])
     start_date = DanishDateField(_l("Efterfølgerens startdato"),

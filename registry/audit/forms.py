@@ -1,17 +1,16 @@
 """The audit trail's filter: a GET form, so a filtered trail has a URL to keep and to export."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, StringField
 from wtforms.validators import Length, Optional, Regexp, ValidationError
 
 from registry.audit.trail import ACTIONS, Filters
-from registry.forms import ChoiceField, DanishDateField
+from registry.forms import ChoiceField, DanishDateField, Form
 
 ID = Regexp(r"\A[0-9]{1,9}\Z", message=_l("Skriv et id-nummer, fx 4."))
 
 
-class FilterForm(FlaskForm):
+class FilterForm(Form):
     class Meta:
         # Reading only: nothing to forge.
         csrf = False

@@ -2,13 +2,12 @@
 whether the nomination may be made (gender rule, suppleant, two people) is the services' question."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from registry.appointments.forms import person_choices, seat_choices
 from registry.appointments.models import Role
-from registry.forms import ChoiceField, Chosen, DanishDateField, VersionField, optional_int
+from registry.forms import ChoiceField, Chosen, DanishDateField, Form, VersionField, optional_int
 from registry.nominations.models import CallReason
 from registry.people.models import Gender, Municipality, Party
 
@@ -32,7 +31,7 @@ def party_choices(parties: list[Party], empty: str) -> list[SelectChoice]:
     return [SelectChoice("", empty)] + [SelectChoice(p.id, f"{p.letter} – {p.name}") for p in parties]
 
 
-class NominationForm(FlaskForm):
+class NominationForm(Form):
     """Indstilling: a seat and role, the candidate (an existing person or a new one) and optionally a
     personal suppleant the same way. The edit form is the same without seat, role and party."""
 
@@ -96,11 +95,11 @@ class NominationForm(FlaskForm):
         return valid
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     version = VersionField()
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(Form):
     comment = TextAreaField(_l("Kommentar til partigruppen"),
                             validators=[InputRequired(_l("Skriv en kommentar til partigruppen.")),
                                         longest(5000)],
@@ -108,7 +107,7 @@ class ReturnForm(FlaskForm):
     version = VersionField()
 
 
-class CallForm(FlaskForm):
+class CallForm(Form):
     """Opfordring til indstilling: the secretariat asks the party group holding a seat to nominate."""
 
     seat = ChoiceField(_l("Plads"), coerce=optional_int, validators=[Chosen(_l("Vælg en plads."))])

@@ -4,11 +4,10 @@ They check shape; whether a body may close or a seat take a party group is the s
 """
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from registry.forms import ChoiceField, DanishDateField, VersionField
+from registry.forms import ChoiceField, DanishDateField, Form, VersionField
 from registry.organisations.models import GenderRule, OrganisationKind
 
 # Yes/no as a <select>: it renders as one labelled control in the one form macro, unlike a checkbox.
@@ -35,7 +34,7 @@ def _text(field) -> str | None:
     return (field.data or "").strip() or None
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(Form):
     name = StringField(_l("Navn"), validators=[DataRequired(_l("Skriv organisationens navn.")), Length(max=200)])
     short_name = StringField(_l("Kort navn"), description=_l("Fx RAR eller SSU. Kan udelades."),
                              validators=[Optional(), Length(max=50)])
@@ -68,7 +67,7 @@ class OrganisationForm(FlaskForm):
         )
 
 
-class CloseOrganisationForm(FlaskForm):
+class CloseOrganisationForm(Form):
     end_date = DanishDateField(_l("Sidste dag"), description=_l("Organisationen findes til og med denne dag."),
                                validators=[InputRequired(_l("Skriv organisationens sidste dag."))])
     successor = ChoiceField(_l("Efterfølger"), coerce=int,
@@ -80,7 +79,7 @@ class CloseOrganisationForm(FlaskForm):
     version = VersionField()
 
 
-class SeatForm(FlaskForm):
+class SeatForm(Form):
     label = StringField(_l("Pladsens navn"), description=_l("Fx Plads 1 eller Formand."),
                         validators=[DataRequired(_l("Skriv pladsens navn.")), Length(max=100)])
     has_substitute = yes_no(_l("Personlig suppleant"), _l("Ja, når medlemmet på pladsen har en personlig suppleant."))
@@ -99,12 +98,12 @@ class SeatForm(FlaskForm):
         return values
 
 
-class RetireSeatForm(FlaskForm):
+class RetireSeatForm(Form):
     end_date = DanishDateField(_l("Sidste dag"), description=_l("Pladsen findes til og med denne dag."),
                                validators=[InputRequired(_l("Skriv pladsens sidste dag."))])
     version = VersionField()
 
 
-class AllocationForm(FlaskForm):
+class AllocationForm(Form):
     period = ChoiceField(_l("Valgperiode"), coerce=int)
     party = ChoiceField(_l("Partigruppe"), coerce=int, description=_l("Vælg \"Ingen\" for at fjerne fordelingen."))

@@ -1,15 +1,14 @@
 """Forms for people: a person's details, merging two records of one person, anonymising, access requests."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from registry.forms import ChoiceField, Chosen, VersionField, optional_int
+from registry.forms import ChoiceField, Chosen, Form, VersionField, optional_int
 from registry.people.models import Gender
 
 
-class PersonForm(FlaskForm):
+class PersonForm(Form):
     name = StringField(_l("Navn"), validators=[DataRequired(_l("Skriv personens navn.")), Length(max=200)])
     municipality = ChoiceField(_l("Kommune"), coerce=optional_int)
     party = ChoiceField(_l("Parti"), coerce=optional_int, description=_l("Det parti, personen tilhører nu."))
@@ -33,7 +32,7 @@ class PersonForm(FlaskForm):
             SelectChoice(g.value, g.capitalised) for g in Gender]
 
 
-class MergeForm(FlaskForm):
+class MergeForm(Form):
     """Step 1 chooses the other record; step 2 (confirmed) carries both versions back."""
 
     other = ChoiceField(_l("Den anden registrering af samme person"), coerce=optional_int,
@@ -43,9 +42,9 @@ class MergeForm(FlaskForm):
     other_version = VersionField()
 
 
-class AnonymiseForm(FlaskForm):
+class AnonymiseForm(Form):
     version = VersionField()
 
 
-class AccessRequestForm(FlaskForm):
+class AccessRequestForm(Form):
     """No fields: the button that hands out the file (a POST, as it writes an audit entry)."""
