@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from registry.appointments import services
 from registry.appointments.models import EndReason, Role
+from registry.csvfiles import undo_neutralise
 from registry.extensions import db
 from tests import factories as make
 
@@ -88,6 +89,19 @@ def test_default_is_today_and_all_gives_the_whole_history(client, rar):
         ("Marie-Louise Peschardt Jørgensen", "", ""),
         ("Esat Sentürk", "2024-10-31", ""),
     ]
+
+
+def test_a_formula_behind_spaces_gets_an_apostrophe_too_and_comes_back_as_it_was(client, app):
+    """OWASP names only the first character; Excel and LibreOffice may trim leading spaces before they
+    evaluate, so a formula behind spaces is neutralised too. An apostrophe the text itself begins with
+    survives the round trip."""
+    seat = make.seat(make.organisation(" =1+1"), label="  @SUM(A1)")
+    make.appoint(seat, make.person("'Quoted", party_letter=None), date(2024, 1, 1))
+    db.session.commit()
+    rows = parse(export_bytes(client, "?as_of=2024-01-01"))[1:]
+    assert rows[0][:2] == ["' =1+1", "'  @SUM(A1)"]
+    assert rows[0][3] == "'Quoted"
+    assert [undo_neutralise(cell) for cell in rows[0][:2]] == [" =1+1", "  @SUM(A1)"]
 
 
 def test_cells_that_excel_would_run_as_formulas_get_an_apostrophe(client, app):

@@ -12,7 +12,7 @@ from registry.appointments.models import Appointment, EndReason
 from registry.audit.models import AuditEntry
 from registry.errors import RuleViolation
 from registry.exchange import csv_export, csv_import_state, csv_import_write
-from registry.exchange.csv_import import ImportResult, import_csv
+from registry.exchange.csv_import import MAX_ERRORS, ImportResult, import_csv
 from registry.extensions import db
 from registry.meetings.models import AgendaItem, Decision
 from registry.organisations.models import Organisation, Seat
@@ -272,7 +272,7 @@ def test_every_failing_line_is_named_and_nothing_is_written(runner, app, closed_
                  myndighed="KKR Hovedstaden")
     rows = [
         line(**movia),                                                                  # 2: fine
-        line(**movia | {"organisation": "Movia\nNord"}),                                # 3-4: fine, two lines
+        line(**movia | {"organisation": "Movia\nNord"}),                                # 3-4: a line break
         line(**movia | {"plads": "Plads 2", "startdato": "19/04/24"}),                  # 5
         line(**movia | {"plads": "Plads 3", "rolle": "formand"}),                       # 6
         line(**movia | {"plads": "Plads 4", "navn": ""}),                               # 7
@@ -292,6 +292,7 @@ def test_every_failing_line_is_named_and_nothing_is_written(runner, app, closed_
     result = run(runner, tmp_path, csv_file(rows))
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
+        "linje 3: kolonnen 'organisation' indeholder linjeskift, tabulatorer eller andre kontroltegn",
         "linje 5: ugyldig startdato '19/04/24' (brug ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ)",
         "linje 6: ukendt rolle 'formand' (brug medlem, suppleant)",
         "linje 7: navn mangler",
@@ -308,13 +309,13 @@ def test_every_failing_line_is_named_and_nothing_is_written(runner, app, closed_
         "linje 16: ugyldig indstilling 'KKR 19/4' (skrives som 'KKR Hovedstaden 2024-04-19 pkt. 4.1')",
         "linje 17: samme udpegning som linje 2",
         "linje 18: ugyldig startdato '2024-02-30' (brug ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ)",
-        "Importen er afvist (14 fejl); intet er gemt.",
+        "Importen er afvist (15 fejl); intet er gemt.",
     ]
     assert "Traceback" not in result.output
     assert snapshot() == before
     preview = import_csv(csv_file(rows), dry_run=True)
     assert [(outcome.line, outcome.action) for outcome in preview.lines][:3] == [
-        (2, "create"), (3, "create"), (5, "refused")]
+        (2, "create"), (3, "refused"), (5, "refused")]
 
 
 def test_an_overlap_with_a_holder_in_the_registry_is_refused(app, kofoed):
@@ -434,3 +435,42 @@ def test_new_parties_are_named_by_their_letter(app):
     db.session.commit()
     apply(csv_file([line(parti="L"), line(plads="Plads 2", navn="Q-person", parti="Q")]))
     assert db.session.scalar(sa.select(Party.name).where(Party.letter == "L")) == "L"
+
+
+# Hostile files: bad party letters and control characters are refused; refused lines cost linear time.
+
+@pytest.mark.parametrize("letter", ["<b>", "F F", "A+F", "F-1", "Ø/"])
+def test_a_party_letter_must_be_a_letter_or_a_short_code(app, letter):
+    result = import_csv(csv_file([line(parti=letter)]), dry_run=True)
+    assert not result.ok
+    assert "ugyldigt parti" in result.errors[0]
+    assert db.session.scalar(sa.select(sa.func.count(Party.id))) == 0
+
+
+def test_a_lower_case_letter_is_the_party_of_the_capital(app):
+    make.party("F", name="SF")
+    db.session.commit()
+    apply(csv_file([line(parti="f")]))
+    assert db.session.scalars(sa.select(Party.letter)).all() == ["F"]
+
+
+@pytest.mark.parametrize("cell", ["Lotte\x1b[31m Kofoed", "Lotte\r\nKofoed", "Lotte\u202eKofoed"])
+def test_control_characters_in_a_cell_are_refused(app, cell):
+    result = import_csv(csv_file([line(navn=cell)]), dry_run=True)
+    assert not result.ok
+    assert "kolonnen 'navn' indeholder linjeskift, tabulatorer eller andre kontroltegn" in result.errors[0]
+
+
+def test_many_refused_lines_are_counted_all_and_told_only_the_first(runner, app, tmp_path):
+    bad = [line(startdato="19/04/24", plads=f"Plads {n}") for n in range(5_000)]
+    result = import_csv(csv_file(bad), dry_run=True)
+    assert result.error_count == 5_000
+    assert len(result.errors) == MAX_ERRORS
+    assert result.untold_errors == 5_000 - MAX_ERRORS
+    assert result.errors[0].startswith("linje 2:")
+    assert result.errors[-1].startswith(f"linje {MAX_ERRORS + 1}:")
+
+    output = run(runner, tmp_path, csv_file(bad), "--dry-run").output
+    assert f"… og {5_000 - MAX_ERRORS} flere fejl." in output
+    assert "Importen er afvist (5000 fejl); intet er gemt." in output
+    assert output.count("linje ") == MAX_ERRORS

@@ -105,7 +105,9 @@ def import_csv_command(file, dry_run, verbose):
     if not result.ok:
         for error in result.errors:
             click.echo(error, err=True)
-        click.echo(f"Importen er afvist ({len(result.errors)} fejl); intet er gemt.", err=True)
+        if result.untold_errors:
+            click.echo(f"… og {result.untold_errors} flere fejl.", err=True)
+        click.echo(f"Importen er afvist ({result.error_count} fejl); intet er gemt.", err=True)
         sys.exit(1)
     if dry_run:
         click.echo("Prøvekørsel: intet er gemt.")

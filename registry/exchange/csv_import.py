@@ -12,6 +12,7 @@ Writing (csv_import_write) flushes and never commits: the command or view
 that called import_csv commits once, so a crash midway leaves nothing behind.
 """
 
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -41,21 +42,34 @@ class LineOutcome:
     text: str            # what will happen to the line, or why it is refused, in the page's language
 
 
+# A file of nothing but bad lines gets the first ones told, and the rest counted: the page and the terminal
+# stay readable, and the work stays linear in the file however many lines are refused.
+MAX_ERRORS = 200
+
+
 @dataclass
 class ImportResult:
     lines: list[LineOutcome]
-    errors: list[str]            # "linje N: ...", in file order
+    errors: list[str]            # "linje N: ...", in file order, the first MAX_ERRORS of them
     created: dict[str, int]
     changed: dict[str, int]
     applied: bool                # True only when written (not a dry run, no errors)
+    error_count: int = 0         # all of them
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return self.error_count == 0
+
+    @property
+    def untold_errors(self) -> int:
+        return self.error_count - len(self.errors)
 
 
-def import_csv(data: bytes, *, dry_run: bool) -> ImportResult:
+def import_csv(data: bytes, *, dry_run: bool, deadline: float | None = None) -> ImportResult:
     """Checks every line; writes (flush, no commit) only when nothing failed and not dry_run.
+
+    deadline: a time.monotonic() by which the checking must be done, or the file is refused as too big
+    to check here (the web's preview; the command line takes the time it takes).
 
     Raises RuleViolation, with nothing written and the session still usable,
     only if the database refuses the write because someone changed the
@@ -64,15 +78,18 @@ def import_csv(data: bytes, *, dry_run: bool) -> ImportResult:
     """
     with in_page_language():
         try:
-            read = csv_import_read.read(data)
+            read = csv_import_read.read(data, deadline)
+            plan = Plan(csv_import_state.load())
+            for count, row in enumerate(read.rows):
+                if count % 1000 == 0:
+                    csv_import_read.check_deadline(deadline)
+                plan.add(row)
         except FileRefused as error:
-            return ImportResult([], [str(error)], dict.fromkeys(CREATED, 0), dict.fromkeys(CHANGED, 0), False)
-        plan = Plan(csv_import_state.load())
-        for row in read.rows:
-            plan.add(row)
+            return ImportResult([], [str(error)], dict.fromkeys(CREATED, 0), dict.fromkeys(CHANGED, 0), False,
+                                error_count=1)
         plan.check_one_holder()
-        outcomes, errors = plan.outcomes(read.errors)
-    result = ImportResult(outcomes, errors, plan.created(), plan.changed(), applied=False)
+        outcomes, errors, error_count = plan.outcomes(read.errors)
+    result = ImportResult(outcomes, errors, plan.created(), plan.changed(), applied=False, error_count=error_count)
     if result.ok and not dry_run:
         csv_import_write.write(plan, data, summary=result)
         result.applied = True
@@ -268,13 +285,20 @@ class Plan:
                 action, text = self.texts[line]
                 self.texts[line] = ("refused", f"{text}; {message}" if action == "refused" else message)
 
-    def outcomes(self, read_errors: list[tuple[int, str]]) -> tuple[list[LineOutcome], list[str]]:
-        errors = sorted(read_errors + self.errors, key=lambda error: error[0])
+    def outcomes(self, read_errors: list[tuple[int, str]]) -> tuple[list[LineOutcome], list[str], int]:
+        """Every line's outcome in file order, the first MAX_ERRORS errors as "linje N: ..." and the number
+        of all errors. Linear in the file: the first errors are picked, not all of them sorted."""
+        unread: dict[int, list[str]] = defaultdict(list)
+        for line, message in read_errors:
+            unread[line].append(message)
         texts = dict(self.texts)
-        for line, _message in read_errors:
-            texts[line] = ("refused", "; ".join(message for at, message in read_errors if at == line))
+        for line, messages in unread.items():
+            texts[line] = ("refused", "; ".join(messages))
         lines = [LineOutcome(line, action, text) for line, (action, text) in sorted(texts.items())]
-        return lines, [_("linje %(line)d: %(message)s", line=line, message=message) for line, message in errors]
+        every = read_errors + self.errors
+        first = heapq.nsmallest(MAX_ERRORS, every, key=lambda error: error[0])
+        return lines, [_("linje %(line)d: %(message)s", line=line, message=message) for line, message in first], \
+            len(every)
 
     def created(self) -> dict[str, int]:
         meetings = {(ref.council, ref.date) for ref in self.new_references} - set(self.state.meetings)

@@ -9,6 +9,7 @@ registry is csv_import's question.
 import csv
 import io
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -21,6 +22,7 @@ from registry.appointments.models import EndReason, Role
 from registry.csvfiles import undo_neutralise
 from registry.dates import local_dates
 from registry.exchange.csv_export import HEADER
+from registry.forms import control_character
 from registry.meetings.models import ITEM_NUMBER, reference
 from registry.people.models import Gender
 
@@ -35,6 +37,8 @@ REQUIRED_CELLS = {"organisation": "organisation", "plads": "plads", "navn": "nav
                   "udpegende_myndighed": "udpegende myndighed"}
 REFERENCE = re.compile(r"(?P<council>.+) (?P<date>\d{4}-\d{2}-\d{2}) pkt\. (?P<number>\S{1,20})")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# A list letter (A, F, Ø) or a short code of letters and digits: it becomes part of the party's address.
+PARTY_LETTER = re.compile(r"[^\W_]{1,10}")
 
 
 # An import writes a text for each of up to 100,000 lines, and flask_babel's gettext and format_date look
@@ -166,8 +170,15 @@ def _columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
     return {name: index for index, name in enumerate(names)}, errors
 
 
-def read(data: bytes) -> ReadFile:
-    """Every data line as a Row, or its errors. Raises FileRefused for a file that is not one at all."""
+def check_deadline(deadline: float | None) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        raise FileRefused(_("Filen er for stor til at blive kontrolleret her. Del den i mindre filer, eller "
+                            "indlæs den med kommandoen flask registry import-csv."))
+
+
+def read(data: bytes, deadline: float | None = None) -> ReadFile:
+    """Every data line as a Row, or its errors. Raises FileRefused for a file that is not one at all,
+    or that could not be read by the deadline (a time.monotonic())."""
     text = decode(data)
     delimiter = delimiter_of(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -188,6 +199,8 @@ def read(data: bytes) -> ReadFile:
             if not any(cell.strip() for cell in cells):
                 continue  # Excel leaves empty rows, or rows of bare delimiters, at the end
             count += 1
+            if count % 1000 == 0:
+                check_deadline(deadline)
             row, row_errors = _row(line, cells, columns)
             if row is not None:
                 rows.append(row)
@@ -259,6 +272,12 @@ def _row(line: int, raw: list[str], columns: dict[str, int]) -> tuple[Row | None
     cells.setdefault("køn", "")
     cells.setdefault("email", "")
     errors = _missing_or_too_long(cells)
+    errors += [_("kolonnen '%(name)s' indeholder linjeskift, tabulatorer eller andre kontroltegn", name=name)
+               for name, text in cells.items() if control_character(text, multiline=False)]
+    party = cells["parti"].strip().upper() or None
+    if party and not PARTY_LETTER.fullmatch(party):
+        errors.append(_("ugyldigt parti '%(text)s' (et listebogstav eller en kort kode af bogstaver og tal, "
+                        "højst 10 tegn)", text=party[:40]))
     role = _label(Role, cells, "rolle", errors)
     if role is None and not cells["rolle"].strip():
         errors.append(_("rolle mangler (medlem eller suppleant)"))
@@ -274,7 +293,7 @@ def _row(line: int, raw: list[str], columns: dict[str, int]) -> tuple[Row | None
     assert start is not None
     municipality = cells["kommune"] if cells["kommune"].strip() else None
     return Row(line=line, organisation=cells["organisation"], seat=cells["plads"], role=role, name=cells["navn"],
-               party=cells["parti"].strip() or None, municipality=municipality, start=start, end=end,
+               party=party, municipality=municipality, start=start, end=end,
                reason=reason, authority=cells["udpegende_myndighed"], reference=reference, gender=gender,
                email=email), []
 

@@ -1,11 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, StringField
-from wtforms.validators import DataRequired
+from wtforms import HiddenField
+from wtforms.validators import DataRequired, Length
+
+from registry.forms import Form
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField(
         _l("CSV-fil med udpegninger"),
         description=_l("Samme kolonner som eksporten. Semikolon eller komma, UTF-8 eller Windows-1252 (Excel)."),
@@ -13,12 +14,9 @@ class UploadForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
-    """Carries the checked file back for the import itself.
+class ConfirmForm(Form):
+    """Names the file kept since the preview (exchange/services.py), and the SHA-256 the preview was made
+    from; the file is checked again in full on confirm."""
 
-    The app keeps no state between requests (several workers, several hosts),
-    so the file travels in the form; it is checked again in full on confirm.
-    """
-
-    content = HiddenField(validators=[DataRequired()])
-    filename = StringField()
+    token = HiddenField(validators=[DataRequired(), Length(max=64)])
+    sha256 = HiddenField(validators=[DataRequired(), Length(min=64, max=64)])

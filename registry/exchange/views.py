@@ -1,18 +1,30 @@
 
-import base64
-import binascii
+import time
+from collections import Counter
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import format_decimal
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from registry.auth.permissions import SECRETARIAT, role_required
 from registry.csvfiles import DELIMITERS
-from registry.errors import RuleViolation
-from registry.exchange import csv_decisions, csv_export
+from registry.errors import Conflict, RuleViolation
+from registry.exchange import csv_decisions, csv_export, services
 from registry.exchange.csv_import import import_csv
 from registry.exchange.forms import ConfirmForm, UploadForm
 from registry.extensions import db
-from registry.http import as_of_param, bad_request, id_param
+from registry.http import as_of_param, bad_request, commit, id_param
 
 bp = Blueprint("exchange", __name__)
 
@@ -63,47 +75,71 @@ def _eitherid_param(name: str, alias: str) -> int | None:
 @bp.route("/import", methods=["GET", "POST"])
 @role_required(*SECRETARIAT)
 def import_upload():
-    """Step 1: upload, and see what the import would do, line by line; nothing is written."""
+    """Step 1: upload, and see what the import would do; nothing is imported yet. A file in order is kept
+    for step 2."""
+    limit = current_app.config["IMPORT_MAX_MB"]
     form = UploadForm()
     if not form.validate_on_submit():
-        return render_template("exchange/import.html", form=form)
+        return render_template("exchange/import.html", form=form, limit=limit)
     data = form.file.data.read()
-    result = import_csv(data, dry_run=True)
+    filename = form.file.data.filename or ""
+    if len(data) > limit * 1024 * 1024:
+        form.file.errors.append(_("Filen er for stor: %(size)s MB; højst %(limit)d MB.",
+                                  size=format_decimal(len(data) / 1024 / 1024, "0.0"), limit=limit))
+        return render_template("exchange/import.html", form=form, limit=limit)
+    result = import_csv(data, dry_run=True, deadline=_deadline())
     db.session.rollback()
-    confirm = ConfirmForm(formdata=None, content=base64.b64encode(data).decode("ascii"),
-                          filename=form.file.data.filename)
-    return render_template("exchange/import_preview.html", result=result, confirm=confirm,
-                           filename=form.file.data.filename)
+    confirm = None
+    if result.ok:
+        try:
+            upload = commit(lambda: services.keep(data, filename, current_user))
+        except Conflict:
+            form.file.errors.append(_("Filen kunne ikke gemmes til importen lige nu. Prøv igen."))
+            return render_template("exchange/import.html", form=form, limit=limit)
+        confirm = ConfirmForm(formdata=None, token=upload.token, sha256=upload.sha256)
+    return render_template("exchange/import_preview.html", result=result, confirm=confirm, filename=filename,
+                           counts=_counts(result))
 
 
 @bp.post("/import/confirm")
 @role_required(*SECRETARIAT)
 def import_confirm():
-    """Step 2: the same file, checked again in full, written in one transaction."""
+    """Step 2: the kept file, checked again in full, written in one transaction."""
     form = ConfirmForm()
-    try:
-        data = base64.b64decode(form.content.data or "", validate=True) if form.validate_on_submit() else None
-    except binascii.Error:
-        data = None
-    if not data:
+    if not form.validate_on_submit():
         flash(_("Importen kunne ikke gennemføres: filen mangler. Upload den igen."))
         return redirect(url_for("exchange.import_upload"))
     try:
-        result = import_csv(data, dry_run=False)
+        upload = services.kept(form.token.data, form.sha256.data, current_user)
+    except RuleViolation as refused:
+        flash(_("Importen kunne ikke gennemføres: %(reason)s", reason=refused), "error")
+        return redirect(url_for("exchange.import_upload"))
+    try:
+        result = import_csv(upload.data, dry_run=False, deadline=_deadline())
     except RuleViolation as refused:
         # Someone changed the registry between the check and the write; nothing was written.
         db.session.rollback()
         flash(_("Importen blev afvist, fordi registret er ændret imens: %(reason)s Upload filen igen.",
-                reason=refused))
+                reason=refused), "error")
         return redirect(url_for("exchange.import_upload"))
     if not result.applied:
         db.session.rollback()
         return render_template("exchange/import_preview.html", result=result, confirm=None,
-                               filename=form.filename.data)
+                               filename=upload.filename, counts=_counts(result))
+    services.discard(upload)
     db.session.commit()
     flash(_("Importen er gennemført: %(created)s oprettet, %(changed)s ændret.",
             created=_summary(result.created), changed=_summary(result.changed)))
     return redirect(url_for("organisations.index"))
+
+
+def _deadline() -> float:
+    return time.monotonic() + current_app.config["IMPORT_CHECK_SECONDS"]
+
+
+def _counts(result) -> dict[str, int]:
+    """How many lines each action takes, for the preview's summary."""
+    return dict(Counter(outcome.action for outcome in result.lines))
 
 
 def _summary(counts: dict[str, int]) -> str:
