@@ -180,11 +180,13 @@ def load() -> list[tuple[str, str, str]]:
         _hold(seat, person, role, date(2022, 1, 1), date(2025, 12, 31), EndReason.term_ended)
         _hold(seat, person, role, date(2026, 1, 1), organisation.end_date)
 
-    _ensure(Meeting, {"council_name": COUNCIL, "date": date(2024, 2, 6)})
+    # Agendas are published a week before the meeting (the publication dates are example data).
+    _ensure(Meeting, {"council_name": COUNCIL, "date": date(2024, 2, 6)}, published_on=date(2024, 1, 30))
     meeting = _ensure(Meeting, {"council_name": COUNCIL, "date": date(2024, 4, 19)}, starts_at=time(10, 0),
-                      location="Glostrup Park Hotel, Hovedvejen 41, 2600 Glostrup", case_number="SAG-2024-01064")
+                      location="Glostrup Park Hotel, Hovedvejen 41, 2600 Glostrup", case_number="SAG-2024-01064",
+                      published_on=date(2024, 4, 12))
     _ensure(Meeting, {"council_name": COUNCIL, "date": date(2024, 6, 18)}, starts_at=time(10, 0),
-            ends_at=time(12, 0))
+            ends_at=time(12, 0), published_on=date(2024, 6, 11))
     for number, title, background, recommendation in [
         ("3.10", "Omorganisering af Skoletjenesten", MEETING_3_10_BACKGROUND, MEETING_3_10_RECOMMENDATION),
         ("4.1", "Indstilling af medlem til RAR Hovedstaden", MEETING_4_1_BACKGROUND, MEETING_4_1_RECOMMENDATION),

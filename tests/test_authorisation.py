@@ -153,6 +153,8 @@ ACCESS: dict[tuple[str, str], dict[str, str]] = {
     ("meetings.place", GET): SECRETARIAT,
     ("meetings.place", POST): SECRETARIAT,
     ("meetings.take_off", POST): SECRETARIAT,
+    ("meetings.publish", POST): SECRETARIAT,
+    ("meetings.unpublish", POST): SECRETARIAT,
     ("meetings.decide", GET): SECRETARIAT,
     ("meetings.decide", POST): SECRETARIAT,
     ("meetings.record_appointment", GET): SECRETARIAT,

@@ -3,12 +3,11 @@ may go on the agenda, which outcome KKR may decide and from which day someone is
 nominations services' question."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from registry.appointments.models import EndReason
-from registry.forms import ChoiceField, DanishDateField, VersionField
+from registry.forms import ChoiceField, DanishDateField, Form, VersionField
 from registry.meetings.models import ITEM_NUMBER, Outcome
 
 
@@ -28,7 +27,7 @@ def outcome_choices(outcomes: list[Outcome]) -> list[SelectChoice]:
     return [SelectChoice(outcome.value, outcome.capitalised) for outcome in outcomes]
 
 
-class PlaceForm(FlaskForm):
+class PlaceForm(Form):
     """Put a nomination on a KKR meeting's agenda; the meeting and the item are created when missing."""
 
     meeting_date = DanishDateField(_l("Mødedato"), validators=[InputRequired(_l("Skriv mødets dato."))])
@@ -47,11 +46,15 @@ class PlaceForm(FlaskForm):
     version = VersionField()
 
 
-class TakeOffForm(FlaskForm):
+class TakeOffForm(Form):
     version = VersionField()
 
 
-class DecideForm(FlaskForm):
+class PublishForm(Form):
+    """No fields: the button that makes the agenda public, or takes it back (a POST, as it changes data)."""
+
+
+class DecideForm(Form):
     # The options are what KKR may decide on this nomination; another outcome is the service's refusal to explain.
     outcome = ChoiceField(_l("KKR's beslutning"), validate_choice=False)
     text = TextAreaField(_l("Beslutningens tekst"), validators=[Optional(), longest(5000)],
@@ -69,7 +72,7 @@ class DecideForm(FlaskForm):
             raise ValidationError(_l("Vælg en af mulighederne."))
 
 
-class AppointmentForm(FlaskForm):
+class AppointmentForm(Form):
     """The outside authority's formal appointment (beskikkelse) of a nomination KKR has dealt with."""
 
     appointed_on = DanishDateField(_l("Udpeget fra"),

@@ -41,8 +41,14 @@ class Meeting(db.Model):
     location: Mapped[str | None] = mapped_column(sa.String(300))
     # Sagsnummer, e.g. SAG-2024-01064.
     case_number: Mapped[str | None] = mapped_column(sa.String(50))
+    # The day the agenda was made public (offentliggjort): the items' saved texts, which name candidates KKR
+    # has yet to decide on, are public from that day; none means not yet.
+    published_on: Mapped[date | None]
 
     items: Mapped[list["AgendaItem"]] = relationship(back_populates="meeting", order_by="AgendaItem.position")
+
+    def is_published(self, day: date) -> bool:
+        return self.published_on is not None and self.published_on <= day
 
     def __repr__(self) -> str:
         return f"<Meeting {self.council_name} {self.date}>"

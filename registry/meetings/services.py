@@ -71,15 +71,39 @@ def place_on_agenda(nomination: Nomination, meeting_date: date, item_number: str
 
 
 def take_off_agenda(nomination: Nomination, *, version: int | None = None) -> Nomination:
-    """Before KKR has decided, the secretariat may take a nomination off the agenda again."""
+    """Before KKR has decided, the secretariat may take a nomination off the agenda again.
+
+    The item's saved text was drafted from the nominations on it, this one included: it is removed, so that
+    a candidate who is no longer on the agenda is not named there, public or not. The secretariat saves a
+    new text from the nominations that remain.
+    """
     check_version(nomination, version)
     if nomination.status is not NominationStatus.on_agenda:
         raise RuleViolation(_l("Indstillingen er %(status)s, ikke på dagsordenen.", status=nomination.status.label))
+    item = nomination.item
+    item.background = None
+    item.recommendation = None
     nomination.item_id = None
     nomination.status = NominationStatus.submitted
     db.session.flush()
     notifications.nomination_changed(nomination)
     return nomination
+
+
+# Making the agenda public.
+
+def publish_agenda(meeting: Meeting, day: date | None = None) -> Meeting:
+    """Offentliggør dagsordenen: the items' saved texts are public from the day (today by default)."""
+    meeting.published_on = day or today()
+    db.session.flush()
+    return meeting
+
+
+def unpublish_agenda(meeting: Meeting) -> Meeting:
+    """Take the agenda's texts off the public pages again, e.g. until a corrected text is saved."""
+    meeting.published_on = None
+    db.session.flush()
+    return meeting
 
 
 # KKR's decision, and the outside authority's appointment.

@@ -29,6 +29,7 @@ from registry.meetings.forms import (
     AppointmentForm,
     DecideForm,
     PlaceForm,
+    PublishForm,
     TakeOffForm,
     outcome_choices,
 )
@@ -82,7 +83,30 @@ def detail(meeting_id: int):
                          joinedload(Nomination.person), joinedload(Nomination.substitute))
                 .order_by(Nomination.role, Nomination.id)):
             undecided.setdefault(nomination.item_id, []).append(nomination)
-    return render_template("meetings/detail.html", meeting=meeting, nominations=undecided)
+    # The items' saved texts name candidates KKR has yet to decide on: public once the agenda is published.
+    published = meeting.is_published(today())
+    return render_template("meetings/detail.html", meeting=meeting, nominations=undecided, published=published,
+                           show_texts=published or is_secretariat(), publish_form=PublishForm())
+
+
+@bp.post("/moeder/<int:meeting_id>/offentliggoer")
+@role_required(*SECRETARIAT)
+def publish(meeting_id: int):
+    meeting = db.get_or_404(Meeting, meeting_id)
+    PublishForm().validate_on_submit()
+    commit(lambda: services.publish_agenda(meeting))
+    flash(_("Dagsordenen er offentliggjort: punkternes tekster kan nu ses af alle."), "success")
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+
+
+@bp.post("/moeder/<int:meeting_id>/tilbagekald")
+@role_required(*SECRETARIAT)
+def unpublish(meeting_id: int):
+    meeting = db.get_or_404(Meeting, meeting_id)
+    PublishForm().validate_on_submit()
+    commit(lambda: services.unpublish_agenda(meeting))
+    flash(_("Dagsordenen er ikke længere offentlig: punkternes tekster ses kun af sekretariatet."), "success")
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
 
 
 def _filter(name: str, model):
@@ -217,6 +241,7 @@ def take_off(nomination_id: int):
     nomination = _nomination(nomination_id)
     form = TakeOffForm()
     form.validate_on_submit()
+    had_text = nomination.item is not None and bool(nomination.item.background or nomination.item.recommendation)
     try:
         commit(lambda: services.take_off_agenda(nomination, version=form.version.data))
     except RuleViolation as refused:
@@ -226,6 +251,8 @@ def take_off(nomination_id: int):
     else:
         notifications.deliver_after_commit()
         flash(_("Indstillingen er taget af dagsordenen og er igen indsendt."), "success")
+        if had_text:
+            flash(_("Punktets gemte tekst nævnte indstillingen og er fjernet. Gem en ny tekst til punktet."))
     return redirect(_nomination_url(nomination))
 
 
