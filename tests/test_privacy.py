@@ -3,7 +3,7 @@ anonymised while the seats' history stays readable, and the secretariat answers 
 
 import json
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -19,6 +19,7 @@ from registry.extensions import db
 from registry.meetings import services as agenda
 from registry.meetings.models import Meeting, Outcome
 from registry.nominations import services as nominations
+from registry.nominations.models import Nomination
 from registry.people import privacy
 from registry.people import services as people
 from registry.people.models import Gender, Person
@@ -453,3 +454,90 @@ def test_the_access_request_of_an_anonymised_person_shows_what_is_left(app):
     assert [entry["action"] for entry in report["audit_entries"]] == ["create", "update", "anonymise"]
 
 
+
+
+# --- 3. Anonymisation reaches every text that names the person ------------------------------------------
+
+
+def decided_long_ago(name: str = "Gammel Politiker") -> tuple[Person, Meeting]:
+    """A member of Movia 2014–2017 on KKR's decision of 1 December 2013, whose name stands in the decision,
+    the agenda item's saved texts and the nomination's motivation."""
+    person = left_long_ago(name)
+    seat = nominate.allocated_seat("F", "RAR Hovedstaden")
+    nomination = nominate.nomination(seat, person, motivation=f"{name} kender arbejdsmarkedet.")
+    item = agenda.place_on_agenda(nomination, date(2013, 12, 1), "4.1", council="KKR Hovedstaden",
+                                  title="Udpegning til RAR Hovedstaden")
+    item.background = f"SF indstiller {name}. {name}-Hansen er en anden person."
+    item.recommendation = f"Det indstilles, at {name} udpeges."
+    agenda.decide(nomination, Outcome.appointed, text=f"KKR Hovedstaden udpegede {name} (F).",
+                  effective=date(2014, 1, 1))
+    db.session.flush()
+    for appointment in person.appointments:
+        appointment.end_date, appointment.end_reason = date(2017, 12, 31), EndReason.term_ended
+    nomination.submitted_at = datetime(2013, 11, 1, 12, 0)
+    db.session.get(Meeting, item.meeting_id).published_on = date(2013, 11, 24)
+    db.session.commit()
+    return person, db.session.get(Meeting, item.meeting_id)
+
+
+def test_anonymisation_takes_the_name_out_of_decisions_agendas_and_nominations(app, client):
+    person, meeting = decided_long_ago("Gammel Politiker")
+    public = [f"/moeder/{meeting.id}", "/beslutninger", f"/beslutninger?person={person.id}",
+              "/export/indstillinger.csv", f"/api/v1/decisions?person_id={person.id}", "/api/v1/decisions"]
+    for path in public:
+        assert "Gammel Politiker" in client.get(path).get_data().decode("utf-8-sig"), path
+
+    privacy.anonymise(fresh(Person, person.id))
+    db.session.commit()
+
+    for path in public:
+        body = client.get(path).get_data().decode("utf-8-sig")
+        assert "Gammel Politiker " not in body, path
+        assert "Gammel Politiker (" not in body, path
+        assert "Tidligere medlem" in body, path
+    page = client.get(f"/moeder/{meeting.id}").text
+    assert "Gammel Politiker-Hansen er en anden person." in page  # a longer name is another person's
+    nomination = db.session.scalars(sa.select(Nomination)).one()
+    assert nomination.motivation == "Tidligere medlem kender arbejdsmarkedet."
+
+
+def test_the_access_request_says_where_the_name_stands_and_whether_it_is_public(app):
+    person, meeting = decided_long_ago("Gammel Politiker")
+    unpublished = nominate.nomination(nominate.allocated_seat("F", "Movia"), nominate.candidate("Bo Bosen", "F"))
+    item = agenda.place_on_agenda(unpublished, date(2030, 1, 10), "5.1", council="KKR Hovedstaden")
+    item.background = "Bo Bosen afløser Gammel Politiker."
+    make.user("gitb", UserRole.secretariat)
+    db.session.commit()
+    secretariat = client_for(app, "gitb")
+
+    report = json.loads(secretariat.post(f"/personer/{person.id}/indsigt").get_data())
+    named = sorted((place["kind"], place.get("text"), place["public"]) for place in report["named_in"])
+    assert named == [("agenda_item", "background", False), ("agenda_item", "background", True),
+                     ("agenda_item", "recommendation", True), ("decision", None, True),
+                     ("nomination", "motivation", False)]
+    assert report["audit_entries_naming"] >= 1  # the person's own row, created with the name
+    page = " ".join(secretariat.get(f"/personer/{person.id}/indsigt").text.split())
+    assert "Hvor navnet står" in page
+    assert "KKR's beslutning KKR Hovedstaden 2013-12-01 pkt. 4.1 (offentlig)" in page
+    assert "Dagsordenen til mødet 01.12.2013, punkt 4.1 (offentlig)" in page
+    assert "Dagsordenen til mødet 10.01.2030, punkt 5.1 (ikke offentlig)" in page
+
+
+def test_no_one_who_never_held_a_seat_is_named_on_a_public_page_export_or_the_api(app, client, kofoed):
+    """Candidates KKR has not decided on: one nominated and on an agenda not yet published (with a saved text
+    naming them and særlige grunde), and one whose nomination was withdrawn."""
+    waiting = nominate.candidate("Karl Ventende", "F", Gender.man)
+    on_agenda = nominate.nomination(nominate.allocated_seat("F", "Movia"), waiting,
+                                    gender_reason="Kun mænd stillede op i gruppen.")
+    item = agenda.place_on_agenda(on_agenda, today() + timedelta(days=20), "4.2", council="KKR Hovedstaden")
+    item.background = "SF indstiller Karl Ventende. Kun mænd stillede op i gruppen."
+    withdrawn = nominate.nomination(nominate.allocated_seat("F", "Movia"),
+                                    nominate.candidate("Vera Trukket", "F", Gender.woman))
+    nominations.withdraw(withdrawn)
+    db.session.commit()
+    paths = public_paths(kofoed) + [f"/moeder/{item.meeting_id}", "/soeg?q=Ventende", "/soeg?q=Trukket",
+                                    "/api/v1/persons?limit=1000", "/personer?q=Karl"]
+    seen = walk(app, {"anonym": paths, "læser": paths, "partigruppe": []})
+    for (who, path), body in seen.items():
+        for never_seated in ("Karl Ventende", "Vera Trukket", "Kun mænd stillede op"):
+            assert never_seated not in body, (who, path, never_seated)

@@ -7,13 +7,12 @@ passed, have their name and private details erased. The row stays, named
 which party, from which municipality) stays whole and readable. After that
 the row is closed: no edit, merge, appointment or nomination may name it.
 
-Access request (indsigt, GDPR art. 15): the person's fields, including the
-private ones, their appointments and nominations, and the audit entries on
-their row, as one JSON document; handing it out is itself audited.
+The access request (indsigt, GDPR art. 15) is in people/access.py.
 
 Services check, change and flush; the view or command that called them commits once.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
@@ -76,13 +75,13 @@ def _current_appointment(person: Person, day: date) -> Appointment | None:
         .order_by(Appointment.start_date, Appointment.id).limit(1)).first()
 
 
-def _naming(person: Person) -> sa.ColumnElement[bool]:
+def naming(person: Person) -> sa.ColumnElement[bool]:
     return sa.or_(Nomination.person_id == person.id, Nomination.substitute_id == person.id)
 
 
 def _open_nomination(person: Person) -> Nomination | None:
     return db.session.scalars(
-        sa.select(Nomination).where(_naming(person), Nomination.status.not_in(CLOSED_NOMINATIONS))
+        sa.select(Nomination).where(naming(person), Nomination.status.not_in(CLOSED_NOMINATIONS))
         .options(joinedload(Nomination.seat).joinedload(Seat.organisation))
         .order_by(Nomination.id).limit(1)).first()
 
@@ -95,8 +94,8 @@ def last_day(person: Person) -> date | None:
     meeting_day = db.session.scalar(
         sa.select(sa.func.max(Meeting.date)).select_from(Nomination)
         .join(Decision, Nomination.decision_id == Decision.id).join(AgendaItem).join(Meeting)
-        .where(_naming(person)))
-    submitted = db.session.scalar(sa.select(sa.func.max(Nomination.submitted_at)).where(_naming(person)))
+        .where(naming(person)))
+    submitted = db.session.scalar(sa.select(sa.func.max(Nomination.submitted_at)).where(naming(person)))
     days = [day for day in (ended, meeting_day, _local_day(submitted)) if day is not None]
     if days:
         return max(days)
@@ -154,6 +153,9 @@ def anonymise(person: Person, day: date | None = None, *, version: int | None = 
     assessment = assess(person, day)
     if not assessment.allowed:
         raise RuleViolation(assessment.refusal)
+    # The name goes from every text the registry shows too: KKR's decisions, the agendas, the nominations.
+    for row, column in texts_naming(person.name):
+        setattr(row, column, _naming_pattern(person.name).sub(ANONYMOUS_NAME, getattr(row, column)))
     person.name = ANONYMOUS_NAME
     for key in ERASED:
         setattr(person, key, None)
@@ -164,6 +166,31 @@ def anonymise(person: Person, day: date | None = None, *, version: int | None = 
         "retention_days": retention_days()})
     db.session.flush()
     return person
+
+
+# The free texts that may name a person: (model, columns).
+TEXTS = ((Decision, ("text",)), (AgendaItem, ("title", "background", "recommendation")),
+         (Nomination, ("motivation", "gender_reason", "comment")))
+
+
+def _naming_pattern(name: str) -> re.Pattern:
+    # The whole name, not a part of a longer one ("Anne Hansen" is not in "Anne Hansen-Berg").
+    return re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])")
+
+
+def texts_naming(name: str) -> list[tuple[object, str]]:
+    """(row, column) for every free text in the registry that names the person by their full name:
+    KKR's decision texts, the agenda items' saved texts, and the nominations' motivation, særlige grunde
+    and the secretariat's comments. Found with LIKE, then checked as a whole name."""
+    pattern = _naming_pattern(name)
+    like = "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    found = []
+    for model, columns in TEXTS:
+        rows = db.session.scalars(sa.select(model).where(
+            sa.or_(*(getattr(model, column).like(like, escape="\\") for column in columns))).order_by(model.id))
+        found += [(row, column) for row in rows for column in columns
+                  if getattr(row, column) and pattern.search(getattr(row, column))]
+    return found
 
 
 def eligible(day: date | None = None) -> list[Person]:
@@ -185,113 +212,6 @@ def anonymise_eligible(day: date | None = None, *, dry_run: bool = False) -> lis
         for person in found:
             anonymise(person, day)
     return [person.id for person in found]
-
-
-# --- The access request (indsigt) ----------------------------------------------------------------------
-
-
-def _iso(value: date | datetime | None) -> str | None:
-    """Dates as YYYY-MM-DD; stored times, which are UTC, with a Z to say so."""
-    if value is None:
-        return None
-    return value.isoformat() + "Z" if isinstance(value, datetime) else value.isoformat()
-
-
-def _label(value) -> str | None:
-    return value.value if value is not None else None
-
-
-def _decision(decision: Decision | None) -> dict | None:
-    if decision is None:
-        return None
-    return {"reference": decision.reference, "outcome": decision.outcome.value, "text": decision.text}
-
-
-def _person(person: Person) -> dict:
-    return {
-        "id": person.id,
-        "name": person.name,
-        "gender": _label(person.gender),
-        "email": person.email,
-        "phone": person.phone,
-        "office": person.office,
-        "municipality": ({"id": person.municipality.id, "name": person.municipality.name,
-                          "code": person.municipality.code} if person.municipality else None),
-        "party": ({"id": person.party.id, "letter": person.party.letter, "name": person.party.name}
-                  if person.party else None),
-        "anonymised_at": _iso(person.anonymised_at),
-    }
-
-
-def _appointments(person: Person) -> list[dict]:
-    rows = db.session.scalars(
-        sa.select(Appointment).where(Appointment.person_id == person.id)
-        .options(joinedload(Appointment.seat).joinedload(Seat.organisation), joinedload(Appointment.party),
-                 joinedload(Appointment.decision).joinedload(Decision.item).joinedload(AgendaItem.meeting))
-        .order_by(Appointment.start_date, Appointment.id))
-    return [{
-        "id": row.id,
-        "organisation": row.seat.organisation.name,
-        "seat": row.seat.label,
-        "role": row.role.value,
-        "party": row.party.letter if row.party else None,
-        "start_date": _iso(row.start_date),
-        "end_date": _iso(row.end_date),
-        "end_reason": _label(row.end_reason),
-        "status": row.status.value,
-        "decision": _decision(row.decision),
-        "note": row.note,
-    } for row in rows]
-
-
-def _nominations(person: Person) -> list[dict]:
-    rows = db.session.scalars(
-        sa.select(Nomination).where(_naming(person))
-        .options(joinedload(Nomination.seat).joinedload(Seat.organisation), joinedload(Nomination.party),
-                 joinedload(Nomination.decision).joinedload(Decision.item).joinedload(AgendaItem.meeting))
-        .order_by(Nomination.submitted_at, Nomination.id))
-    return [{
-        "id": row.id,
-        "named_as": "candidate" if row.person_id == person.id else "substitute",
-        "organisation": row.seat.organisation.name,
-        "seat": row.seat.label,
-        "role": row.role.value,
-        "party": row.party.letter,
-        "status": row.status.value,
-        "motivation": row.motivation,
-        "gender_reason": row.gender_reason,
-        "comment": row.comment,
-        "submitted_at": _iso(row.submitted_at),
-        "appointed_on": _iso(row.appointed_on),
-        "decision": _decision(row.decision),
-    } for row in rows]
-
-
-def _audit_entries(person: Person) -> list[dict]:
-    rows = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.entity == "persons",
-                                                          AuditEntry.entity_id == person.id)
-                              .order_by(AuditEntry.at, AuditEntry.id))
-    return [{"at": _iso(row.at), "actor": row.actor, "action": row.action, "changes": row.changes,
-             "remote_addr": row.remote_addr} for row in rows]
-
-
-def access_report(person: Person) -> dict:
-    """Everything the registry holds about the person, for an access request; reading it changes nothing."""
-    return {
-        "generated_at": _iso(utcnow()),
-        "person": _person(person),
-        "appointments": _appointments(person),
-        "nominations": _nominations(person),
-        "audit_entries": _audit_entries(person),
-    }
-
-
-def export_personal_data(person: Person) -> dict:
-    """The access report, handed out: the handing out is audited in the same transaction."""
-    report = access_report(person)
-    record(db.session, "export_personal_data", "persons", person.id)
-    db.session.flush()
-    return report
 
 
 # --- A closed row stays closed ---------------------------------------------------------------------------

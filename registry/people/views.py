@@ -18,7 +18,7 @@ from registry.extensions import db
 from registry.forms import show_refusal
 from registry.http import as_of_param, commit, conflict_page, page_param
 from registry.meetings import history
-from registry.people import privacy, services
+from registry.people import access, privacy, services
 from registry.people.forms import AccessRequestForm, AnonymiseForm, MergeForm, PersonForm
 from registry.people.models import Gender, Person
 
@@ -184,10 +184,10 @@ def access_request(person_id: int):
     person = db.get_or_404(Person, person_id)
     form = AccessRequestForm()
     if form.validate_on_submit():
-        report = commit(lambda: privacy.export_personal_data(person))
-        body = json.dumps(report, ensure_ascii=False, indent=2, sort_keys=False).encode("utf-8")
+        report = commit(lambda: access.export_personal_data(person))
+        body = json.dumps(report, ensure_ascii=False, indent=2, sort_keys=False, default=str).encode("utf-8")
         return Response(body, content_type="application/json; charset=utf-8", headers={
             "Content-Disposition": f'attachment; filename="indsigt-person-{person.id}.json"',
             "Cache-Control": "no-store",
         })
-    return render_template("people/access.html", form=form, person=person, report=privacy.access_report(person))
+    return render_template("people/access.html", form=form, person=person, report=access.access_report(person))
