@@ -48,6 +48,13 @@ def test_disabled_user_cannot_log_in(client, app):
     ("/import", "/import"),
     ("https://evil.example/", "/sekretariat"),
     ("//evil.example/", "/sekretariat"),
+    # Browsers drop tabs and line breaks: "/\t/evil.example" is "//evil.example".
+    ("/%09/evil.example", "/sekretariat"),
+    ("/%0a/x", "/sekretariat"),
+    ("/%0d%0aSet-Cookie:x=1", "/sekretariat"),
+    ("/\\evil.example", "/sekretariat"),
+    ("/%5Cevil.example", "/sekretariat"),
+    ("/organisationer?side=2", "/organisationer?side=2"),
 ])
 def test_login_returns_only_to_pages_on_this_site(client, app, target, expected):
     make.user("haan")
@@ -105,7 +112,7 @@ from datetime import timedelta  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
 from registry.auth import services  # noqa: E402
-from registry.auth.models import PASSWORD_METHOD, LoginFailure, User  # noqa: E402
+from registry.auth.models import PASSWORD_METHOD, LoginDelay, LoginFailure, User  # noqa: E402
 from registry.dates import utcnow  # noqa: E402
 
 
@@ -197,7 +204,7 @@ def test_no_password_or_hash_is_ever_logged_or_audited(client, app, runner, capl
         assert secret not in trail and secret not in caplog.text and secret not in stored_failures
 
 
-# --- Throttling: per account in users.failed_logins/locked_until, per address in login_failures ----------
+# --- Throttling: per username and address in login_delays, per address in login_failures ------------------
 
 def test_the_lock_grows_from_one_minute_and_is_capped():
     throttle = services.Throttle(lock_after=5, lock_minutes=1, lock_max_minutes=60, address_limit=20,
@@ -212,53 +219,78 @@ def test_the_settings_are_the_documented_ones(app):
         lock_after=5, lock_minutes=1, lock_max_minutes=60, address_limit=20, address_window=timedelta(minutes=15))
 
 
-def lift_lock(username: str = "haan") -> None:
-    """As if the lock had run out."""
-    db.session.execute(sa.update(User).where(User.username == username)
-                       .values(locked_until=utcnow() - timedelta(seconds=1)))
+HOME = "127.0.0.1"  # the test client's address
+
+
+def delay(username: str = "haan", remote_addr: str = HOME) -> LoginDelay | None:
+    """The pair's row, or None when the pair has no failures on record."""
+    db.session.commit()
+    row = db.session.scalar(sa.select(LoginDelay).filter_by(username_key=services.username_key(username),
+                                                            remote_addr=remote_addr))
+    return snapshot([row])[0] if row else None
+
+
+def failures(username: str = "haan", remote_addr: str = HOME) -> int:
+    return row.failures if (row := delay(username, remote_addr)) else 0
+
+
+def lift_delay() -> None:
+    """As if every delay had run out."""
+    db.session.execute(sa.update(LoginDelay).values(delayed_until=utcnow() - timedelta(seconds=1)))
     db.session.commit()
 
 
-def minutes_locked(username: str = "haan") -> float:
-    return (account(username).locked_until - utcnow()).total_seconds() / 60
+def minutes_delayed(username: str = "haan") -> float:
+    return (delay(username).delayed_until - utcnow()).total_seconds() / 60
 
 
-def test_five_failures_lock_the_account_with_a_growing_delay(client, app, monkeypatch):
+def address_failures(remote_addr: str = HOME) -> int:
+    db.session.commit()
+    return db.session.scalar(sa.select(sa.func.count(LoginFailure.id)).filter_by(remote_addr=remote_addr))
+
+
+def test_five_failures_delay_the_username_from_that_address_with_a_growing_delay(client, app, monkeypatch):
     make.user("haan")
     db.session.commit()
     for n in range(1, 5):
         response = make.login(client, "haan", f"forkert nummer {n}")
-        assert response.status_code == 200 and "Forkert brugernavn eller adgangskode." in response.get_data(True)
-        assert (account().failed_logins, account().locked_until) == (n, None)
+        assert response.status_code == 200
+        assert "Forkert brugernavn eller adgangskode." in response.text
+        assert failures() == n
+        assert delay().delayed_until is None
     assert make.login(client, "haan", "forkert nummer 5").status_code == 200
-    assert account().failed_logins == 5 and 0.9 < minutes_locked() <= 1
+    assert failures() == 5
+    assert 0.9 < minutes_delayed() <= 1
 
-    # While locked, not even the right password is checked: an attacker learns nothing from a guess.
+    # While delayed, not even the right password is checked: an attacker learns nothing from a guess.
     def must_not_be_called(*args):
-        raise AssertionError("the password was checked during the lock")
+        raise AssertionError("the password was checked during the delay")
 
     monkeypatch.setattr(services, "password_matches", must_not_be_called)
     response = make.login(client, "haan")
-    html = response.get_data(as_text=True)
-    assert response.status_code == 429 and response.headers["Retry-After"] == "60"
-    assert "midlertidigt spærret" in html and "Prøv igen om 1 minut." in html
-    assert account().failed_logins == 5  # a refused attempt does not lengthen the lock
+    assert response.status_code == 429
+    assert response.headers["Retry-After"] == "60"
+    assert "med dette brugernavn fra din adresse" in response.text
+    assert "Prøv igen om 1 minut." in response.text
+    assert failures() == 5  # a refused attempt does not lengthen the delay ...
+    assert address_failures() == 6  # ... but it counts against the address
     monkeypatch.undo()
 
-    for failures, minutes in ((6, 2), (7, 4), (8, 8)):
-        lift_lock()
+    for count, minutes in ((6, 2), (7, 4), (8, 8)):
+        lift_delay()
         assert make.login(client, "haan", "forkert igen").status_code == 200
-        assert account().failed_logins == failures and minutes - 0.1 < minutes_locked() <= minutes
-    assert "Prøv igen om 8 minutter." in make.login(client, "haan").get_data(as_text=True)
+        assert failures() == count
+        assert minutes - 0.1 < minutes_delayed() <= minutes
+    assert "Prøv igen om 8 minutter." in make.login(client, "haan").text
 
-    db.session.execute(sa.update(User).values(failed_logins=40))
-    lift_lock()
+    db.session.execute(sa.update(LoginDelay).values(failures=40))
+    lift_delay()
     make.login(client, "haan", "forkert igen")
-    assert 59.9 < minutes_locked() <= 60  # the cap
+    assert 59.9 < minutes_delayed() <= 60  # the cap
 
-    lift_lock()
-    assert make.login(client, "haan").status_code == 302  # the right password once the lock has run out
-    assert (account().failed_logins, account().locked_until) == (0, None)
+    lift_delay()
+    assert make.login(client, "haan").status_code == 302  # the right password once the delay has run out
+    assert delay() is None
 
     actions = [(e.action, e.entity_id, (e.changes or {}).get("refused")) for e in audit()
                if e.action in ("login", "login_failed", "lockout")]
@@ -268,7 +300,56 @@ def test_five_failures_lock_the_account_with_a_growing_delay(client, app, monkey
     assert actions.count(("lockout", user_id, None)) == 5
     assert actions[-1] == ("login", user_id, None)
     (first_lockout, *_) = audit("lockout")
-    assert first_lockout.changes["failures"] == 5 and first_lockout.changes["username"] == "haan"
+    assert first_lockout.changes == {"username": "haan", "failures": 5, "remote_addr": HOME,
+                                     "until": first_lockout.changes["until"]}
+
+
+def test_a_strangers_guesses_do_not_lock_the_owner_out_from_elsewhere(client, app):
+    make.user("haan")
+    db.session.commit()
+    address(client, "10.0.0.66")
+    for n in range(6):
+        make.login(client, "haan", f"gæt nummer {n}")
+    assert make.login(client, "haan").status_code == 429  # the stranger's address is delayed ...
+    address(client, "10.0.0.7")
+    assert make.login(client, "haan").status_code == 302  # ... the owner's is not
+
+
+def test_unknown_and_known_usernames_get_the_same_answers(client, app):
+    """Nothing in the answers tells whether a username exists: the same pages, the same statuses, the same
+    delay."""
+    make.user("haan")
+    db.session.commit()
+    answers = {}
+    for username in ("haan", "hann"):
+        address(client, f"10.0.0.{len(answers) + 1}")
+        answers[username] = [(response.status_code, response.headers.get("Retry-After"),
+                              response.text.replace(username, "BRUGER"))
+                             for response in (make.login(client, username, "forkert") for _ in range(7))]
+    assert answers["haan"] == answers["hann"]
+    assert [status for status, _, _ in answers["hann"]] == [200] * 5 + [429] * 2
+
+
+def test_trying_on_through_a_delay_uses_up_the_address(client, app):
+    app.config.update(LOGIN_ADDRESS_LIMIT=8)
+    make.user("haan")
+    db.session.commit()
+    address(client, "10.0.0.66")
+    statuses = [make.login(client, "haan", "gæt").status_code for _ in range(8)]
+    assert statuses == [200] * 5 + [429] * 3
+    # Eight attempts from the address: now even another username is refused, for the address.
+    response = make.login(client, "sekretariat", "gæt")
+    assert response.status_code == 429
+    assert "fra din adresse" in response.text
+
+
+def test_the_username_is_kept_only_as_a_keyed_hash(client, app):
+    make.login(client, "mit hemmelige kodeord", "gæt")
+    (row,) = db.session.scalars(sa.select(LoginDelay)).all()
+    assert "kodeord" not in row.username_key
+    assert row.username_key == services.username_key("  MIT  hemmelige KODEORD ")  # folded as typed
+    app.config["SECRET_KEY"] = "en anden hemmelighed"
+    assert services.username_key("mit hemmelige kodeord") != row.username_key
 
 
 def test_a_success_sets_the_count_back(client, app):
@@ -277,11 +358,11 @@ def test_a_success_sets_the_count_back(client, app):
     for _ in range(4):
         make.login(client, "haan", "forkert adgangskode")
     assert make.login(client, "haan").status_code == 302
-    assert account().failed_logins == 0
+    assert delay() is None
     client.post("/logout")
     for _ in range(4):
         make.login(client, "haan", "forkert adgangskode")
-    assert account().locked_until is None  # four, not eight
+    assert delay().delayed_until is None  # four, not eight
 
 
 def test_a_disabled_account_counts_failures_too_and_never_logs_in(client, app):
@@ -290,7 +371,7 @@ def test_a_disabled_account_counts_failures_too_and_never_logs_in(client, app):
     db.session.commit()
     for _ in range(5):
         assert make.login(client, "haan").status_code == 200
-    assert account().locked_until is not None
+    assert delay().delayed_until is not None
 
 
 def address(client, ip: str):
@@ -304,18 +385,20 @@ def test_the_address_limit_counts_unknown_usernames_and_refuses_with_429(client,
     address(client, "10.0.0.66")
     for name in ("admin", "root", "test"):
         response = make.login(client, name, "gæt gæt gæt gæt")
-        assert response.status_code == 200 and "Forkert brugernavn eller adgangskode." in response.get_data(True)
-    failures = db.session.scalars(sa.select(LoginFailure)).all()
-    assert [(f.remote_addr, f.username) for f in failures] == [("10.0.0.66", None)] * 3
+        assert response.status_code == 200
+        assert "Forkert brugernavn eller adgangskode." in response.text
+    failures_seen = db.session.scalars(sa.select(LoginFailure)).all()
+    assert [(f.remote_addr, f.username) for f in failures_seen] == [("10.0.0.66", None)] * 3
     unknown = audit("login_failed")
     assert [(e.entity, e.entity_id, e.changes, e.remote_addr) for e in unknown] == \
-        [(None, None, {"unknown_user": True}, "10.0.0.66")] * 3
+        [(None, None, {"unknown_user": True, "failures": 1}, "10.0.0.66")] * 3
 
     response = make.login(client, "haan")  # the right password, from a refused address
-    html = response.get_data(as_text=True)
-    assert response.status_code == 429 and "fra din adresse" in html and "Prøv igen om 15 minutter." in html
-    assert "Log ud" not in client.get("/").get_data(as_text=True)
-    assert account().failed_logins == 0  # not counted against the account: it was not tried
+    assert response.status_code == 429
+    assert "fra din adresse" in response.text
+    assert "Prøv igen om 15 minutter." in response.text
+    assert "Log ud" not in client.get("/").text
+    assert delay("haan", "10.0.0.66") is None  # not counted against the pair: it was not tried
     assert audit("login_failed")[-1].changes == {"unknown_user": True, "refused": "address"}
 
     address(client, "10.0.0.7")  # another address is not limited
@@ -330,24 +413,28 @@ def test_the_address_window_slides(client, app):
     for minutes in (14, 10, 2):
         db.session.add(LoginFailure(at=now - timedelta(minutes=minutes), remote_addr="10.0.0.66"))
     db.session.commit()
-    assert "Prøv igen om 1 minut." in make.login(client, "ukendt", "gæt gæt gæt gæt").get_data(True)
+    assert "Prøv igen om 1 minut." in make.login(client, "ukendt", "gæt gæt gæt gæt").text
     db.session.execute(sa.update(LoginFailure).where(LoginFailure.at < now - timedelta(minutes=12))
                        .values(at=now - timedelta(minutes=16)))
     db.session.commit()
     assert make.login(client, "ukendt", "gæt gæt gæt gæt").status_code == 200
 
 
-def test_failures_older_than_a_day_are_deleted(client, app):
-    db.session.add(LoginFailure(at=utcnow() - timedelta(days=2), remote_addr="10.0.0.1"))
-    db.session.add(LoginFailure(at=utcnow() - timedelta(hours=2), remote_addr="10.0.0.1"))
+def test_failures_and_delays_older_than_a_day_are_deleted(client, app):
+    old, recent = utcnow() - timedelta(days=2), utcnow() - timedelta(hours=2)
+    db.session.add_all([LoginFailure(at=old, remote_addr="10.0.0.1"), LoginFailure(at=recent, remote_addr="10.0.0.1")])
+    db.session.add_all([LoginDelay(username_key="a" * 64, remote_addr="10.0.0.1", failures=2, last_at=old),
+                        LoginDelay(username_key="b" * 64, remote_addr="10.0.0.1", failures=2, last_at=recent)])
     db.session.commit()
     make.login(client, "ukendt", "gæt gæt gæt gæt")
     assert db.session.scalar(sa.select(sa.func.count(LoginFailure.id))) == 2
+    assert set(db.session.scalars(sa.select(LoginDelay.username_key))) == {"b" * 64, services.username_key("ukendt")}
 
 
-def test_parallel_guesses_cannot_pass_the_account_limit(app):
-    """Ten wrong passwords at once, from ten clients (as from several workers): the count is exact, and only
-    five passwords are checked before the account is locked."""
+@pytest.mark.both_databases
+def test_parallel_guesses_cannot_pass_the_limit(app):
+    """Ten wrong passwords at once for one username from one address (as from several workers): the count
+    is exact, and only five passwords are checked before the pair is delayed."""
     make.user("haan")
     db.session.commit()
     start = threading.Barrier(10)
@@ -355,7 +442,6 @@ def test_parallel_guesses_cannot_pass_the_account_limit(app):
 
     def guess(n: int) -> None:
         client = app.test_client()
-        client.environ_base["REMOTE_ADDR"] = f"10.0.1.{n}"
         start.wait()
         statuses.append(make.login(client, "haan", f"forkert nummer {n}").status_code)
 
@@ -365,14 +451,15 @@ def test_parallel_guesses_cannot_pass_the_account_limit(app):
     for thread in threads:
         thread.join()
     assert sorted(statuses) == [200] * 5 + [429] * 5
-    assert account().failed_logins == 5 and account().locked_until is not None
-    assert len(audit("lockout")) == 1 and len(audit("login_failed")) == 10
+    assert failures() == 5
+    assert delay().delayed_until is not None
+    assert len(audit("lockout")) == 1
+    assert len(audit("login_failed")) == 10
 
 
+@pytest.mark.both_databases
 def test_the_counter_is_raised_in_the_database_not_in_python(app):
-    """Two workers adding to the same stale read would lose a count; one UPDATE adds in the database."""
-    make.user("haan")
-    db.session.commit()
+    """Two workers adding to the same stale read would lose a count; one upsert adds in the database."""
     statements = []
 
     def remember(conn, cursor, statement, *args):
@@ -380,13 +467,15 @@ def test_the_counter_is_raised_in_the_database_not_in_python(app):
 
     sa.event.listen(db.engine, "before_cursor_execute", remember)
     try:
-        services.begin_login("haan", services.Throttle.from_config(app.config), utcnow())
-        db.session.commit()
+        for _ in range(2):
+            services.begin_login("haan", HOME, services.Throttle.from_config(app.config), utcnow())
+            db.session.commit()
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", remember)
-    writes = [s for s in statements if s.startswith("UPDATE")]
-    assert len(writes) == 1 and "SET failed_logins=(users.failed_logins + " in writes[0]
-    assert account().failed_logins == 1
+    writes = [s for s in statements if s.startswith(("INSERT", "UPDATE"))]
+    assert len(writes) == 2
+    assert all("ON CONFLICT" in write and "failures = (login_delays.failures + " in write for write in writes)
+    assert failures() == 2
 
 
 # --- Sessions end on the server: logout, a new password, a disabled user ----------------------------------

@@ -56,11 +56,6 @@ class User(UserMixin, db.Model):
         sa.String(64), default=new_session_token, info={"private": True}
     )
 
-    # Login throttling (per account): failures since the last successful login, and the time before which
-    # no password is even checked. Kept in the database, so every worker on every host sees the same count.
-    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
-    locked_until: Mapped[datetime | None]
-
     party: Mapped[Party | None] = relationship()
 
     @property
@@ -96,6 +91,27 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+class LoginDelay(db.Model):
+    """Failed logins in a row for one username from one address, and the time before which that pair's
+    next attempt is refused without checking a password (auth/services.py). Per pair, not per account, so
+    that a stranger's wrong guesses cannot lock the account's owner out from elsewhere; and kept for typed
+    usernames whether or not they exist, so that the answers cannot tell which do.
+
+    The username is kept as a keyed hash (HMAC with the SECRET_KEY), never as typed: what was typed may be
+    a password in the wrong field.
+    """
+
+    __tablename__ = "login_delays"
+    __table_args__ = (sa.UniqueConstraint("username_key", "remote_addr", name="uq_login_delays_username_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username_key: Mapped[str] = mapped_column(sa.String(64))
+    remote_addr: Mapped[str] = mapped_column(sa.String(64))
+    failures: Mapped[int] = mapped_column(default=0)
+    delayed_until: Mapped[datetime | None]
+    last_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 class LoginFailure(db.Model):

@@ -1,14 +1,18 @@
 import functools
+import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.dialects import postgresql, sqlite
 from werkzeug.security import check_password_hash
 
 from registry.audit.services import record
-from registry.auth.models import LoginFailure, User, UserRole, hash_password
+from registry.auth.models import LoginDelay, LoginFailure, User, UserRole, hash_password
 from registry.errors import RuleViolation
 from registry.extensions import db
 from registry.people.models import Party
@@ -64,19 +68,26 @@ def set_password(user: User, password: str) -> None:
 
 # --- Logging in, with throttling kept in the database ---------------------------------------------------
 #
-# Several workers on several hosts share nothing but the database, so that is where the counts live:
-# per account users.failed_logins and users.locked_until, per address the rows of login_failures.
-# An attempt is counted against its account *before* the password is checked, by one conditional UPDATE
-# (failed_logins = failed_logins + 1, only while the account is not locked), so parallel guesses cannot
-# slip past the limit between a check and a count; a successful login sets the count back to 0.
+# Several workers on several hosts share nothing but the database, so that is where the counts live: per
+# username and address the rows of login_delays, per address the rows of login_failures. An attempt is
+# counted against its (username, address) pair *before* the password is checked, by one conditional upsert
+# (failures + 1, only while the pair is not delayed), so parallel guesses cannot slip past the limit between
+# a check and a count. A successful login forgets the pair.
+#
+# Why per pair and not per account (OWASP ASVS 5.0 V6.1.1, V6.3.1): a hard lock per account lets anyone
+# lock out anyone by typing a username and five wrong passwords. Delaying the pair slows the guesser as
+# much and leaves the owner, from their own address, untouched. A guesser's attempts while delayed are
+# refused without lengthening the delay, but each counts against their address's limit, so waiting out a
+# delay is never free. Unknown usernames are delayed exactly as known ones: the answers and their timing
+# do not tell which usernames exist.
 
 
 @dataclass(frozen=True)
 class Throttle:
-    lock_after: int             # failed logins in a row before the account is locked
-    lock_minutes: float         # the first lock; each further failure doubles it ...
+    lock_after: int             # failed logins in a row for one username from one address before a delay
+    lock_minutes: float         # the first delay; each further failure doubles it ...
     lock_max_minutes: float     # ... up to this
-    address_limit: int          # failed logins from one address within the window
+    address_limit: int          # failed (or refused) logins from one address within the window
     address_window: timedelta
 
     @classmethod
@@ -86,9 +97,9 @@ class Throttle:
                    address_window=timedelta(minutes=config["LOGIN_ADDRESS_WINDOW_MINUTES"]))
 
     def lock_for(self, failures: int) -> timedelta | None:
-        """How long the account is locked after this many failed logins in a row (None: not locked).
+        """How long the pair is delayed after this many failed logins in a row (None: not delayed).
 
-        With the defaults: 5 failures lock it for 1 minute, the 6th for 2, the 7th for 4, ... at most 60.
+        With the defaults: 5 failures delay it 1 minute, the 6th 2, the 7th 4, ... at most 60.
         """
         if failures < self.lock_after:
             return None
@@ -98,14 +109,16 @@ class Throttle:
 
 @dataclass(frozen=True)
 class LoginAttempt:
-    """One attempt to log in, counted against its account (if the username exists)."""
+    """One attempt to log in, counted against its username and address."""
 
-    user_id: int | None = None
+    key: str                           # the keyed hash of the username as typed (LoginDelay.username_key)
+    remote_addr: str
+    user_id: int | None = None         # only when the account exists
     username: str | None = None        # as stored, only when the account exists
     password_hash: str | None = None
     active: bool = False
-    failures: int = 0                  # failed logins in a row, this attempt included
-    locked_until: datetime | None = None  # set when the account was already locked: no password is checked
+    failures: int = 0                  # failed logins in a row for the pair, this attempt included
+    locked_until: datetime | None = None  # set when the pair was already delayed: no password is checked
 
     @property
     def locked(self) -> bool:
@@ -114,6 +127,14 @@ class LoginAttempt:
 
 _users = User.__table__
 _failures = LoginFailure.__table__
+_delays = LoginDelay.__table__
+
+
+def username_key(username: str) -> str:
+    """The typed username as the throttle keeps it: folded, and hashed with the app's secret."""
+    folded = " ".join(username.split()).casefold()
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, b"login-delay:" + folded.encode(), hashlib.sha256).hexdigest()
 
 
 def address_refused_until(remote_addr: str, throttle: Throttle, now: datetime) -> datetime | None:
@@ -129,30 +150,42 @@ def address_refused_until(remote_addr: str, throttle: Throttle, now: datetime) -
     return leaving + throttle.address_window
 
 
-def begin_login(username: str, throttle: Throttle, now: datetime) -> LoginAttempt:
-    """Count the attempt against the account, unless it is locked; lock it when this is one too many.
+def _upsert():
+    dialect = db.session.get_bind().dialect.name
+    return postgresql.insert(_delays) if dialect == "postgresql" else sqlite.insert(_delays)
+
+
+def begin_login(username: str, remote_addr: str, throttle: Throttle, now: datetime) -> LoginAttempt:
+    """Count the attempt against the username and address, unless that pair is delayed; delay it when this
+    is one too many. The same for a username that does not exist.
 
     Begins with a write, so on SQLite it waits for the database's write lock instead of failing on a
     stale read. The caller commits before checking the password, so parallel attempts see the count.
     """
-    not_locked = sa.or_(_users.c.locked_until.is_(None), _users.c.locked_until <= now)
-    row = db.session.execute(
-        sa.update(_users).where(_users.c.username == username, not_locked)
-        .values(failed_logins=_users.c.failed_logins + 1)
-        .returning(_users.c.id, _users.c.username, _users.c.password_hash, _users.c.active, _users.c.failed_logins)
-    ).first()
+    key = username_key(username)
+    not_delayed = sa.or_(_delays.c.delayed_until.is_(None), _delays.c.delayed_until <= now)
+    insert = _upsert().values(username_key=key, remote_addr=remote_addr, failures=1, last_at=now)
+    counted = db.session.execute(insert.on_conflict_do_update(
+        index_elements=[_delays.c.username_key, _delays.c.remote_addr],
+        set_={"failures": _delays.c.failures + 1, "last_at": now, "delayed_until": None}, where=not_delayed,
+    ).returning(_delays.c.failures)).first()
+    if counted is None:
+        until = db.session.scalar(sa.select(_delays.c.delayed_until).where(
+            _delays.c.username_key == key, _delays.c.remote_addr == remote_addr))
+        return LoginAttempt(key, remote_addr, locked_until=until, **_account(username))
+    if lock := throttle.lock_for(counted.failures):
+        # Delayed already now, while the password is checked: a parallel attempt finds it delayed.
+        db.session.execute(sa.update(_delays).where(_delays.c.username_key == key, _delays.c.remote_addr == remote_addr)
+                           .values(delayed_until=now + lock))
+    return LoginAttempt(key, remote_addr, failures=counted.failures, **_account(username))
+
+
+def _account(username: str) -> dict:
+    row = db.session.execute(sa.select(_users.c.id, _users.c.username, _users.c.password_hash, _users.c.active)
+                             .where(_users.c.username == username)).first()
     if row is None:
-        locked = db.session.execute(sa.select(_users.c.id, _users.c.username, _users.c.failed_logins,
-                                              _users.c.locked_until).where(_users.c.username == username)).first()
-        if locked is None:
-            return LoginAttempt()
-        return LoginAttempt(user_id=locked.id, username=locked.username, failures=locked.failed_logins,
-                            locked_until=locked.locked_until)
-    if lock := throttle.lock_for(row.failed_logins):
-        # Locked already now, while the password is checked: a parallel attempt finds it locked.
-        db.session.execute(sa.update(_users).where(_users.c.id == row.id).values(locked_until=now + lock))
-    return LoginAttempt(user_id=row.id, username=row.username, password_hash=row.password_hash,
-                        active=row.active, failures=row.failed_logins)
+        return {}
+    return {"user_id": row.id, "username": row.username, "password_hash": row.password_hash, "active": row.active}
 
 
 @functools.cache
@@ -174,11 +207,10 @@ def password_matches(attempt: LoginAttempt, password: str) -> bool:
 
 
 def login_succeeded(attempt: LoginAttempt, password: str) -> User:
-    """Set the count back, lift any lock, rehash the password if its parameters are old, and audit the login."""
-    db.session.execute(sa.update(_users).where(_users.c.id == attempt.user_id)
-                       .values(failed_logins=0, locked_until=None))
+    """Forget the pair's failures, rehash the password if its parameters are old, and audit the login."""
+    db.session.execute(sa.delete(_delays).where(_delays.c.username_key == attempt.key,
+                                                _delays.c.remote_addr == attempt.remote_addr))
     user = db.session.get(User, attempt.user_id)
-    db.session.expire(user, ["failed_logins", "locked_until"])
     if user.password_needs_rehash:
         user.rehash_password(password)
     record(db.session, "login", "users", user.id)
@@ -186,31 +218,42 @@ def login_succeeded(attempt: LoginAttempt, password: str) -> User:
     return user
 
 
-def login_failed(attempt: LoginAttempt, remote_addr: str, throttle: Throttle, now: datetime) -> None:
-    """A wrong password or an unknown username: counted for the address, audited, and a lockout audited.
+def login_failed(attempt: LoginAttempt, throttle: Throttle, now: datetime) -> None:
+    """A wrong password or an unknown username: counted for the address, audited, and a new delay audited.
 
     An unknown username is not kept, here nor in the audit trail: it may be a password typed in the
     wrong field.
     """
-    db.session.execute(sa.insert(_failures).values(at=now, remote_addr=remote_addr, username=attempt.username))
+    _count_against_address(attempt, now)
     record(db.session, "login_failed", "users" if attempt.user_id else None, attempt.user_id,
-           _who(attempt) | ({"failures": attempt.failures} if attempt.user_id else {}))
-    if lock := (attempt.user_id and throttle.lock_for(attempt.failures)):
-        record(db.session, "lockout", "users", attempt.user_id,
-               {"username": attempt.username, "failures": attempt.failures, "until": (now + lock).isoformat()})
+           _who(attempt) | {"failures": attempt.failures})
+    if lock := throttle.lock_for(attempt.failures):
+        record(db.session, "lockout", "users" if attempt.user_id else None, attempt.user_id,
+               _who(attempt) | {"failures": attempt.failures, "until": (now + lock).isoformat(),
+                                "remote_addr": attempt.remote_addr})
     # Failures older than a day count for nothing any more (the audit trail keeps its own entries).
-    db.session.execute(sa.delete(_failures).where(_failures.c.at < now - max(throttle.address_window,
-                                                                             timedelta(days=1))))
+    forget = now - max(throttle.address_window, timedelta(days=1))
+    db.session.execute(sa.delete(_failures).where(_failures.c.at < forget))
+    db.session.execute(sa.delete(_delays).where(_delays.c.last_at < forget, sa.or_(
+        _delays.c.delayed_until.is_(None), _delays.c.delayed_until < now)))
     db.session.flush()
 
 
-def login_refused(attempt: LoginAttempt | None, reason: str) -> None:
-    """An attempt refused before any password was checked: the account is locked ("locked"), or the
-    address has used up its failed logins ("address")."""
-    attempt = attempt or LoginAttempt()
-    record(db.session, "login_failed", "users" if attempt.user_id else None, attempt.user_id,
-           _who(attempt) | {"refused": reason})
+def login_refused(attempt: LoginAttempt | None, reason: str, now: datetime) -> None:
+    """An attempt refused before any password was checked: the pair is delayed ("locked"), or the address
+    has used up its failed logins ("address"). A refused attempt counts against the address too, so that
+    trying on through a delay is not free."""
+    if attempt is not None:
+        _count_against_address(attempt, now)
+    record(db.session, "login_failed", "users" if attempt and attempt.user_id else None,
+           attempt.user_id if attempt else None, (_who(attempt) if attempt else {"unknown_user": True})
+           | {"refused": reason})
     db.session.flush()
+
+
+def _count_against_address(attempt: LoginAttempt, now: datetime) -> None:
+    db.session.execute(sa.insert(_failures).values(at=now, remote_addr=attempt.remote_addr,
+                                                   username=attempt.username))
 
 
 def _who(attempt: LoginAttempt) -> dict:
@@ -233,8 +276,7 @@ def disable_user(user: User) -> None:
 
 
 def enable_user(user: User) -> None:
-    """Let the user log in again, and lift a lock after failed logins."""
+    """Let the user log in again, and lift any delay after failed logins, from every address."""
     user.active = True
-    user.failed_logins = 0
-    user.locked_until = None
+    db.session.execute(sa.delete(_delays).where(_delays.c.username_key == username_key(user.username)))
     db.session.flush()

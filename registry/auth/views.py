@@ -43,23 +43,24 @@ def login():
 
     if until := services.address_refused_until(address, throttle, now):
         db.session.rollback()  # end the read; on SQLite a write must begin its own transaction
-        services.login_refused(None, "address")
+        services.login_refused(None, "address", now)
         db.session.commit()
         return _refused(form, until, now, _("Der er for mange mislykkede forsøg på at logge ind fra din "
                                             "adresse."))
     db.session.rollback()
 
-    attempt = services.begin_login(form.username.data.strip(), throttle, now)
+    attempt = services.begin_login(form.username.data.strip(), address, throttle, now)
     if attempt.locked:
-        services.login_refused(attempt, "locked")
+        services.login_refused(attempt, "locked", now)
         db.session.commit()
+        # The same words whether or not the username exists.
         return _refused(form, attempt.locked_until, now,
-                        _("Der er for mange mislykkede forsøg på at logge ind som denne bruger, "
-                          "så brugeren er midlertidigt spærret."))
+                        _("Der er for mange mislykkede forsøg på at logge ind med dette brugernavn fra din "
+                          "adresse."))
     db.session.commit()  # counted before the password is checked
 
     if not services.password_matches(attempt, form.password.data):
-        services.login_failed(attempt, address, throttle, now)
+        services.login_failed(attempt, throttle, now)
         db.session.commit()
         form.password.errors.append(_("Forkert brugernavn eller adgangskode."))
         return render_template("auth/login.html", form=form)
