@@ -7,6 +7,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask, render_template, request
+from flask.globals import request_ctx
 from flask_babel import lazy_gettext
 from werkzeug.exceptions import ServiceUnavailable
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -128,7 +129,7 @@ def register_errorhandlers(app: Flask) -> None:
         403: lazy_gettext("Du har ikke adgang til denne side."),
         404: lazy_gettext("Siden findes ikke."),
         405: lazy_gettext("Handlingen er ikke tilladt her."),
-        413: lazy_gettext("Filen er for stor (højst 32 MB)."),
+        413: lazy_gettext("Filen er for stor (højst %(mb)d MB).", mb=app.config["IMPORT_MAX_MB"]),
         500: lazy_gettext("Der opstod en fejl. Prøv igen senere."),
     }
 
@@ -139,6 +140,9 @@ def register_errorhandlers(app: Flask) -> None:
         description = getattr(error, "description", None)
         # Our own aborts carry a Danish description; Werkzeug's defaults are English.
         message = description if getattr(error, "danish", False) else messages.get(code, messages[500])
+        if request_ctx.url_adapter is None:
+            # The request named a host this site does not answer to (TRUSTED_HOSTS): no link can be built.
+            return app.response_class(str(message), code, mimetype="text/plain")
         try:
             return render_template("error.html", code=code, message=message), code
         except Exception:  # noqa: BLE001 - the page names the user, which may need the very database that failed

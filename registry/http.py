@@ -5,7 +5,7 @@ from datetime import date
 from typing import TypeVar
 
 import sqlalchemy as sa
-from flask import Response, current_app, flash, render_template, request
+from flask import Response, current_app, flash, has_request_context, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
@@ -64,6 +64,17 @@ def local_path(target: str | None) -> str | None:
             and not any(char.isspace() or ord(char) < 32 or ord(char) == 127 for char in target)):
         return target
     return None
+
+
+def external_url(endpoint: str, **values) -> str | None:
+    """An absolute link, for e-mails and the API's next pages. With PUBLIC_URL set it is built on that
+    address, never on the request's Host header (which the client chooses), and also outside a request (a
+    command sending mail). Without it (development) it follows the request, and there is none outside one."""
+    if current_app.config.get("PUBLIC_URL"):
+        return current_app.create_url_adapter(None).build(endpoint, values, force_external=True)
+    if not has_request_context():
+        return None
+    return url_for(endpoint, _external=True, **values)
 
 
 def page_param(name: str = "side") -> int:

@@ -294,3 +294,99 @@ def test_every_state_changing_route_refuses_a_request_without_the_token(csrf_app
     assert len(checked) >= 15 and ("POST", "/logout") in checked
     assert audit_count() == before
     assert client.get("/import").status_code == 200
+
+
+# --- The public address (PUBLIC_URL): links never follow the request's Host header --------------------------
+
+PUBLIC = "https://udpegninger.example.dk"
+
+
+@pytest.fixture
+def public_app(app, database_url):
+    public = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, "WTF_CSRF_ENABLED": False,
+                         "PUBLIC_URL": PUBLIC + "/"})
+    public.test_client_class = OwnContextClient
+    return public
+
+
+def test_a_foreign_host_header_is_refused_when_the_public_address_is_set(public_app):
+    client = public_app.test_client()
+    assert client.get("/", headers={"Host": "evil.example"}).status_code == 400
+    assert client.get("/api/v1/parties", headers={"Host": "evil.example"}).status_code == 400
+    assert client.get("/", base_url="http://udpegninger.example.dk").status_code == 200
+
+
+def test_the_apis_next_link_is_built_on_the_public_address(public_app):
+    make.organisation("Movia")
+    make.organisation("RAR Hovedstaden")
+    db.session.commit()
+    client = public_app.test_client()
+    # A plain-http request behind a proxy that is not trusted: the link is still the public https one.
+    body = client.get("/api/v1/organizations?limit=1", base_url="http://udpegninger.example.dk").get_json()
+    assert body["next"].startswith(PUBLIC + "/api/v1/organizations?")
+
+
+def test_the_link_in_an_email_is_built_on_the_public_address_even_from_a_command(public_app):
+    from registry.notifications.models import Message
+    from tests import nomination_factories as nominate
+
+    with public_app.app_context():
+        nominate.party_user("sf", "F").email = "sf@example.org"
+        nominate.nomination(nominate.allocated_seat("F"), nominate.candidate("Anna Andersen", "F"))
+        db.session.commit()
+        (message,) = db.session.scalars(sa.select(Message)).all()
+        assert f"{PUBLIC}/indstillinger/{message.nomination_id}" in message.body
+
+
+def test_the_public_address_must_be_a_plain_http_or_https_address():
+    assert config.public_url(None) == {"PUBLIC_URL": None}
+    settings = config.public_url("https://udpegninger.example.dk/registret/", "intern.example.dk")
+    assert settings["SERVER_NAME"] == "udpegninger.example.dk"
+    assert settings["APPLICATION_ROOT"] == "/registret"
+    assert settings["TRUSTED_HOSTS"] == ["udpegninger.example.dk", "intern.example.dk"]
+    for wrong in ("udpegninger.example.dk", "ftp://udpegninger.example.dk", "https://x.dk/?a=1"):
+        with pytest.raises(RuntimeError, match="PUBLIC_URL"):
+            config.public_url(wrong)
+
+
+# --- A database outage: a plain 503 page that needs no database ----------------------------------------------
+
+def test_an_unreachable_database_gives_a_danish_503_page_not_a_500(tmp_path):
+    # A PostgreSQL that is not there: a closed port on this machine.
+    down = create_app({"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://postgres@127.0.0.1:1/registry",
+                       "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"connect_timeout": 2}}, "TESTING": True})
+    down.test_client_class = OwnContextClient
+    client = down.test_client()
+    for path in ("/", "/organisationer", "/personer"):
+        response = client.get(path)
+        assert response.status_code == 503, path
+        assert "Prøv igen om lidt." in response.text
+        assert response.headers["Retry-After"] == "30"
+    api = client.get("/api/v1/organizations")
+    assert api.status_code == 503
+    assert api.is_json
+
+
+# --- Control characters: never in a single-line field, and no terminal escapes anywhere -------------------
+
+# (A NUL is refused before any form, with a 400: security.py.)
+@pytest.mark.parametrize("value", ["12 34\r\n56 78", "12 34\x1b[31m56", "12\x0734", "12\u202e34"])
+def test_control_characters_are_refused_in_every_form(client, app, value):
+    log_in(client, "gitb")
+    person = make.person("Lotte Kofoed")
+    db.session.commit()
+    response = client.post(f"/personer/{person.id}/rediger", data={"name": "Lotte Kofoed", "phone": value,
+                                                               "version": 1})
+    assert response.status_code == 200
+    assert "Feltet må ikke indeholde linjeskift, tabulatorer eller andre kontroltegn." in response.text
+    db.session.expire_all()
+    assert db.session.get(Person, person.id).phone is None
+
+
+def test_line_breaks_are_welcome_in_a_text_area_but_escapes_are_not():
+    from registry.forms import control_character
+
+    assert not control_character("Første afsnit.\r\n\r\nAndet afsnit.\tSlut.", multiline=True)
+    assert control_character("Første linje\nanden linje", multiline=False)
+    assert control_character("farve \x1b[31m rød", multiline=True)
+    assert control_character("\u2066skjult\u2069", multiline=True)

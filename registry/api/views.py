@@ -6,14 +6,14 @@ from datetime import date
 from functools import partial, wraps
 from typing import Any
 
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, request
 from flask_login import current_user
 from werkzeug.exceptions import BadRequest, Forbidden, NotFound, Unauthorized
 
 from registry.api import openapi, serializers, services
 from registry.auth.models import UserRole
 from registry.auth.permissions import SECRETARIAT
-from registry.http import json_error, json_response
+from registry.http import external_url, json_error, json_response
 from registry.paging import Page
 
 bp = Blueprint("api", __name__, url_prefix=openapi.PREFIX)
@@ -72,8 +72,7 @@ def _list(resource: str, read: Callable[..., Page], serialize: Callable[[Any], d
     results = [serialize(item) for item in page.items]
     next_url = None
     if page.has_next:
-        next_url = url_for(request.endpoint, **{**request.args.to_dict(), "after": results[-1]["id"]},
-                           _external=True)
+        next_url = external_url(request.endpoint, **{**request.args.to_dict(), "after": results[-1]["id"]})
     return json_response({"results": results, "next": next_url})
 
 

@@ -19,13 +19,14 @@ import logging
 from collections.abc import Iterable
 
 import sqlalchemy as sa
-from flask import after_this_request, current_app, g, has_request_context, url_for
+from flask import after_this_request, current_app, g, has_request_context
 from sqlalchemy.exc import OperationalError
 from werkzeug.routing import BuildError
 
 from registry.auth.models import User, UserRole
 from registry.dates import danish_date, utcnow
 from registry.extensions import db
+from registry.http import external_url
 from registry.notifications import smtp as mail
 from registry.notifications.models import Message
 
@@ -83,10 +84,8 @@ def describe(nomination) -> str:
 
 def _link(nomination) -> str | None:
     """The nomination's page, when a request tells the address the registry is reached at."""
-    if not has_request_context():
-        return None
     try:
-        return url_for("nominations.detail", nomination_id=nomination.id, _external=True)
+        return external_url("nominations.detail", nomination_id=nomination.id)
     except BuildError:
         return None
 
@@ -111,12 +110,10 @@ def call_opened(call) -> list[Message]:
              f"Anledning: {call.reason.danish}", f"Frist: {danish_date(call.deadline)}"]
     if call.note:
         lines += ["", call.note]
-    link = None
-    if has_request_context():
-        try:
-            link = url_for("nominations.create", plads=seat.id, rolle=call.role.value, _external=True)
-        except BuildError:
-            link = None
+    try:
+        link = external_url("nominations.create", plads=seat.id, rolle=call.role.value)
+    except BuildError:
+        link = None
     lines += ["", f"Indstil i udpegningsregistret: {link}" if link else "Indstil i udpegningsregistret."]
     messages = [Message(recipient=address, subject=f"Opfordring til indstilling: {seat.organisation.name}",
                         body="\n".join(lines)) for address in contacts(call.party_id)]
