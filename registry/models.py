@@ -2,7 +2,8 @@
 
 from registry.appointments.models import Appointment, EndReason, Role, Status  # noqa: F401
 from registry.audit.models import AuditEntry  # noqa: F401
-from registry.auth.models import LoginFailure, User, UserRole  # noqa: F401
+from registry.auth.models import LoginDelay, LoginFailure, User, UserRole  # noqa: F401
+from registry.exchange.models import Upload  # noqa: F401
 from registry.meetings.models import AgendaItem, Decision, Meeting, Outcome  # noqa: F401
 from registry.nominations.models import Call, CallReason, Nomination, NominationStatus  # noqa: F401
 from registry.notifications.models import Message  # noqa: F401

@@ -15,7 +15,8 @@ from sqlalchemy.exc import DBAPIError
 from registry.appointments.models import Appointment, Role
 from registry.audit.models import AuditEntry
 from registry.audit.services import Actor, acting_as, record
-from registry.auth.models import LoginFailure, User, UserRole
+from registry.auth.models import LoginDelay, LoginFailure, User, UserRole
+from registry.exchange.models import Upload
 from registry.extensions import db
 from registry.meetings.models import AgendaItem, Decision, Meeting, Outcome
 from registry.nominations.models import Call, CallReason, Nomination
@@ -367,6 +368,13 @@ def _agenda_item():
     return AgendaItem(meeting=meeting, number="4.1", position=4001, title="Indstilling"), "title", "Ny titel"
 
 
+def _upload():
+    user = make.user("ulla")
+    db.session.flush()
+    return Upload(token="t" * 43, user_id=user.id, filename="import.csv", sha256="0" * 64, size=3,
+                  data=b"a;b"), "filename", "andet.csv"
+
+
 # Per model: a new row (its dependencies flushed alongside), a column to change and its new value.
 # A model that is not here fails the test below: add a builder, so the proof covers it too.
 BUILDERS: dict[type, Callable[[], tuple[object, str, object]]] = {
@@ -391,6 +399,8 @@ BUILDERS: dict[type, Callable[[], tuple[object, str, object]]] = {
     User: lambda: (User(username="revisor", role=UserRole.viewer, password_hash="x" * 20), "name", "Revisor"),
     # Operational rows, audited all the same: the per-address login limit's failures, and the outbox.
     LoginFailure: lambda: (LoginFailure(remote_addr="10.0.0.9", username="haan"), "username", "ascm"),
+    LoginDelay: lambda: (LoginDelay(username_key="k" * 64, remote_addr="10.0.0.9", failures=1), "failures", 2),
+    Upload: _upload,
     Message: lambda: (Message(recipient="sf@example.dk", subject="Indstilling", body="Tekst"), "recipient",
                       "ny@example.dk"),
 }
