@@ -71,7 +71,8 @@ def ids(client, url: str) -> list[int]:
 @pytest.mark.parametrize("path", ["/api/v1/nominations", "/api/v1/nominations/{id}"])
 def test_nominations_are_not_public(client, nominations, path):
     error = get(client, path.format(id=nominations["sent"].id), 401)
-    assert error["status"] == 401 and "Sign in" in error["detail"]
+    assert error["status"] == 401
+    assert "Sign in" in error["detail"]
     assert "Kofoed" not in str(error)
 
 
@@ -133,7 +134,8 @@ def test_nominations_give_no_contact_details_or_gender(client, nominations):
     db.session.commit()
     sign_in(client, "sekretariat")
     text = str(get(client, "/api/v1/nominations"))
-    assert "lotte@example.dk" not in text and "woman" not in text
+    assert "lotte@example.dk" not in text
+    assert "woman" not in text
 
 
 def test_the_secretariat_filters_nominations(client, nominations):
@@ -163,7 +165,8 @@ def test_nominations_come_in_pages(client, nominations):
 def test_answers_about_nominations_are_kept_by_no_cache(client, nominations):
     sign_in(client, "sf")
     response = client.get("/api/v1/nominations")
-    assert response.headers["Cache-Control"] == "private, no-store" and "Cookie" in response.headers["Vary"]
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert "Cookie" in response.headers["Vary"]
 
 
 def test_signing_out_ends_access(client, nominations):
@@ -214,7 +217,8 @@ def test_decisions_without_a_nomination_name_the_appointments_resting_on_them(cl
     assert rows[decision.id]["entries"] == [{"person_id": gammel.id, "role": "member",
                                              "organization_id": seat.organisation_id, "post_id": seat.id,
                                              "on_behalf_of_id": make.party("B").id, "start_date": "2022-01-01"}]
-    assert rows[lonely.id]["entries"] == [] and rows[lonely.id]["outcome"] == "approved"
+    assert rows[lonely.id]["entries"] == []
+    assert rows[lonely.id]["outcome"] == "approved"
 
 
 def test_decisions_filter_by_organization_and_person_and_come_in_pages(client, nominations):
@@ -235,7 +239,8 @@ def test_decisions_filter_by_organization_and_person_and_come_in_pages(client, n
         assert len(page["results"]) <= 2
         seen += [row["id"] for row in page["results"]]
         url = page["next"]
-    assert len(seen) == 4 and seen == sorted(seen)
+    assert len(seen) == 4
+    assert seen == sorted(seen)
 
 
 @pytest.mark.parametrize("query", ["organization_id=RAR", "person_id=0", "limit=0", "as_of=2024-04-19",

@@ -74,11 +74,12 @@ def test_replace_ends_the_holder_the_day_before_the_successor_starts(app):
     db.session.commit()
     assert kofoed.end_date == date(2024, 5, 31)
     assert kofoed.end_reason is EndReason.replaced
-    assert successor.start_date == date(2024, 6, 1) and successor.end_date is None
+    assert successor.start_date == date(2024, 6, 1)
+    assert successor.end_date is None
 
 
 @pytest.mark.parametrize(
-    "arrange, message",
+    ("arrange", "message"),
     [
         (lambda: (make.seat(has_substitute=False), Role.substitute, date(2024, 1, 1), None),
          "har ingen personlig suppleant"),
@@ -128,7 +129,6 @@ def test_database_refuses_overlapping_insert_that_bypasses_the_service(app):
     db.session.commit()
     with pytest.raises(IntegrityError, match="appointments_one_holder"):
         _raw_insert(seat.id, person.id, date(2024, 4, 30))  # the shared last day overlaps
-        db.session.flush()
     db.session.rollback()
     # Adjacent, another role, or only recommended: all allowed.
     _raw_insert(seat.id, person.id, date(2024, 5, 1))
@@ -148,7 +148,6 @@ def test_database_refuses_an_update_that_makes_two_appointments_overlap(app):
         db.session.execute(sa.update(Appointment.__table__)
                            .where(Appointment.__table__.c.start_date == date(2022, 1, 1))
                            .values(end_date=None))
-        db.session.flush()
     db.session.rollback()
 
 
@@ -170,7 +169,6 @@ def test_database_refuses_end_before_start(app):
     db.session.commit()
     with pytest.raises(IntegrityError):
         _raw_insert(seat.id, person.id, date(2024, 1, 1), date(2023, 1, 1))
-        db.session.flush()
     db.session.rollback()
 
 
@@ -179,6 +177,7 @@ def test_an_appointment_to_a_body_with_a_closing_date_ends_with_the_body(app):
     seat = make.seat(make.organisation("Sundhedssamarbejdsudvalget", end_date=date(2026, 12, 31)))
     appointment = make.appoint(seat, make.person("Anne Eksempel"), date(2026, 1, 1))
     db.session.commit()
-    assert appointment.end_date == date(2026, 12, 31) and appointment.end_reason is None
+    assert appointment.end_date == date(2026, 12, 31)
+    assert appointment.end_reason is None
     successor = services.replace(appointment, make.person("Bo Eksempel"), date(2026, 12, 1))
     assert (appointment.end_date, successor.end_date) == (date(2026, 11, 30), date(2026, 12, 31))

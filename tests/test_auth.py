@@ -22,7 +22,7 @@ def test_secretariat_logs_in_and_out(client, app):
     assert list(actions) == ["login", "logout"]
 
 
-@pytest.mark.parametrize("username, password", [("haan", "forkert adgangskode"), ("ukendt", make.PASSWORD)])
+@pytest.mark.parametrize(("username", "password"), [("haan", "forkert adgangskode"), ("ukendt", make.PASSWORD)])
 def test_wrong_login_gets_one_danish_message_for_both_cases(client, app, username, password):
     make.user("haan")
     db.session.commit()
@@ -34,7 +34,8 @@ def test_wrong_login_gets_one_danish_message_for_both_cases(client, app, usernam
 
 def test_empty_login_form_says_what_is_missing(client, app):
     html = client.post("/login", data={}).get_data(as_text=True)
-    assert "Skriv dit brugernavn." in html and "Skriv din adgangskode." in html
+    assert "Skriv dit brugernavn." in html
+    assert "Skriv din adgangskode." in html
 
 
 def test_disabled_user_cannot_log_in(client, app):
@@ -44,7 +45,7 @@ def test_disabled_user_cannot_log_in(client, app):
     assert "Forkert brugernavn" in make.login(client, "haan").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("target, expected", [
+@pytest.mark.parametrize(("target", "expected"), [
     ("/import", "/import"),
     ("https://evil.example/", "/sekretariat"),
     ("//evil.example/", "/sekretariat"),
@@ -63,20 +64,22 @@ def test_login_returns_only_to_pages_on_this_site(client, app, target, expected)
     assert response.headers["Location"] == expected
 
 
-@pytest.mark.parametrize("role, start", [(UserRole.admin, "/sekretariat"), (UserRole.viewer, "/sekretariat"),
+@pytest.mark.parametrize(("role", "start"), [(UserRole.admin, "/sekretariat"), (UserRole.viewer, "/sekretariat"),
                                          (UserRole.party, "/partigruppe")])
 def test_without_a_next_page_each_role_lands_on_its_own_start_page(client, app, role, start):
     make.user("bruger", role, party_letter="F" if role is UserRole.party else None)
     db.session.commit()
     response = make.login(client, "bruger")
-    assert response.headers["Location"] == start and client.get(start).status_code == 200
+    assert response.headers["Location"] == start
+    assert client.get(start).status_code == 200
 
 
 def test_anonymous_is_sent_to_login_and_viewer_is_refused(client, app):
     make.user("laeser", UserRole.viewer)
     db.session.commit()
     response = client.get("/import")
-    assert response.status_code == 302 and response.headers["Location"].startswith("/login?next=")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
     make.login(client, "laeser")
     response = client.get("/import")
     assert response.status_code == 403
@@ -143,8 +146,11 @@ def test_passwords_are_hashed_with_scrypt_and_the_current_parameters(app):
     db.session.commit()
     assert PASSWORD_METHOD == "scrypt:32768:8:1"
     method, salt, digest = user.password_hash.split("$")
-    assert method == PASSWORD_METHOD and len(salt) == 16 and len(digest) == 128
-    assert not user.password_needs_rehash and user.check_password(make.PASSWORD)
+    assert method == PASSWORD_METHOD
+    assert len(salt) == 16
+    assert len(digest) == 128
+    assert not user.password_needs_rehash
+    assert user.check_password(make.PASSWORD)
 
 
 @pytest.mark.parametrize("old_method", ["pbkdf2:sha256:1000", "scrypt:16384:8:1", "scrypt:32768:4:1"])
@@ -158,10 +164,12 @@ def test_an_old_hash_is_replaced_on_the_next_successful_login(client, app, old_m
     assert account().password_hash.startswith(old_method + "$")  # a wrong password changes nothing
     assert make.login(client, "haan").status_code == 302
     user = account()
-    assert user.password_hash.startswith(PASSWORD_METHOD + "$") and user.check_password(make.PASSWORD)
+    assert user.password_hash.startswith(PASSWORD_METHOD + "$")
+    assert user.check_password(make.PASSWORD)
     assert user.session_token == token  # the same password: the user's other sessions stay
     (rehash,) = [e for e in audit("update") if e.entity == "users" and e.actor == "haan"]
-    assert rehash.changes == {"password_hash": ["***", "***"]} and rehash.user_id == user.id
+    assert rehash.changes == {"password_hash": ["***", "***"]}
+    assert rehash.user_id == user.id
 
 
 def test_a_hash_werkzeug_cannot_read_matches_no_password(client, app):
@@ -201,7 +209,9 @@ def test_no_password_or_hash_is_ever_logged_or_audited(client, app, runner, capl
     stored_failures = json.dumps([f.username for f in db.session.scalars(sa.select(LoginFailure))])
     assert {"login_failed", "login", "logout", "update"} <= {e.action for e in audit()}
     for secret in secrets_seen:
-        assert secret not in trail and secret not in caplog.text and secret not in stored_failures
+        assert secret not in trail
+        assert secret not in caplog.text
+        assert secret not in stored_failures
 
 
 # --- Throttling: per username and address in login_delays, per address in login_failures ------------------
@@ -493,7 +503,8 @@ def test_a_copied_cookie_stops_working_after_logout(client, app):
     assert thief.get("/import").status_code == 200
     assert client.post("/logout").status_code == 302
     response = thief.get("/import")
-    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
 
 
 def test_a_copied_cookie_stops_working_after_a_new_password(client, app, runner):
@@ -505,7 +516,8 @@ def test_a_copied_cookie_stops_working_after_a_new_password(client, app, runner)
     assert thief.get("/import").status_code == 200
     result = runner.invoke(args=["users", "set-password", "haan", "--password-stdin"], input="et helt nyt kodeord\n")
     assert result.exit_code == 0, result.output
-    assert thief.get("/import").status_code == 302 and client.get("/import").status_code == 302
+    assert thief.get("/import").status_code == 302
+    assert client.get("/import").status_code == 302
     assert make.login(client, "haan", "et helt nyt kodeord").status_code == 302
 
 
@@ -516,4 +528,5 @@ def test_login_starts_a_new_session(client, app):
         before["planted"] = "af en angriber"
     make.login(client, "haan")
     with client.session_transaction() as after:
-        assert "planted" not in after and after["_user_id"].startswith(f"{account().id}:")
+        assert "planted" not in after
+        assert after["_user_id"].startswith(f"{account().id}:")

@@ -87,7 +87,8 @@ def empty_url(dialect, tmp_path, request):
 def test_a_backup_restored_into_an_empty_database_gives_byte_identical_exports(app, runner, filled, tmp_path,
                                                                                empty_url):
     before = exports(runner)
-    assert b"Lotte Kofoed" in before[0] and b"Lotte Kofoed" in before[1]
+    assert b"Lotte Kofoed" in before[0]
+    assert b"Lotte Kofoed" in before[1]
     entries_before = [(e.id, e.action, e.entity, e.entity_id) for e in audit_rows()]
     file = tmp_path / "registry.backup"
 
@@ -97,7 +98,8 @@ def test_a_backup_restored_into_an_empty_database_gives_byte_identical_exports(a
     assert not (tmp_path / "registry.backup.part").exists()
     assert file.stat().st_mode & 0o777 == 0o600  # personal data: for the operator's eyes only
     [entry] = audit_rows("backup")
-    assert entry.actor == "cli:backup" and entry.changes["file"] == str(file)
+    assert entry.actor == "cli:backup"
+    assert entry.changes["file"] == str(file)
 
     target = make_app(empty_url)
     with target.app_context():
@@ -108,7 +110,8 @@ def test_a_backup_restored_into_an_empty_database_gives_byte_identical_exports(a
         restored = audit_rows()
         # The trail came along, and the restore itself is its newest entry.
         assert [(e.id, e.action, e.entity, e.entity_id) for e in restored[:len(entries_before)]] == entries_before
-        assert restored[-1].action == "restore" and restored[-1].actor == "cli:restore"
+        assert restored[-1].action == "restore"
+        assert restored[-1].actor == "cli:restore"
         # Private fields came along too (they are not in the exports).
         assert db.session.scalar(sa.select(Person.email).where(Person.name == "Lotte Kofoed")) == "lotte@example.org"
         # The restored database is at the head revision and usable: the migrations have nothing to do.
@@ -186,7 +189,7 @@ def _not_the_registry(tmp_path, dialect):
     return file
 
 
-@pytest.mark.parametrize("case, message", [
+@pytest.mark.parametrize(("case", "message"), [
     ("missing", "findes ikke"),
     ("not_a_backup", "er ikke en sikkerhedskopi"),
     ("wrong_kind", "sikkerhedskopi af en"),
@@ -255,7 +258,8 @@ def test_a_restore_while_a_process_still_uses_the_database_fails_clearly_and_cha
             conn.rollback()
         worker.dispose()
     assert result.exit_code == 1
-    assert "uændret" in result.output and "stop programmets processer" in result.output.lower(), result.output
+    assert "uændret" in result.output, result.output
+    assert "stop programmets processer" in result.output.lower(), result.output
     assert exports(runner) == before
     db.session.remove()
     assert db.session.scalar(sa.select(sa.func.count()).where(Person.name == "Efter Kopien")) == 1
@@ -358,7 +362,9 @@ def test_the_postgresql_password_is_passed_in_the_environment_and_never_shown(tm
     [(args, env)] = calls
     assert not any("Hemmelig" in arg for arg in args)
     assert env["PGPASSWORD"] == "Hemmelig-Kode-42"
-    assert env["PGUSER"] == "registry" and env["PGDATABASE"] == "registret" and env["PGPORT"] == "1"
+    assert env["PGUSER"] == "registry"
+    assert env["PGDATABASE"] == "registret"
+    assert env["PGPORT"] == "1"
     assert env["PGSSLMODE"] == "disable"
     assert "Hemmelig" not in str(refused.value)
     assert "registret" in str(refused.value)
@@ -366,5 +372,6 @@ def test_the_postgresql_password_is_passed_in_the_environment_and_never_shown(tm
     with secret_app.app_context():  # the command checks the database first: a clean message, no traceback
         result = run(secret_app.test_cli_runner(), "backup", str(tmp_path / "x.backup"))
         db.engine.dispose()
-    assert result.exit_code == 1 and "kan ikke nås" in result.output, result.output
+    assert result.exit_code == 1, result.output
+    assert "kan ikke nås" in result.output, result.output
     assert "Hemmelig" not in result.output

@@ -66,7 +66,8 @@ def test_reference_lists(runner, app):
     load(runner)
     municipalities = dict(db.session.execute(sa.select(Municipality.name, Municipality.code)).all())
     assert len(municipalities) == 29
-    assert municipalities["Frederiksberg"] == 147 and municipalities["Bornholm"] == 400
+    assert municipalities["Frederiksberg"] == 147
+    assert municipalities["Bornholm"] == 400
     letters = set(db.session.scalars(sa.select(Party.letter)))
     assert letters == set("ABCDFIKMOVÆØÅ")
     periods = db.session.execute(sa.select(ElectionPeriod.name, ElectionPeriod.start_date,
@@ -83,7 +84,8 @@ def test_bodies_from_the_seed(runner, app):
             "Politisk Uddannelses- og Praktikpladsforum", "SOSU H", "Københavns Professionshøjskole",
             "Skoletjenesten"} <= names
     rar = db.session.scalar(sa.select(Organisation).where(Organisation.name == "RAR Hovedstaden"))
-    assert rar.appointing_authority == "Beskæftigelsesministeren" and rar.authority_is_external
+    assert rar.appointing_authority == "Beskæftigelsesministeren"
+    assert rar.authority_is_external
 
 
 def _holding(name: str) -> Appointment:
@@ -94,7 +96,8 @@ def test_rar_hovedstaden_before_item_4_1(runner, app):
     load(runner)
     kofoed = _holding("Lotte Kofoed")
     peschardt = _holding("Marie-Louise Peschardt Jørgensen")
-    assert kofoed.seat is peschardt.seat and kofoed.seat.organisation.name == "RAR Hovedstaden"
+    assert kofoed.seat is peschardt.seat
+    assert kofoed.seat.organisation.name == "RAR Hovedstaden"
     assert (kofoed.role, kofoed.party.letter, kofoed.person.municipality.name, kofoed.end_date) == \
         (Role.member, "F", "Frederiksberg", None)
     assert (peschardt.role, peschardt.party.letter, peschardt.person.municipality.name) == \
@@ -131,7 +134,8 @@ def test_fictitious_people_say_so(runner, app):
     seed_people = {"Lotte Kofoed", "Marie-Louise Peschardt Jørgensen", "Esat Sentürk"}
     for person in db.session.scalars(sa.select(Person)):
         if person.name not in seed_people:
-            assert "Eksempel" in person.name and "eksempeldata" in person.office
+            assert "Eksempel" in person.name
+            assert "eksempeldata" in person.office
 
 
 def test_item_4_1_as_kkr_left_it_pending_the_ministers_appointment(runner, app):

@@ -47,7 +47,8 @@ def rar(app):
 def test_file_is_utf8_with_bom_semicolons_and_crlf(client, rar):
     data = export_bytes(client, "?as_of=2024-04-19")
     assert data.startswith(b"\xef\xbb\xbf" + HEADER.encode("utf-8") + b"\r\n")
-    assert data.count(b"\r\n") == 4 and b"\n" not in data.replace(b"\r\n", b"")
+    assert data.count(b"\r\n") == 4
+    assert b"\n" not in data.replace(b"\r\n", b"")
     assert parse(data)[1:] == [
         ["RAR Hovedstaden", "Plads 1", "medlem", "Lotte Kofoed", "F", "Frederiksberg", "2022-01-01", "", "",
          "Beskæftigelsesministeren", "KKR Hovedstaden 2021-12-14 pkt. 4.1"],
@@ -142,7 +143,9 @@ def test_the_file_is_in_danish_whatever_the_language_of_the_pages(client, rar):
     services.end(rar, date(2024, 5, 31), EndReason.resigned)
     db.session.commit()
     danish = export_bytes(client, "?all=1")
-    assert ";medlem;" in danish.decode() and ";suppleant;" in danish.decode() and ";udtrådt;" in danish.decode()
+    assert ";medlem;" in danish.decode()
+    assert ";suppleant;" in danish.decode()
+    assert ";udtrådt;" in danish.decode()
     client.set_cookie("lang", "en")
     assert export_bytes(client, "?all=1") == danish
 
@@ -155,10 +158,11 @@ def test_cli_and_web_give_the_same_bytes(client, runner, rar, tmp_path):
         assert to_stdout.stdout_bytes == export_bytes(client, query)
     target = tmp_path / "udpegninger.csv"
     result = runner.invoke(args=["registry", "export-csv", "--all", "--output", str(target)])
-    assert result.exit_code == 0 and target.read_bytes() == export_bytes(client, "?all=1")
+    assert result.exit_code == 0
+    assert target.read_bytes() == export_bytes(client, "?all=1")
 
 
-@pytest.mark.parametrize("query, message", [
+@pytest.mark.parametrize(("query", "message"), [
     ("?as_of=19-04-2024", "Ugyldig dato"),
     ("?as_of=2024-02-30", "Ugyldig dato"),
     ("?delimiter=%7C", "Ukendt skilletegn"),
@@ -171,9 +175,11 @@ def test_bad_parameters_get_a_clear_400(client, app, query, message):
 
 def test_cli_refuses_bad_options_clearly(runner, app):
     result = runner.invoke(args=["registry", "export-csv", "--as-of", "2024-13-01"])
-    assert result.exit_code == 2 and "Ugyldig dato" in result.output
+    assert result.exit_code == 2
+    assert "Ugyldig dato" in result.output
     result = runner.invoke(args=["registry", "export-csv", "--as-of", "2024-01-01", "--all"])
-    assert result.exit_code == 2 and "ikke begge" in result.output
+    assert result.exit_code == 2
+    assert "ikke begge" in result.output
 
 
 # Streaming: neither memory nor the number of queries grows with the rows.
@@ -251,4 +257,5 @@ def test_organisation_page_links_to_the_csv_of_that_body(client, rar):
 @pytest.mark.parametrize("query", ["organisation_id=RAR", "organisation_id=0", "party_id=0", "municipality_id=-1"])
 def test_bad_filter_id_is_a_400(client, app, query):
     response = client.get(f"/export/appointments.csv?{query}")
-    assert response.status_code == 400 and "Ugyldigt id" in response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Ugyldigt id" in response.get_data(as_text=True)

@@ -21,7 +21,8 @@ def test_home_lists_bodies_with_todays_holders_in_danish(client, app):
     db.session.commit()
     html = page(client)
     assert '<html lang="da">' in html
-    assert "RAR Hovedstaden" in html and "Lotte Kofoed (F)" in html
+    assert "RAR Hovedstaden" in html
+    assert "Lotte Kofoed (F)" in html
     assert "Marie-Louise Peschardt Jørgensen (F)" in html
     assert "Ledig" in html  # Movia's seat
     assert "/export/appointments.csv?as_of=" in html
@@ -44,7 +45,8 @@ def test_bad_date_is_a_danish_400_not_a_500(client, app):
 
 def test_unknown_page_is_a_danish_404(client, app):
     response = client.get("/findes-ikke")
-    assert response.status_code == 404 and "Siden findes ikke" in response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "Siden findes ikke" in response.get_data(as_text=True)
 
 
 def test_home_page_query_count_does_not_grow_with_the_registry(client, app):

@@ -83,7 +83,8 @@ def test_demo_data_survives_export_import_export_byte_for_byte(runner, app, tmp_
     wipe()
     result = run(runner, tmp_path, exported)
     assert result.exit_code == 0, result.output
-    assert "nye: 11" in result.stdout and "Importen er gemt." in result.stdout
+    assert "nye: 11" in result.stdout
+    assert "Importen er gemt." in result.stdout
     assert runner.invoke(args=["registry", "export-csv", "--all"]).stdout_bytes == exported
 
 
@@ -108,7 +109,7 @@ HARD = [
 ]
 
 
-@pytest.mark.parametrize("delimiter, encoding", [
+@pytest.mark.parametrize(("delimiter", "encoding"), [
     (";", "utf-8-sig"),   # the export itself
     (";", "utf-8"),       # without BOM
     (";", "cp1252"),      # Danish Excel, "CSV (semikolonsepareret)"
@@ -117,7 +118,8 @@ HARD = [
 def test_hard_cases_round_trip_from_any_encoding_and_delimiter(app, delimiter, encoding):
     canonical = csv_file(HARD)
     result = apply(csv_file(HARD, delimiter=delimiter, encoding=encoding))
-    assert result.ok and result.applied, result.errors
+    assert result.ok, result.errors
+    assert result.applied
     assert export_all() == canonical
     assert result.created == {"organisationer": 3, "pladser": 4, "personer": 7, "partier": 4, "kommuner": 5,
                               "møder": 2, "dagsordenspunkter": 2, "beslutninger": 2, "udpegninger": 8}
@@ -125,7 +127,8 @@ def test_hard_cases_round_trip_from_any_encoding_and_delimiter(app, delimiter, e
                                  .where(Person.name == "Jens Hansen").order_by(Municipality.name)).all()
     assert hansens == [("Jens Hansen", "Bornholm"), ("Jens Hansen", "Gentofte")]
     formula = db.session.scalar(sa.select(Person).where(Person.name == "=Formel Person"))
-    assert formula.municipality is None and formula.party is None
+    assert formula.municipality is None
+    assert formula.party is None
     assert db.session.scalar(sa.select(Person.id).where(Person.name == "'t Hooft")) is not None
     assert db.session.scalar(sa.select(Organisation.appointing_authority).where(
         Organisation.name == "Über Udvalg")) == "@Ministeriet"
@@ -143,7 +146,8 @@ def test_new_things_are_named_in_the_preview_line_by_line(app):
     assert texts[6].startswith("ny udpegning: =Formel Person, medlem af Über Udvalg")
     assert ("indstillingen 'KKR Hovedstaden 2021-12-14 pkt. 3.10' er ukendt: mødet og punktet oprettes som "
             "'Ukendt punkt (importeret)'") in texts[8]
-    assert not result.applied and snapshot()["appointments"] == 0
+    assert not result.applied
+    assert snapshot()["appointments"] == 0
 
 
 def test_the_region_s_municipalities_are_known_by_name_others_are_outside(app):
@@ -176,7 +180,8 @@ def test_gender_and_email_columns_fill_the_private_fields_and_stay_masked_in_the
     person = db.session.scalar(sa.select(Person))
     assert (person.gender, person.email) == (Gender.woman, "lotte@example.dk")
     created = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.entity == "persons"))
-    assert created.changes["gender"] == "***" and created.changes["email"] == "***"
+    assert created.changes["gender"] == "***"
+    assert created.changes["email"] == "***"
 
     again = apply(csv_file([[*line(), "kvinde", "ny@example.dk"]], header=header))
     assert [(outcome.action, outcome.text.split("; ")[-1]) for outcome in again.lines] == [
@@ -192,22 +197,27 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(app):
     apply(csv_file(HARD))
     before = snapshot()
     result = apply(csv_file(HARD))
-    assert result.ok and [outcome.action for outcome in result.lines] == ["unchanged"] * 8
+    assert result.ok
+    assert [outcome.action for outcome in result.lines] == ["unchanged"] * 8
     assert result.lines[0].text.startswith("uændret udpegning: Lotte Kofoed")
-    assert not any(result.created.values()) and not any(result.changed.values())
+    assert not any(result.created.values())
+    assert not any(result.changed.values())
     after = snapshot()
     # One new audit entry, the import event itself; no row written or duplicated.
     assert after.pop("audit_entries") == before.pop("audit_entries") + 1
     assert after == before
     event = db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id.desc())).first()
-    assert event.action == "import" and event.changes["unchanged"] == 8
+    assert event.action == "import"
+    assert event.changes["unchanged"] == 8
 
 
 def test_a_dry_run_writes_nothing(app):
     before = snapshot()
     result = import_csv(csv_file(HARD), dry_run=True)
     db.session.commit()
-    assert result.ok and not result.applied and snapshot() == before
+    assert result.ok
+    assert not result.applied
+    assert snapshot() == before
 
 
 # Changes to what the registry holds.
@@ -233,7 +243,8 @@ def test_a_member_who_resigns_and_her_successor_in_one_file(app, kofoed):
                    "01.05.2024; ny kommune 'Hvidovre' (i regionen); ny person"),
     ]
     result = apply(data)
-    assert result.changed["udpegninger"] == 1 and result.created["udpegninger"] == 1
+    assert result.changed["udpegninger"] == 1
+    assert result.created["udpegninger"] == 1
     db.session.refresh(kofoed)
     assert (kofoed.end_date, kofoed.end_reason, kofoed.version) == (date(2024, 4, 30), EndReason.resigned, 2)
     entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.entity == "appointments")
@@ -346,7 +357,7 @@ def test_two_suppleants_at_once_in_the_file_are_refused(app):
     assert [outcome.action for outcome in result.lines] == ["create", "create", "refused"]
 
 
-@pytest.mark.parametrize("data, message", [
+@pytest.mark.parametrize(("data", "message"), [
     (b"", "Filen er tom."),
     (b"\r\n\r\n", "Filen er tom."),
     (csv_file([]), "Filen har kun overskriften og ingen udpegninger."),
@@ -366,7 +377,8 @@ def test_two_suppleants_at_once_in_the_file_are_refused(app):
 def test_a_file_that_is_not_an_appointments_csv_gets_a_clear_danish_error(runner, app, tmp_path, data, message):
     before = snapshot()
     result = run(runner, tmp_path, data)
-    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), result.output
     assert result.stderr.startswith(message), result.stderr
     assert snapshot() == before
 

@@ -120,10 +120,12 @@ def test_submitted_nomination_is_mailed_to_the_party_group(app, inbox):
     assert f"Indstilling nr. {sent.id}: Anna Andersen som medlem" in body
     assert "Status: indsendt" in body
     [row] = outbox()
-    assert row.sent_at is not None and row.error is None and row.attempts == 1
+    assert row.sent_at is not None
+    assert row.error is None
+    assert row.attempts == 1
 
 
-@pytest.mark.parametrize("change, subject, words", [
+@pytest.mark.parametrize(("change", "subject", "words"), [
     (lambda n: nominations.return_to_party(n, "Husk den personlige suppleant."), "Indstilling sendt retur",
      ["Status: sendt retur", "Sekretariatets kommentar:", "Husk den personlige suppleant."]),
     (nominations.withdraw, "Indstilling trukket tilbage", ["Status: trukket tilbage"]),
@@ -219,7 +221,8 @@ def test_refused_message_stays_unsent_with_the_reason_and_the_change_is_kept(app
     assert services.deliver() == 0
 
     [row] = outbox()
-    assert row.sent_at is None and row.attempts == 1
+    assert row.sent_at is None
+    assert row.attempts == 1
     assert "Mailserveren afviste modtageren" in row.error
     assert "550 5.1.1 Modtageren findes ikke" in row.error
     assert db.session.get(Nomination, sent.id).status is NominationStatus.submitted
@@ -246,7 +249,8 @@ def test_unreachable_server_leaves_the_message_waiting_without_using_an_attempt(
         services.deliver()
 
     [row] = outbox()
-    assert row.sent_at is None and row.attempts == 0
+    assert row.sent_at is None
+    assert row.attempts == 0
     assert "tog ikke imod forbindelsen" in row.error
     assert db.session.get(Nomination, sent.id).status is NominationStatus.submitted
 
@@ -260,7 +264,8 @@ def test_after_commit_delivery_swallows_an_unreachable_server(app, no_mail_serve
     services.deliver_after_commit()
 
     [row] = outbox()
-    assert row.sent_at is None and "tog ikke imod forbindelsen" in row.error
+    assert row.sent_at is None
+    assert "tog ikke imod forbindelsen" in row.error
     assert "left in the outbox" in caplog.text
 
 
@@ -273,7 +278,8 @@ def test_a_line_break_in_an_address_never_becomes_a_header(app, inbox):
 
     assert inbox.received == []
     [row] = outbox()
-    assert row.sent_at is None and "Beskeden kunne ikke opbygges" in row.error
+    assert row.sent_at is None
+    assert "Beskeden kunne ikke opbygges" in row.error
 
 
 def test_the_password_is_never_in_the_error(app):
@@ -292,7 +298,8 @@ def test_the_password_is_never_in_the_error(app):
 
     [row] = outbox()
     assert "afviste brugernavn eller adgangskode" in row.error
-    assert "hemmelig-kode-42" not in row.error and "hemmelig-kode-42" not in str(raised.value)
+    assert "hemmelig-kode-42" not in row.error
+    assert "hemmelig-kode-42" not in str(raised.value)
 
 
 # Without SMTP, and after the commit.
@@ -306,7 +313,9 @@ def test_without_mail_server_messages_stay_in_the_outbox(app, client, no_mail_se
     services.deliver_after_commit()
 
     [row] = outbox()
-    assert row.sent_at is None and row.error is None and row.attempts == 0
+    assert row.sent_at is None
+    assert row.error is None
+    assert row.attempts == 0
     login(client, "haan")
     page = client.get("/udbakke").get_data(as_text=True)
     assert "sf@example.org" in page
@@ -378,7 +387,8 @@ def test_a_change_made_on_an_english_page_is_told_in_danish(app, client, no_mail
 
     [row] = outbox()
     assert row.subject == "Indstilling modtaget: RAR Hovedstaden"
-    assert "Anna Andersen som medlem" in row.body and "Status: indsendt" in row.body
+    assert "Anna Andersen som medlem" in row.body
+    assert "Status: indsendt" in row.body
 
 
 def test_a_view_survives_an_unreachable_server(app, client, no_mail_server):
@@ -400,7 +410,8 @@ def test_a_view_survives_an_unreachable_server(app, client, no_mail_server):
 
     assert client.post("/test/change").status_code == 200
     [row] = outbox()
-    assert row.sent_at is None and row.error
+    assert row.sent_at is None
+    assert row.error
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Nomination)) == 1
 
 
@@ -449,7 +460,8 @@ def test_outbox_is_newest_first_in_danish_time_and_paginated(app, client, no_mai
 
     assert first.index("kontakt29@example.org") < first.index("kontakt28@example.org")
     assert "01.07.2026 12:29" in first  # 10:29 UTC is 12:29 summer time in Copenhagen
-    assert "kontakt04@example.org" not in first and "kontakt04@example.org" in second
+    assert "kontakt04@example.org" not in first
+    assert "kontakt04@example.org" in second
     assert client.get("/udbakke?side=x").status_code == 400
 
 
@@ -504,7 +516,9 @@ def test_mail_settings_come_from_the_environment(monkeypatch, tmp_path):
     settings = config.load(str(tmp_path))
 
     assert settings["MAIL_SERVER"] == "smtp.example.org"
-    assert settings["MAIL_PORT"] == 465 and settings["MAIL_USE_SSL"] and not settings["MAIL_USE_TLS"]
+    assert settings["MAIL_PORT"] == 465
+    assert settings["MAIL_USE_SSL"]
+    assert not settings["MAIL_USE_TLS"]
     assert settings["MAIL_SENDER"] == "KKR Hovedstaden <udpegninger@example.org>"
     assert settings["MAIL_TIMEOUT"] == 10
 

@@ -74,10 +74,13 @@ def rar():
 def test_anyone_sees_the_members_suppleants_and_facts_of_a_body(client, rar):
     html = text(client.get(f"/organisationer/{rar.id}"))
     assert "<h1>RAR Hovedstaden (RAR)</h1>" in html
-    assert "Lotte Kofoed (F)" in html and "Marie-Louise Peschardt Jørgensen (F)" in html
-    assert "Beskæftigelsesministeren" in html and "på KKR's indstilling" in html
+    assert "Lotte Kofoed (F)" in html
+    assert "Marie-Louise Peschardt Jørgensen (F)" in html
+    assert "Beskæftigelsesministeren" in html
+    assert "på KKR's indstilling" in html
     assert "Lov om organisering af beskæftigelsesindsatsen" in html
-    assert "Ligestillingsloven § 9" in html and "01.01.2015" in html
+    assert "Ligestillingsloven § 9" in html
+    assert "01.01.2015" in html
     assert "Ret oplysningerne" not in html  # no buttons for the public
 
 
@@ -89,8 +92,11 @@ def test_the_history_of_a_seat_keeps_every_holder(client, rar):
     db.session.commit()
     html = text(client.get(f"/organisationer/{rar.id}"))
     assert "Pladsernes historik" in html
-    assert "Lotte Kofoed (F)" in html and "31.05.2024" in html and "erstattet" in html
-    assert "Ny Eksempel (F)" in html and "01.06.2024" in html
+    assert "Lotte Kofoed (F)" in html
+    assert "31.05.2024" in html
+    assert "erstattet" in html
+    assert "Ny Eksempel (F)" in html
+    assert "01.06.2024" in html
 
 
 def test_as_of_shows_who_sat_there_on_an_earlier_day_with_its_csv(client, rar):
@@ -101,10 +107,12 @@ def test_as_of_shows_who_sat_there_on_an_earlier_day_with_its_csv(client, rar):
     db.session.commit()
     roster = text(client.get(f"/organisationer/{rar.id}?as_of=2024-04-19")).split("Pladsernes historik")[0]
     assert "Sammensætning pr. 19. april 2024" in roster
-    assert "Lotte Kofoed (F)" in roster and "Ny Eksempel" not in roster
+    assert "Lotte Kofoed (F)" in roster
+    assert "Ny Eksempel" not in roster
     assert "/export/appointments.csv?as_of=2024-04-19" in roster
     roster = text(client.get(f"/organisationer/{rar.id}")).split("Pladsernes historik")[0]
-    assert "Ny Eksempel (F)" in roster and "Lotte Kofoed" not in roster
+    assert "Ny Eksempel (F)" in roster
+    assert "Lotte Kofoed" not in roster
     assert client.get(f"/organisationer/{rar.id}?as_of=19-04-2024").status_code == 400
 
 
@@ -119,7 +127,8 @@ def test_a_closed_body_links_its_successor_and_the_successor_links_back(client, 
     old = make.organisation("RAR Hovedstaden", end_date=date(2024, 12, 31), successor=new)
     db.session.commit()
     html = text(client.get(f"/organisationer/{old.id}"))
-    assert "Nedlagt pr. 31.12.2024" in html and f'href="/organisationer/{new.id}"' in html
+    assert "Nedlagt pr. 31.12.2024" in html
+    assert f'href="/organisationer/{new.id}"' in html
     assert "Organisationen fandtes ikke den dag." in html
     assert f'href="/organisationer/{old.id}"' in text(client.get(f"/organisationer/{new.id}"))
 
@@ -130,9 +139,12 @@ def test_the_list_of_all_bodies_includes_closed_ones_and_pages(client, app):
         make.organisation(f"Eksempelråd {i:02d}")
     db.session.commit()
     first = text(client.get("/organisationer"))
-    assert "Næste side" in first and "Skoletjenesten" not in first
+    assert "Næste side" in first
+    assert "Skoletjenesten" not in first
     second = text(client.get("/organisationer?side=2"))
-    assert "Skoletjenesten" in second and "Nedlagt pr. 31.10.2024" in second and "Forrige side" in second
+    assert "Skoletjenesten" in second
+    assert "Nedlagt pr. 31.10.2024" in second
+    assert "Forrige side" in second
     assert client.get("/organisationer?side=nul").status_code == 400
 
 
@@ -159,7 +171,8 @@ def test_anonymous_is_sent_to_login_and_changes_nothing(client, rar, path):
     before = snapshot()
     assert client.get(url).headers["Location"].startswith("/login")
     response = client.post(url, data=form_values(name="Ændret", label="Ændret", end_date="2024-12-31"))
-    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
     assert snapshot() == before
 
 
@@ -183,7 +196,8 @@ def test_secretariat_creates_a_body_with_two_seats_and_a_party_group(client, app
     response = client.post("/organisationer/ny", data=form_values(start_date="2025-01-01"))
     assert response.status_code == 302
     organisation = db.session.scalar(sa.select(Organisation))
-    assert organisation.kind is OrganisationKind.council and organisation.authority_is_external
+    assert organisation.kind is OrganisationKind.council
+    assert organisation.authority_is_external
     assert organisation.start_date == date(2025, 1, 1)
     base = f"/organisationer/{organisation.id}/pladser"
     client.post(f"{base}/ny", data={"label": "Plads 1", "has_substitute": "ja"})
@@ -196,7 +210,9 @@ def test_secretariat_creates_a_body_with_two_seats_and_a_party_group(client, app
                            data={"period": period.id, "party": make.party("F").id}, follow_redirects=True)
     assert "Fordelingen for 2026-2029 er gemt." in text(response)
     html = text(client.get(f"/organisationer/{organisation.id}"))
-    assert "Plads 1" in html and "Plads 2" in html and "2026-2029: F – Parti F" in html
+    assert "Plads 1" in html
+    assert "Plads 2" in html
+    assert "2026-2029: F – Parti F" in html
     assert "Ret oplysningerne" in html
     client.post(f"{base}/{seats[0].id}/partigrupper", data={"period": period.id, "party": 0})
     db.session.rollback()
@@ -206,7 +222,9 @@ def test_secretariat_creates_a_body_with_two_seats_and_a_party_group(client, app
 def test_the_forms_use_date_inputs_and_danish_labels(client, rar):
     login_as(client)
     html = text(client.get(f"/organisationer/{rar.id}/rediger"))
-    assert 'type="date"' in html and 'value="2015-01-01"' in html and "Udpegende myndighed" in html
+    assert 'type="date"' in html
+    assert 'value="2015-01-01"' in html
+    assert "Udpegende myndighed" in html
     assert f'name="version" type="hidden" value="{rar.version}"' in html
 
 
@@ -217,7 +235,8 @@ def test_secretariat_edits_a_body(client, rar):
                                             legal_basis="Ny tekst"), follow_redirects=True)
     assert "RAR Hovedstaden er gemt." in text(response)
     db.session.rollback()
-    assert rar.legal_basis == "Ny tekst" and rar.version == 2
+    assert rar.legal_basis == "Ny tekst"
+    assert rar.version == 2
 
 
 def test_an_edit_made_meanwhile_by_someone_else_is_not_overwritten(client, rar):
@@ -259,7 +278,8 @@ def test_empty_and_malformed_fields_are_refused_in_danish(client, rar):
                                                       kind="planet"),
             "Skriv organisationens navn.")
     html = text(client.post("/organisationer/ny", data=form_values(name="X", start_date="i går", kind="planet")))
-    assert "Skriv en gyldig dato (ÅÅÅÅ-MM-DD)." in html and "Vælg en af mulighederne." in html
+    assert "Skriv en gyldig dato (ÅÅÅÅ-MM-DD)." in html
+    assert "Vælg en af mulighederne." in html
     html = text(client.post(f"/organisationer/{rar.id}/pladser/ny", data={"label": "X", "position": "først"}))
     assert "Skriv et helt tal." in html
 
@@ -286,12 +306,14 @@ def test_closing_a_body_ends_its_appointments_when_asked_and_names_the_successor
         "end_date": "2024-12-31", "successor": successor.id, "end_appointments": "ja", "version": rar.version})
     assert "RAR Hovedstaden er nedlagt pr. 31.12.2024. 2 udpegninger er afsluttet samme dag." in text(response)
     db.session.rollback()
-    assert rar.end_date == date(2024, 12, 31) and rar.successor_id == successor.id
+    assert rar.end_date == date(2024, 12, 31)
+    assert rar.successor_id == successor.id
     ended = db.session.execute(sa.select(Appointment.end_date, Appointment.end_reason)).all()
     assert set(ended) == {(date(2024, 12, 31), EndReason.body_dissolved)}
     # The history stays under the old body; today it no longer has a roster.
     html = text(client.get(f"/organisationer/{rar.id}"))
-    assert "organisation nedlagt" in html and "Organisationen fandtes ikke den dag." in html
+    assert "organisation nedlagt" in html
+    assert "Organisationen fandtes ikke den dag." in html
     assert "Lotte Kofoed (F)" in text(client.get(f"/organisationer/{rar.id}?as_of=2024-12-31"))
 
 
@@ -304,7 +326,7 @@ def test_closing_refuses_an_appointment_that_starts_after_the_end(client, rar):
             "Udpegninger, der begynder efter slutdatoen, skal rettes først: Senere Eksempel")
 
 
-@pytest.mark.parametrize("end_date, message", [
+@pytest.mark.parametrize(("end_date", "message"), [
     ("", "Skriv organisationens sidste dag."),
     ("2014-12-31", "Slutdatoen ligger før organisationens startdato 01.01.2015."),
 ])

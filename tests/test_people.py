@@ -57,9 +57,13 @@ def kofoed(app):
 def test_anyone_sees_all_of_a_persons_seats_past_and_present(client, kofoed):
     page = html(client.get(f"/personer/{kofoed.id}"))
     assert "<h1>Lotte Kofoed</h1>" in page
-    assert "RAR Hovedstaden" in page and "30.04.2024" in page and "udtrådt" in page
-    assert "Movia" in page and "01.01.2022" in page
-    assert 'href="/partier/F"' in page and 'href="/kommuner/147"' in page
+    assert "RAR Hovedstaden" in page
+    assert "30.04.2024" in page
+    assert "udtrådt" in page
+    assert "Movia" in page
+    assert "01.01.2022" in page
+    assert 'href="/partier/F"' in page
+    assert 'href="/kommuner/147"' in page
     assert "Byrådsmedlem" in page
 
 
@@ -81,8 +85,11 @@ def test_private_fields_never_appear_on_public_pages(client, kofoed, role):
 def test_the_secretariat_sees_gender_and_contact_details_on_the_person_page(client, kofoed):
     log_in_as(client)
     page = html(client.get(f"/personer/{kofoed.id}"))
-    assert "lotte.kofoed@example.dk" in page and "+45 12 34 56 78" in page and "kvinde" in page
-    assert f"/personer/{kofoed.id}/rediger" in page and f"/personer/{kofoed.id}/sammenlaeg" in page
+    assert "lotte.kofoed@example.dk" in page
+    assert "+45 12 34 56 78" in page
+    assert "kvinde" in page
+    assert f"/personer/{kofoed.id}/rediger" in page
+    assert f"/personer/{kofoed.id}/sammenlaeg" in page
 
 
 def test_a_person_who_never_held_a_seat_is_not_public(client, app):
@@ -129,14 +136,16 @@ def test_secretariat_creates_a_person_and_edits_them(client, app):
     assert (person.municipality.name, person.gender, person.email) == ("Hvidovre", Gender.woman, "anne@example.dk")
 
     form = html(client.get(f"/personer/{person.id}/rediger"))
-    assert 'value="Anne Eksempel"' in form and f'name="version" type="hidden" value="{person.version}"' in form
+    assert 'value="Anne Eksempel"' in form
+    assert f'name="version" type="hidden" value="{person.version}"' in form
     response = client.post(f"/personer/{person.id}/rediger",
                            data=FORM | {"name": "Anne  Eksempel-Jørgensen", "version": person.version},
                            follow_redirects=True)
     assert "Oplysningerne om Anne Eksempel-Jørgensen er gemt." in html(response)
     db.session.commit()
     db.session.refresh(person)
-    assert person.search_name == "anne eksempel-joergensen" and person.municipality is None
+    assert person.search_name == "anne eksempel-joergensen"
+    assert person.municipality is None
 
 
 def test_a_second_person_with_the_same_name_in_the_same_municipality_is_refused(client, kofoed):
@@ -151,7 +160,8 @@ def test_a_second_person_with_the_same_name_in_the_same_municipality_is_refused(
 def test_a_person_form_without_a_name_or_with_a_broken_email_says_so(client, app):
     log_in_as(client)
     page = html(client.post("/personer/ny", data=FORM | {"name": " ", "email": "ikke-en-adresse"}))
-    assert "Skriv personens navn." in page and "Skriv en gyldig e-mailadresse." in page
+    assert "Skriv personens navn." in page
+    assert "Skriv en gyldig e-mailadresse." in page
     assert people() == []
 
 
@@ -174,12 +184,14 @@ def test_merge_shows_what_will_happen_first_and_changes_nothing_until_confirmed(
     log_in_as(client)
     before, held = people(), appointments()
     page = html(client.post(f"/personer/{duplicate.id}/sammenlaeg", data={"other": kofoed.id}))
-    assert "Bekræft sammenlægning" in page and "Intet er gemt endnu." in page
+    assert "Bekræft sammenlægning" in page
+    assert "Intet er gemt endnu." in page
     assert f"Beholdes: Lotte Kofoed (registreret som nr. {kofoed.id})" in page
     assert f"Slettes: Lotte Kofoed (registreret som nr. {duplicate.id})" in page
     assert "1 udpegning flyttes til Lotte Kofoed." in page
     assert "andre værdier for: kommune, telefon" in page
-    assert people() == before and appointments() == held
+    assert people() == before
+    assert appointments() == held
 
 
 def test_merge_moves_the_appointments_to_the_older_record_and_writes_the_audit_trail(client, kofoed):
@@ -193,14 +205,17 @@ def test_merge_moves_the_appointments_to_the_older_record_and_writes_the_audit_t
                            data={"other": kofoed.id, "confirmed": "ja", "version": duplicate.version,
                                  "other_version": kofoed.version}, follow_redirects=True)
     assert "De to registreringer er lagt sammen til Lotte Kofoed." in html(response)
-    assert "SOSU H" in html(response) and "Movia" in html(response) and "RAR Hovedstaden" in html(response)
+    assert "SOSU H" in html(response)
+    assert "Movia" in html(response)
+    assert "RAR Hovedstaden" in html(response)
 
     db.session.commit()
     assert db.session.get(Person, duplicate_id) is None
     assert {a.id for a in db.session.scalars(sa.select(Appointment).where(Appointment.person_id == kofoed.id))} \
         == ids
     merge = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "merge"))
-    assert merge.actor == "gitb" and merge.entity_id == kofoed.id
+    assert merge.actor == "gitb"
+    assert merge.entity_id == kofoed.id
     assert merge.changes == {"kept_id": kofoed.id, "removed_id": duplicate_id, "removed_name": "Lotte Kofoed",
                              "appointment_ids": [moved.id]}
     assert db.session.scalar(sa.select(AuditEntry).where(
@@ -225,10 +240,13 @@ def test_merge_refuses_a_person_with_themselves_and_stale_records(client, kofoed
 
 def test_party_page_shows_its_seats_today_and_on_an_earlier_day(client, kofoed):
     page = html(client.get("/partier/F"))
-    assert "Parti F (F)" in page and "Movia" in page and "RAR Hovedstaden" not in page
+    assert "Parti F (F)" in page
+    assert "Movia" in page
+    assert "RAR Hovedstaden" not in page
     assert "/export/appointments.csv?as_of=" in page
     earlier = html(client.get("/partier/f?as_of=2024-04-19"))
-    assert "19. april 2024" in earlier and "RAR Hovedstaden" in earlier
+    assert "19. april 2024" in earlier
+    assert "RAR Hovedstaden" in earlier
     assert "/export/appointments.csv?as_of=2024-04-19" in earlier
     assert client.get(f"/partier/{kofoed.party_id}").status_code == 200
     assert client.get("/partier/X").status_code == 404
@@ -236,7 +254,9 @@ def test_party_page_shows_its_seats_today_and_on_an_earlier_day(client, kofoed):
 
 def test_municipality_page_by_kommunekode_or_id(client, kofoed):
     page = html(client.get("/kommuner/147"))
-    assert "Frederiksberg" in page and "kommunekode 147" in page and "Lotte Kofoed" in page
+    assert "Frederiksberg" in page
+    assert "kommunekode 147" in page
+    assert "Lotte Kofoed" in page
     assert "RAR Hovedstaden" in html(client.get("/kommuner/147?as_of=2024-04-19"))
     outside = make.municipality("Roskilde")
     db.session.commit()
@@ -269,4 +289,6 @@ def test_role_and_dates_are_shown_the_danish_way(client, kofoed):
     make.appoint(make.seat(make.organisation("SSU")), kofoed, date(2022, 1, 1), role=Role.substitute)
     db.session.commit()
     page = html(client.get(f"/personer/{kofoed.id}"))
-    assert "Suppleant" in page and "Medlem" in page and "2022-01-01" not in page
+    assert "Suppleant" in page
+    assert "Medlem" in page
+    assert "2022-01-01" not in page

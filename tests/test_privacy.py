@@ -188,7 +188,9 @@ def test_the_secretariat_sees_the_private_fields_on_the_person_page(app, kofoed)
     make.user("gitb", UserRole.secretariat)
     db.session.commit()
     page = html(client_for(app, "gitb").get(f"/personer/{kofoed['person'].id}"))
-    assert EMAIL in page and PHONE in page and "kvinde" in page
+    assert EMAIL in page
+    assert PHONE in page
+    assert "kvinde" in page
 
 
 # --- 2. Anonymisation ----------------------------------------------------------------------------------
@@ -209,11 +211,13 @@ def test_a_person_who_left_long_ago_is_anonymised_and_the_seats_history_reads_ti
     assert (stored.gender, stored.email, stored.phone, stored.office) == (None, None, None, None)
     assert (stored.municipality_id, stored.party_id) == (municipality_id, party_id)
     assert stored.anonymised_at is not None
-    assert len(stored.appointments) == 1 and stored.appointments[0].end_date == date(2017, 12, 31)
+    assert len(stored.appointments) == 1
+    assert stored.appointments[0].end_date == date(2017, 12, 31)
     for path in [f"/pladser/{seat_id}", "/?as_of=2016-06-01", f"/personer/{person.id}",
                  "/export/appointments.csv?all=1", "/soeg?q=tidligere"]:
         body = client.get(path).get_data().decode("utf-8-sig")
-        assert "Tidligere medlem" in body and "Gammel Politiker" not in body, path
+        assert "Tidligere medlem" in body, path
+        assert "Gammel Politiker" not in body, path
 
 
 def test_anonymisation_is_audited_with_the_private_fields_masked(app):
@@ -224,7 +228,8 @@ def test_anonymisation_is_audited_with_the_private_fields_masked(app):
 
     [update] = audit("update", person.id)
     assert update.changes["name"] == ["Gammel Politiker", "Tidligere medlem"]
-    assert update.changes["email"] == ["***", None] and update.changes["phone"] == ["***", None]
+    assert update.changes["email"] == ["***", None]
+    assert update.changes["phone"] == ["***", None]
     assert update.changes["gender"] == ["***", None]
     assert "gammel@example.dk" not in json.dumps(update.changes)
     [event] = audit("anonymise", person.id)
@@ -303,7 +308,8 @@ def test_an_anonymised_person_cannot_be_edited_merged_appointed_or_nominated(app
         "name": "Gammel Politiker", "municipality": str(gone.municipality_id), "party": "", "office": "",
         "gender": "", "email": "ny@example.dk", "phone": "", "version": str(fresh(Person, gone.id).version)})
     assert "Personen er anonymiseret og kan ikke længere ændres" in html(response)
-    assert fresh(Person, gone.id).name == "Tidligere medlem" and fresh(Person, gone.id).email is None
+    assert fresh(Person, gone.id).name == "Tidligere medlem"
+    assert fresh(Person, gone.id).email is None
 
     with pytest.raises(RuleViolation, match="Personen er anonymiseret"):
         people.merge(fresh(Person, gone.id), fresh(Person, other.id))
@@ -325,11 +331,14 @@ def test_the_secretariat_anonymises_from_a_confirm_page(app, client):
     secretariat = client_for(app, "gitb")
 
     page = html(secretariat.get(f"/personer/{person.id}/anonymiser"))
-    assert "Anonymisér Gammel Politiker" in page and "Tidligere medlem" in page and "1826 dage" in page
+    assert "Anonymisér Gammel Politiker" in page
+    assert "Tidligere medlem" in page
+    assert "1826 dage" in page
     assert ">Anonymisér</button>" in page
     response = secretariat.post(f"/personer/{person.id}/anonymiser",
                                 data={"version": str(person.version)})
-    assert response.status_code == 302 and response.headers["Location"] == f"/personer/{person.id}"
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/personer/{person.id}"
     assert fresh(Person, person.id).name == "Tidligere medlem"
     [event] = audit("anonymise", person.id)
     assert event.actor == "gitb"
@@ -343,9 +352,12 @@ def test_the_confirm_page_says_why_not_and_a_post_is_refused(app, client):
     when = danish_date(today() - timedelta(days=10) + timedelta(days=1826))
 
     page = html(secretariat.get(f"/personer/{person.id}/anonymiser"))
-    assert "kan ikke anonymiseres nu" in page and when in page and ">Anonymisér</button>" not in page
+    assert "kan ikke anonymiseres nu" in page
+    assert when in page
+    assert ">Anonymisér</button>" not in page
     response = secretariat.post(f"/personer/{person.id}/anonymiser", data={"version": str(person.version)})
-    assert response.status_code == 422 and when in html(response)
+    assert response.status_code == 422
+    assert when in html(response)
     assert fresh(Person, person.id).name == "Nylig Afgået"
 
 
@@ -359,7 +371,8 @@ def test_only_the_secretariat_may_anonymise_or_answer_an_access_request(app, cli
     for method, path in [("get", "anonymiser"), ("post", "anonymiser"), ("get", "indsigt"), ("post", "indsigt")]:
         response = getattr(browser, method)(f"/personer/{person.id}/{path}", data={"version": "1"})
         if role is None:
-            assert response.status_code == 302 and "/login" in response.headers["Location"], (method, path)
+            assert response.status_code == 302, (method, path)
+            assert "/login" in response.headers["Location"], (method, path)
         else:
             assert response.status_code == 403, (method, path)
         assert "gammel@example.dk" not in html(response)
@@ -404,13 +417,17 @@ def test_the_secretariat_exports_everything_held_about_a_person_and_the_export_i
     secretariat = client_for(app, "gitb")
 
     page = html(secretariat.get(f"/personer/{person.id}/indsigt"))
-    assert EMAIL in page and PHONE in page and "kvinde" in page
-    assert "2 udpegninger" in page and "3 indstillinger" in page
+    assert EMAIL in page
+    assert PHONE in page
+    assert "kvinde" in page
+    assert "2 udpegninger" in page
+    assert "3 indstillinger" in page
     assert audit("export_personal_data", person.id) == []
 
     response = secretariat.post(f"/personer/{person.id}/indsigt")
     assert response.status_code == 200
-    assert response.mimetype == "application/json" and response.mimetype_params.get("charset") == "utf-8"
+    assert response.mimetype == "application/json"
+    assert response.mimetype_params.get("charset") == "utf-8"
     assert response.headers["Content-Disposition"] == f'attachment; filename="indsigt-person-{person.id}.json"'
     report = json.loads(response.get_data().decode("utf-8"))
     assert "Marie-Louise Peschardt Jørgensen" not in response.get_data().decode("utf-8")  # only about her
@@ -439,7 +456,8 @@ def test_the_secretariat_exports_everything_held_about_a_person_and_the_export_i
                for entry in report["audit_entries"])
 
     [exported] = audit("export_personal_data", person.id)
-    assert exported.actor == "gitb" and exported.remote_addr
+    assert exported.actor == "gitb"
+    assert exported.remote_addr
 
 
 def test_the_access_request_of_an_anonymised_person_shows_what_is_left(app):
@@ -449,7 +467,8 @@ def test_the_access_request_of_an_anonymised_person_shows_what_is_left(app):
     privacy.anonymise(person)
     db.session.commit()
     report = json.loads(client_for(app, "gitb").post(f"/personer/{person.id}/indsigt").get_data())
-    assert report["person"]["name"] == "Tidligere medlem" and report["person"]["email"] is None
+    assert report["person"]["name"] == "Tidligere medlem"
+    assert report["person"]["email"] is None
     assert report["person"]["anonymised_at"]
     assert [entry["action"] for entry in report["audit_entries"]] == ["create", "update", "anonymise"]
 

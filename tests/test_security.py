@@ -45,14 +45,15 @@ EXPECTED_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-sr
 def assert_security_headers(response) -> None:
     headers = response.headers
     assert headers["Content-Security-Policy"] == EXPECTED_CSP
-    assert "unsafe-inline" not in EXPECTED_CSP and "unsafe-eval" not in EXPECTED_CSP
+    assert "unsafe-inline" not in EXPECTED_CSP
+    assert "unsafe-eval" not in EXPECTED_CSP
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
 
 
-@pytest.mark.parametrize("path, status", [
+@pytest.mark.parametrize(("path", "status"), [
     ("/", 200),
     ("/login", 200),
     ("/personer", 200),
@@ -76,7 +77,8 @@ def test_pages_for_a_logged_in_user_are_not_cached(client, app):
     log_in(client)
     for path in ("/", "/import", "/findes-ikke"):
         response = client.get(path)
-        assert response.headers["Cache-Control"] == "private, no-store" and "Cookie" in response.headers["Vary"]
+        assert response.headers["Cache-Control"] == "private, no-store"
+        assert "Cookie" in response.headers["Vary"]
         assert_security_headers(response)
 
 
@@ -86,7 +88,7 @@ def test_hsts_only_over_https(client, app):
     assert "Strict-Transport-Security" not in client.get("/").headers
 
 
-@pytest.mark.parametrize("proxies, expected", [(1, "max-age=31536000"), (0, None)])
+@pytest.mark.parametrize(("proxies", "expected"), [(1, "max-age=31536000"), (0, None)])
 def test_hsts_behind_a_proxy_follows_x_forwarded_proto_only_when_the_proxy_is_trusted(database_url, proxies,
                                                                                        expected):
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, "TRUSTED_PROXIES": proxies})
@@ -106,14 +108,17 @@ def test_the_templates_hold_nothing_the_policy_would_block():
              if forbidden.search(line)]
     assert found == []
     scripts = (ROOT / "static" / "registry.js").read_text(encoding="utf-8")
-    assert "eval(" not in scripts and "new Function" not in scripts and "setAttribute(\"style\"" not in scripts
+    assert "eval(" not in scripts
+    assert "new Function" not in scripts
+    assert "setAttribute(\"style\"" not in scripts
 
 
 def test_the_stylesheets_load_only_from_this_site():
     dkfds = next((ROOT / "static" / "vendor").glob("dkfds-*"))
     css = (dkfds / "css" / "dkfds.min.css").read_text(encoding="utf-8") + (ROOT / "static" / "registry.css").read_text()
     urls = set(re.findall(r"url\(([^)]*)\)", css))
-    assert urls and all(not re.match(r"""['"]?(https?:|//)""", url) for url in urls)
+    assert urls
+    assert all(not re.match(r"""['"]?(https?:|//)""", url) for url in urls)
     assert "@import" not in css
 
 
@@ -133,7 +138,8 @@ def test_session_and_language_cookies_are_httponly_lax_and_secure_when_configure
     language = set_cookies(client.get("/sprog/en", base_url=base))
     for cookie in (cookies["session"], language["lang"]):
         parts = [part.strip() for part in cookie.split(";")]
-        assert "HttpOnly" in parts and "SameSite=Lax" in parts
+        assert "HttpOnly" in parts
+        assert "SameSite=Lax" in parts
         assert ("Secure" in parts) is secure
 
 
@@ -148,7 +154,8 @@ def test_the_settings_come_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("LOGIN_ADDRESS_LIMIT", "50")
     settings = config.load(str(tmp_path))
     assert (settings["SESSION_COOKIE_SECURE"], settings["SESSION_LIFETIME_HOURS"]) == (True, 2)
-    assert settings["WTF_CSRF_TIME_LIMIT"] == 2 * 3600 and settings["LOGIN_ADDRESS_LIMIT"] == 50
+    assert settings["WTF_CSRF_TIME_LIMIT"] == 2 * 3600
+    assert settings["LOGIN_ADDRESS_LIMIT"] == 50
     monkeypatch.setenv("SESSION_LIFETIME_HOURS", "otte")
     with pytest.raises(RuntimeError, match="SESSION_LIFETIME_HOURS must be a number"):
         config.load(str(tmp_path))
@@ -174,7 +181,8 @@ def test_a_login_ends_after_eight_hours_however_active(client, app):
     assert "Du er blevet logget ud, fordi et login højst varer 8 timer. Log ind igen." in text(response)
     assert client.get("/import").status_code == 302
     with client.session_transaction() as session:
-        assert "_user_id" not in session and security.LOGIN_AT not in session
+        assert "_user_id" not in session
+        assert security.LOGIN_AT not in session
 
 
 def test_the_lifetime_is_configurable(client, app):
@@ -182,7 +190,8 @@ def test_the_lifetime_is_configurable(client, app):
     log_in(client)
     age_login(client, 3600 + 1)
     response = client.get("/", follow_redirects=True)
-    assert "fordi et login højst varer 1 time." in text(response) and "Log ud" not in text(response)
+    assert "fordi et login højst varer 1 time." in text(response)
+    assert "Log ud" not in text(response)
 
 
 @pytest.mark.parametrize("seconds", [None, -3600])
@@ -241,9 +250,11 @@ def assert_refused(response) -> None:
 
 def test_csrf_is_on_and_nothing_is_exempt():
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    assert app.config.get("WTF_CSRF_ENABLED", True) and app.config.get("WTF_CSRF_CHECK_DEFAULT", True)
+    assert app.config.get("WTF_CSRF_ENABLED", True)
+    assert app.config.get("WTF_CSRF_CHECK_DEFAULT", True)
     assert "csrf" in app.extensions
-    assert not csrf._exempt_views and not csrf._exempt_blueprints
+    assert not csrf._exempt_views
+    assert not csrf._exempt_blueprints
 
 
 def test_a_forged_post_is_refused_and_changes_nothing(csrf_app):
@@ -291,7 +302,8 @@ def test_every_state_changing_route_refuses_a_request_without_the_token(csrf_app
             assert response.status_code == 400, (rule.rule, method, response.status_code)
             assert_refused(response)
             checked.append((method, rule.rule))
-    assert len(checked) >= 15 and ("POST", "/logout") in checked
+    assert len(checked) >= 15
+    assert ("POST", "/logout") in checked
     assert audit_count() == before
     assert client.get("/import").status_code == 200
 

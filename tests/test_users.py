@@ -25,8 +25,10 @@ def test_create_admin_from_stdin(runner, app):
     result = create(runner, "ascm", "--role", "admin", "--name", "Anne Schmidt")
     assert result.exit_code == 0, result.output
     admin = user("ascm")
-    assert admin.role is UserRole.admin and admin.check_password(PASSWORD)
-    assert PASSWORD not in admin.password_hash and admin.password_hash.startswith("scrypt:")
+    assert admin.role is UserRole.admin
+    assert admin.check_password(PASSWORD)
+    assert PASSWORD not in admin.password_hash
+    assert admin.password_hash.startswith("scrypt:")
 
 
 def test_create_asks_twice_at_the_prompt(runner, app):
@@ -54,11 +56,13 @@ def test_refusals_are_clear_and_create_nothing(runner, app):
     ]
     for args, password, message in cases:
         result = create(runner, *args, password=password)
-        assert result.exit_code == 1 and message in result.output, (args, result.output)
+        assert result.exit_code == 1, (args, result.output)
+        assert message in result.output, (args, result.output)
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
     assert create(runner, "dup", "--role", "viewer").exit_code == 0
     result = create(runner, "dup", "--role", "viewer")
-    assert result.exit_code == 1 and "allerede i brug" in result.output
+    assert result.exit_code == 1
+    assert "allerede i brug" in result.output
 
 
 def test_set_password_logs_out_existing_sessions(runner, app):
@@ -79,7 +83,8 @@ def test_commands_on_an_empty_database_say_to_run_the_migrations(tmp_path):
     runner = app.test_cli_runner()
     for args in (["registry", "load-demo"], ["registry", "export-csv"], ["users", "set-password", "x"]):
         result = runner.invoke(args=args)
-        assert result.exit_code == 1 and "flask --app wsgi db upgrade" in result.output, result.output
+        assert result.exit_code == 1, result.output
+        assert "flask --app wsgi db upgrade" in result.output, result.output
     with app.app_context():
         db.engine.dispose()
 
@@ -99,18 +104,22 @@ def test_disable_logs_the_user_out_everywhere_and_keeps_them_out(runner, app, cl
     db.session.commit()
 
     result = runner.invoke(args=["users", "disable", "ascm"])
-    assert result.exit_code == 0 and "spærret og logget ud alle steder" in result.output, result.output
+    assert result.exit_code == 0, result.output
+    assert "spærret og logget ud alle steder" in result.output, result.output
     db.session.expire_all()
     disabled = user("ascm")
-    assert not disabled.active and disabled.session_token != old_token
+    assert not disabled.active
+    assert disabled.session_token != old_token
     db.session.commit()
     assert client.get("/import").status_code == 302  # the open session is gone at once
     assert login_status(app, "ascm", PASSWORD) == 200  # and the right password does not let them in
 
     entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.entity == "users", AuditEntry.action == "update")
                                .order_by(AuditEntry.id.desc())).first()
-    assert entry.actor == "cli:users" and entry.entity_id == disabled.id
-    assert entry.changes["active"] == [True, False] and entry.changes["session_token"] == ["***", "***"]
+    assert entry.actor == "cli:users"
+    assert entry.entity_id == disabled.id
+    assert entry.changes["active"] == [True, False]
+    assert entry.changes["session_token"] == ["***", "***"]
 
 
 def test_enable_lets_the_user_in_again_and_lifts_a_lock(runner, app, client):
@@ -121,7 +130,8 @@ def test_enable_lets_the_user_in_again_and_lifts_a_lock(runner, app, client):
                                   delayed_until=utcnow() + timedelta(minutes=30)))
     db.session.commit()
     result = runner.invoke(args=["users", "enable", "ascm"])
-    assert result.exit_code == 0 and "kan logge ind igen" in result.output, result.output
+    assert result.exit_code == 0, result.output
+    assert "kan logge ind igen" in result.output, result.output
     db.session.expire_all()
     enabled = user("ascm")
     assert enabled.active
@@ -133,4 +143,5 @@ def test_enable_lets_the_user_in_again_and_lifts_a_lock(runner, app, client):
 def test_disable_and_enable_an_unknown_user_say_so(runner, app):
     for command in ("disable", "enable"):
         result = runner.invoke(args=["users", command, "ukendt"])
-        assert result.exit_code == 1 and "Ukendt bruger 'ukendt'" in result.output
+        assert result.exit_code == 1
+        assert "Ukendt bruger 'ukendt'" in result.output
