@@ -92,20 +92,22 @@ def detail(meeting_id: int):
 @bp.post("/moeder/<int:meeting_id>/offentliggoer")
 @role_required(*SECRETARIAT)
 def publish(meeting_id: int):
-    meeting = db.get_or_404(Meeting, meeting_id)
-    PublishForm().validate_on_submit()
-    commit(lambda: services.publish_agenda(meeting))
-    flash(_("Dagsordenen er offentliggjort: punkternes tekster kan nu ses af alle."), "success")
-    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    return _publication(meeting_id, services.publish_agenda,
+                        _("Dagsordenen er offentliggjort: punkternes tekster kan nu ses af alle."))
 
 
 @bp.post("/moeder/<int:meeting_id>/tilbagekald")
 @role_required(*SECRETARIAT)
 def unpublish(meeting_id: int):
+    return _publication(meeting_id, services.unpublish_agenda,
+                        _("Dagsordenen er ikke længere offentlig: punkternes tekster ses kun af sekretariatet."))
+
+
+def _publication(meeting_id: int, change, message: str):
     meeting = db.get_or_404(Meeting, meeting_id)
     PublishForm().validate_on_submit()
-    commit(lambda: services.unpublish_agenda(meeting))
-    flash(_("Dagsordenen er ikke længere offentlig: punkternes tekster ses kun af sekretariatet."), "success")
+    commit(lambda: change(meeting))
+    flash(message, "success")
     return redirect(url_for("meetings.detail", meeting_id=meeting.id))
 
 
