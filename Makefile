@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test test-fast install clean
+.PHONY: run test test-fast test-deep install clean
 
 run: install
 	$(FLASK) db upgrade
@@ -19,6 +19,10 @@ test: install
 # Everything but the browser tests (tests/browser), for a quick round while working.
 test-fast: install
 	$(BIN)/pytest -n auto -m "not browser"
+
+# The property-based tests with ten times the examples (HYPOTHESIS_PROFILE=deep): a night's run.
+test-deep: install
+	HYPOTHESIS_PROFILE=deep $(BIN)/pytest -n auto tests/test_fuzz.py tests/test_api_fuzz.py
 
 install: $(VENV)/.installed
 

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from hypothesis import settings
 
 _instance = tempfile.mkdtemp(prefix="registry-test-instance-")
 os.environ["REGISTRY_INSTANCE_PATH"] = _instance
@@ -31,6 +32,12 @@ os.environ["SECRET_KEY"] = "test-only-" + uuid.uuid4().hex
 
 from registry import create_app  # noqa: E402
 from registry.extensions import db  # noqa: E402
+
+# Property-based tests: `make test` tries enough examples to catch the usual (HYPOTHESIS_PROFILE=default);
+# `make test-deep` ten times as many, for a night's run before a release.
+settings.register_profile("default", max_examples=25)
+settings.register_profile("deep", max_examples=250)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 POSTGRES_URL = os.environ.get("REGISTRY_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 CI = os.environ.get("CI", "").lower() == "true"

@@ -49,6 +49,6 @@ schema = schemathesis.openapi.from_dict(openapi.DOCUMENT)
 @schema.parametrize()
 # The fixtures are set up once for all examples of an operation, as meant: the API only reads.
 # deadline=None: a cold PostgreSQL may be slow once.
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_api_answers_any_request_as_its_document_says(case, app, registry_data):
     case.call_and_validate(app=app)

@@ -42,10 +42,11 @@ from tests import nomination_factories as nominate
 from tests.conftest import OwnContextClient, make_app
 
 # No shrinking: the failure message names the input, and shrinking a slow web round trip costs minutes.
-FUZZ = settings(max_examples=25, deadline=None, database=None, phases=[Phase.explicit, Phase.generate],
+# The number of examples comes from the profile (tests/conftest.py): 25, or 250 with `make test-deep`.
+FUZZ = settings(deadline=None, database=None, phases=[Phase.explicit, Phase.generate],
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.data_too_large, HealthCheck.filter_too_much])
-FEW = settings(FUZZ, max_examples=8)
+FEW = settings(FUZZ, max_examples=max(8, settings.default.max_examples // 3))
 
 HOSTILE = [
     "", " ", "x" * 10_001, "æøå" * 4_000, "\x00", "a\x00b", "\x00" * 300, "\x01\x02\x1b[31m\x7f", "\r\n\t",
@@ -207,7 +208,7 @@ def learn_fields(app, client, endpoint: str, world) -> dict[str, tuple[str, list
         if response.status_code != 200 or "html" not in response.content_type:
             continue
         parser = Forms(page)
-        parser.feed(response.get_data(as_text=True))
+        parser.feed(response.text)
         if target in parser.forms:
             return parser.forms[target]
     return {}
@@ -249,7 +250,7 @@ def send(client, method: str, path: str, what: str, **kwargs):
 def assert_clean(response, what: str) -> None:
     assert response.status_code in ACCEPTABLE, f"{what}: {response.status_code}"
     if response.status_code == 200 and "html" in response.content_type:
-        assert "Der opstod en fejl" not in response.get_data(as_text=True), what
+        assert "Der opstod en fejl" not in response.text, what
 
 
 @pytest.mark.parametrize("endpoint", POST_RULES)
