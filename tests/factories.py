@@ -1,5 +1,7 @@
 """Small builders for test data, through the same services the app uses."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import sqlalchemy as sa
@@ -90,14 +92,26 @@ def login(client, username: str, password: str = PASSWORD):
     return client.post("/login", data={"username": username, "password": password})
 
 
-def count_queries(client, url: str) -> int:
-    """SQL statements one GET of the page takes, in a fresh session as a real request has."""
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    sa.event.listen(db.engine, "before_cursor_execute", listener)
+@contextmanager
+def queries() -> Iterator[list[str]]:
+    """The SQL statements run inside the block (BEGIN left out), each on one line; the block starts with a
+    fresh session, as a real request has."""
+    statements: list[str] = []
+
+    def remember(conn, cursor, statement, *args):
+        if statement != "BEGIN":
+            statements.append(" ".join(statement.split()))
+
     db.session.remove()
+    sa.event.listen(db.engine, "before_cursor_execute", remember)
     try:
-        assert client.get(url).status_code == 200
+        yield statements
     finally:
-        sa.event.remove(db.engine, "before_cursor_execute", listener)
-    return len([s for s in statements if s != "BEGIN"])
+        sa.event.remove(db.engine, "before_cursor_execute", remember)
+
+
+def count_queries(client, url: str) -> int:
+    """SQL statements one GET of the page takes."""
+    with queries() as statements:
+        assert client.get(url).status_code == 200
+    return len(statements)

@@ -9,7 +9,6 @@ from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
-import sqlalchemy as sa
 from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
@@ -56,7 +55,7 @@ def assert_matches_document(response, path: str) -> None:
 
 def get(client, url: str, status: int = 200):
     response = client.get(url)
-    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.status_code == status, response.text
     assert_matches_document(response, urlsplit(url).path)
     return response.get_json()
 
@@ -351,14 +350,9 @@ def test_each_list_is_one_query_however_long_the_page(client, app):
     def queries() -> dict[str, int]:
         counts = {}
         for url in LISTS:
-            statements = []
-            listener = lambda *args, statements=statements: statements.append(args[2])  # noqa: E731
-            sa.event.listen(db.engine, "before_cursor_execute", listener)
-            try:
+            with make.queries() as statements:
                 assert get(client, url + "&limit=1000")["results"]
-            finally:
-                sa.event.remove(db.engine, "before_cursor_execute", listener)
-            counts[url] = len([s for s in statements if s != "BEGIN"])
+            counts[url] = len(statements)
         return counts
 
     def add(prefix: str, n: int) -> None:

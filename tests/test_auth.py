@@ -14,10 +14,10 @@ def test_secretariat_logs_in_and_out(client, app):
     db.session.commit()
     response = make.login(client, "haan")
     assert response.status_code == 302
-    assert "Log ud" in client.get("/").get_data(as_text=True)
+    assert "Log ud" in client.get("/").text
     response = client.post("/logout", follow_redirects=True)
-    assert "Du er logget ud" in response.get_data(as_text=True)
-    assert "Log ind" in client.get("/").get_data(as_text=True)
+    assert "Du er logget ud" in response.text
+    assert "Log ind" in client.get("/").text
     actions = db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.action.in_(["login", "logout"])))
     assert list(actions) == ["login", "logout"]
 
@@ -28,12 +28,12 @@ def test_wrong_login_gets_one_danish_message_for_both_cases(client, app, usernam
     db.session.commit()
     response = make.login(client, username, password)
     assert response.status_code == 200
-    assert "Forkert brugernavn eller adgangskode." in response.get_data(as_text=True)
+    assert "Forkert brugernavn eller adgangskode." in response.text
     assert db.session.scalar(sa.select(AuditEntry.action).where(AuditEntry.action == "login_failed"))
 
 
 def test_empty_login_form_says_what_is_missing(client, app):
-    html = client.post("/login", data={}).get_data(as_text=True)
+    html = client.post("/login", data={}).text
     assert "Skriv dit brugernavn." in html
     assert "Skriv din adgangskode." in html
 
@@ -42,7 +42,7 @@ def test_disabled_user_cannot_log_in(client, app):
     user = make.user("haan")
     user.active = False
     db.session.commit()
-    assert "Forkert brugernavn" in make.login(client, "haan").get_data(as_text=True)
+    assert "Forkert brugernavn" in make.login(client, "haan").text
 
 
 @pytest.mark.parametrize(("target", "expected"), [
@@ -83,7 +83,7 @@ def test_anonymous_is_sent_to_login_and_viewer_is_refused(client, app):
     make.login(client, "laeser")
     response = client.get("/import")
     assert response.status_code == 403
-    assert "Du har ikke adgang til denne side." in response.get_data(as_text=True)
+    assert "Du har ikke adgang til denne side." in response.text
 
 
 def test_party_group_user_is_refused_secretariat_pages(client, app):
@@ -470,18 +470,10 @@ def test_parallel_guesses_cannot_pass_the_limit(app):
 @pytest.mark.both_databases
 def test_the_counter_is_raised_in_the_database_not_in_python(app):
     """Two workers adding to the same stale read would lose a count; one upsert adds in the database."""
-    statements = []
-
-    def remember(conn, cursor, statement, *args):
-        statements.append(" ".join(statement.split()))
-
-    sa.event.listen(db.engine, "before_cursor_execute", remember)
-    try:
+    with make.queries() as statements:
         for _ in range(2):
             services.begin_login("haan", HOME, services.Throttle.from_config(app.config), utcnow())
             db.session.commit()
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", remember)
     writes = [s for s in statements if s.startswith(("INSERT", "UPDATE"))]
     assert len(writes) == 2
     assert all("ON CONFLICT" in write and "failures = (login_delays.failures + " in write for write in writes)

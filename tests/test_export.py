@@ -170,7 +170,7 @@ def test_cli_and_web_give_the_same_bytes(client, runner, rar, tmp_path):
 def test_bad_parameters_get_a_clear_400(client, app, query, message):
     response = client.get("/export/appointments.csv" + query)
     assert response.status_code == 400
-    assert message in response.get_data(as_text=True)
+    assert message in response.text
 
 
 def test_cli_refuses_bad_options_clearly(runner, app):
@@ -203,19 +203,14 @@ def _bulk_appointments(count: int) -> None:
 
 def _measure(app) -> tuple[int, int, int]:
     """(rows, queries, peak bytes) for one full export through the web endpoint."""
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    db.session.remove()  # a fresh session, as each real request has
-    sa.event.listen(db.engine, "before_cursor_execute", listener)
     tracemalloc.start()
     try:
-        with app.test_client() as client:
+        with make.queries() as statements, app.test_client() as client:
             response = client.get("/export/appointments.csv?all=1")
             rows = sum(chunk.count(b"\r\n") for chunk in response.response) - 1
     finally:
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-        sa.event.remove(db.engine, "before_cursor_execute", listener)
     return rows, len(statements), peak
 
 
@@ -250,7 +245,7 @@ def test_organisation_page_links_to_the_csv_of_that_body(client, rar):
     from registry.models import Organisation
 
     rar_id = db.session.scalar(sa.select(Organisation.id).where(Organisation.name == "RAR Hovedstaden"))
-    html = client.get(f"/organisationer/{rar_id}?as_of=2024-04-19").get_data(as_text=True)
+    html = client.get(f"/organisationer/{rar_id}?as_of=2024-04-19").text
     assert f"/export/appointments.csv?as_of=2024-04-19&amp;organisation_id={rar_id}" in html
 
 
@@ -258,4 +253,4 @@ def test_organisation_page_links_to_the_csv_of_that_body(client, rar):
 def test_bad_filter_id_is_a_400(client, app, query):
     response = client.get(f"/export/appointments.csv?{query}")
     assert response.status_code == 400
-    assert "Ugyldigt id" in response.get_data(as_text=True)
+    assert "Ugyldigt id" in response.text
