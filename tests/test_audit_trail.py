@@ -31,10 +31,6 @@ pytestmark = pytest.mark.both_databases
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def text(response) -> str:
-    return response.get_data(as_text=True)
-
-
 def login_as(client, role: UserRole = UserRole.secretariat, username: str = "haan") -> User:
     user = make.user(username, role, party_letter="F" if role is UserRole.party else None)
     db.session.commit()
@@ -50,13 +46,13 @@ def rows(html: str) -> list[str]:
 
 def trail(client, query: str = "") -> list[str]:
     response = client.get("/revisionsspor" + query)
-    assert response.status_code == 200, text(response)
-    return rows(text(response))
+    assert response.status_code == 200, response.text
+    return rows(response.text)
 
 
 def link(response, rel: str) -> str | None:
     """The pager's link to older (next) or newer (prev) entries."""
-    found = re.search(rf'rel="{rel}" href="([^"]+)"', text(response))
+    found = re.search(rf'rel="{rel}" href="([^"]+)"', response.text)
     return found.group(1).replace("&amp;", "&") if found else None
 
 
@@ -98,8 +94,8 @@ def test_private_fields_stay_masked_on_the_page_and_in_the_export(client, app):
     make.person("Lotte Kofoed", email="lotte@example.dk", phone="12345678")
     db.session.commit()
     login_as(client)
-    page = text(client.get("/revisionsspor"))
-    exported = text(client.get("/revisionsspor.csv"))
+    page = client.get("/revisionsspor").text
+    exported = client.get("/revisionsspor.csv").text
     assert "email" in page
     assert "***" in page
     assert "lotte@example.dk" not in page + exported
@@ -127,15 +123,15 @@ def test_the_trail_pages_by_id_to_older_and_back_to_newer_entries(client, app):
         record(db.session, "lockout", "users", number)
     db.session.commit()
     first = client.get("/revisionsspor?handling=lockout")
-    assert [row.split("Bruger ")[1] for row in rows(text(first))] == [str(n) for n in range(120, 70, -1)]
+    assert [row.split("Bruger ")[1] for row in rows(first.text)] == [str(n) for n in range(120, 70, -1)]
     assert link(first, "prev") is None
     second = client.get(link(first, "next"))
-    assert [row.split("Bruger ")[1] for row in rows(text(second))] == [str(n) for n in range(70, 20, -1)]
+    assert [row.split("Bruger ")[1] for row in rows(second.text)] == [str(n) for n in range(70, 20, -1)]
     third = client.get(link(second, "next"))
-    assert len(rows(text(third))) == 20
+    assert len(rows(third.text)) == 20
     assert link(third, "next") is None
     back = client.get(link(third, "prev"))
-    assert rows(text(back)) == rows(text(second))
+    assert rows(back.text) == rows(second.text)
 
 
 # Filters
@@ -169,7 +165,7 @@ def test_filter_by_organisation_finds_its_seats_and_what_happened_on_them(client
                    for row in trail(client, f"?organisation={rar.id}"))
     assert whats == sorted([f"Organisation {rar.id}", f"Plads {seat.id}", f"Udpegning {appointment.id}",
                             f"Indstilling {nomination.id}"])
-    assert "RAR Hovedstaden" in text(client.get(f"/revisionsspor?organisation={rar.id}"))
+    assert "RAR Hovedstaden" in client.get(f"/revisionsspor?organisation={rar.id}").text
 
 
 def test_filter_by_user_takes_a_username_a_user_id_or_an_actor_without_user(client, app):
@@ -217,7 +213,7 @@ def test_logins_failures_lockouts_and_logouts_can_be_listed_by_action(client, ap
     shown = trail(client, f"?handling={action}")
     assert shown
     assert all(label in row for row in shown)
-    assert f'<option selected value="{action}">' in text(client.get(f"/revisionsspor?handling={action}"))
+    assert f'<option selected value="{action}">' in client.get(f"/revisionsspor?handling={action}").text
 
 
 def test_real_logins_and_failed_logins_show_under_their_actions(client, app):
@@ -242,10 +238,10 @@ def test_bad_filters_give_a_danish_form_error(client, app, query):
     login_as(client)
     response = client.get("/revisionsspor" + query)
     assert response.status_code == 400
-    assert 'class="form-error-message"' in text(response)
+    assert 'class="form-error-message"' in response.text
     exported = client.get("/revisionsspor.csv" + query)
     assert exported.status_code == 400
-    assert "Filteret er ugyldigt" in text(exported)
+    assert "Filteret er ugyldigt" in exported.text
     assert entries(action="export_audit") == []
 
 
@@ -254,7 +250,7 @@ def test_a_nul_character_is_refused_before_any_filter_is_read(client, app):
     for path in ("/revisionsspor?bruger=%00", "/revisionsspor.csv?bruger=a%00b"):
         response = client.get(path)
         assert response.status_code == 400
-        assert "ugyldigt tegn (NUL)" in text(response)
+        assert "ugyldigt tegn (NUL)" in response.text
     assert entries(action="export_audit") == []
 
 
@@ -311,7 +307,7 @@ def test_the_export_holds_the_filtered_trail_and_is_itself_audited(client, app):
 
 def test_the_page_links_to_the_export_of_what_it_shows(client, app):
     login_as(client)
-    page = text(client.get("/revisionsspor?person=4&handling=update"))
+    page = client.get("/revisionsspor?person=4&handling=update").text
     assert 'href="/revisionsspor.csv?person=4&amp;handling=update"' in page
 
 

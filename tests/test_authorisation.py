@@ -374,8 +374,8 @@ def test_the_other_party_groups_nomination_by_id(app, client, world, user_class)
         if got == "not_found":
             other = ask(client, method, url_for_rule(rule, missing))
             # The same page but for the path itself (in the language link).
-            missing_body = other.get_data(as_text=True).replace(url_for_rule(rule, missing), path)
-            if (other.status_code, missing_body) != (response.status_code, response.get_data(as_text=True)):
+            missing_body = other.text.replace(url_for_rule(rule, missing), path)
+            if (other.status_code, missing_body) != (response.status_code, response.text):
                 wrong.append(f"{method} {path} ({endpoint}) as {user_class}: another party's nomination answers "
                              f"otherwise than a missing one ({response.status_code}, {other.status_code})")
     assert not wrong, "\n".join(wrong)
@@ -403,7 +403,7 @@ def test_refused_requests_change_nothing(app, client, world):
 # Object-level: lists, exports and the API show a party group its own nominations only.
 
 def _text(response) -> str:
-    return response.get_data(as_text=True)
+    return response.text
 
 
 @pytest.mark.parametrize("user_class", ["party_a", "party_b"])

@@ -224,8 +224,8 @@ def test_a_refused_restore_leaves_the_database_as_it_was(app, runner, filled, tm
 
     assert result.exit_code != 0
     assert message in result.output, result.output
-    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception,
-                                                                                          SystemExit)
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
     assert exports(runner) == before
     assert revision() == head
     db.session.remove()

@@ -203,7 +203,7 @@ def open_form(client, path: str) -> dict[str, str]:
     response = client.get(path)
     assert response.status_code == 200, path
     parser = FormValues()
-    parser.feed(response.get_data(as_text=True))
+    parser.feed(response.text)
     # A textarea's first newline is the template's, not the value's (as browsers read it).
     values = {name: value[1:] if value.startswith("\n") else value for name, value in parser.values.items()}
     assert "version" in values, f"{path} has no version field: {values}"
@@ -217,13 +217,13 @@ def both_save(first, second, path: str, field: str, first_value: str, second_val
     mine, theirs = open_form(first, path), open_form(second, path)
     assert mine["version"] == theirs["version"]
     saved = first.post(path, data=dict(mine, **{field: first_value}))
-    assert saved.status_code == 302, saved.get_data(as_text=True)[:2000]
+    assert saved.status_code == 302, saved.text[:2000]
     return second.post(path, data=dict(theirs, **{field: second_value}))
 
 
 def assert_conflict(response) -> None:
     """The second save is refused with the Danish conflict message, as a 409 like every form of the app."""
-    page = response.get_data(as_text=True)
+    page = response.text
     assert any(message in page for message in CONFLICT_MESSAGES), page[:3000]
     assert response.status_code == 409, f"the conflict message is shown, but as {response.status_code}"
 

@@ -11,10 +11,6 @@ from registry.extensions import db
 from tests import factories as make
 
 
-def text(response) -> str:
-    return response.get_data(as_text=True)
-
-
 def login_as(client, role: UserRole = UserRole.secretariat, username: str = "haan") -> None:
     make.user(username, role, party_letter="F" if role is UserRole.party else None)
     db.session.commit()
@@ -29,7 +25,7 @@ def section(html: str, heading: str) -> str:
 def dashboard(client, query: str = "") -> str:
     response = client.get("/sekretariat" + query)
     assert response.status_code == 200
-    return text(response)
+    return response.text
 
 
 def test_anonymous_is_sent_to_login(client, app):
@@ -143,8 +139,6 @@ def test_long_lists_come_a_page_at_a_time(client, app):
     assert "Eksempelråd 29" in second
     assert "Eksempelråd 00" not in second
     assert client.get("/sekretariat?ledige=x").status_code == 400
-
-
 
 
 def test_the_front_page_query_count_does_not_grow_with_the_registry(client, app):

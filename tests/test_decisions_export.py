@@ -178,7 +178,7 @@ def test_an_empty_registry_gives_the_header_alone(client, runner, app):
 def test_bad_filters_get_a_clear_400(client, app, query, message):
     response = client.get("/export/indstillinger.csv" + query)
     assert response.status_code == 400
-    assert message in response.get_data(as_text=True)
+    assert message in response.text
 
 
 @pytest.mark.parametrize("args", [["--organisation-id", "RAR"], ["--person-id", "-1"], ["--meeting-id", "1.5"],
@@ -210,7 +210,7 @@ def test_the_number_of_queries_does_not_grow_with_the_decisions(client, app):
 # The organisation's and the person's pages.
 
 def test_organisation_page_shows_its_latest_decisions_and_links_to_the_history(client, kkr):
-    html = client.get(f"/organisationer/{kkr['school'].id}").get_data(as_text=True)
+    html = client.get(f"/organisationer/{kkr['school'].id}").text
     section = html.split("Indstillinger og beslutninger</h2>", 1)[1].split("</table>", 1)[0]
     assert "Bente Borg" in section
     assert "Ikke tiltrådt" in section
@@ -218,7 +218,7 @@ def test_organisation_page_shows_its_latest_decisions_and_links_to_the_history(c
     assert "13.06.2024" in section
     assert "14.12.2021" in section
     assert f'href="/beslutninger?organisation={kkr["school"].id}"' in html
-    rar = client.get(f"/organisationer/{kkr['rar'].id}").get_data(as_text=True)
+    rar = client.get(f"/organisationer/{kkr['rar'].id}").text
     section = rar.split("Indstillinger og beslutninger</h2>", 1)[1].split("</table>", 1)[0]
     assert "Lotte Kofoed (F)" in section
     assert "Marie-Louise Peschardt Jørgensen (F)" in section
@@ -232,7 +232,7 @@ def test_organisation_page_shows_only_the_latest_few(client, app):
         place(nomination, date(2024, 5, day), "2.1")
         agenda.decide(nomination, Outcome.not_supported)
     db.session.commit()
-    html = client.get(f"/organisationer/{seat.organisation_id}").get_data(as_text=True)
+    html = client.get(f"/organisationer/{seat.organisation_id}").text
     shown = [day for day in range(1, 8) if f"Kandidat {day}" in html]
     assert shown == [3, 4, 5, 6, 7]
 
@@ -240,12 +240,12 @@ def test_organisation_page_shows_only_the_latest_few(client, app):
 def test_an_organisation_without_decisions_says_so(client, app):
     organisation = make.organisation("Ny organisation")
     db.session.commit()
-    html = client.get(f"/organisationer/{organisation.id}").get_data(as_text=True)
+    html = client.get(f"/organisationer/{organisation.id}").text
     assert "KKR har endnu ingen registrerede beslutninger om organisationen." in html
 
 
 def test_person_page_shows_the_decisions_about_the_person(client, kkr):
-    html = client.get(f"/personer/{kkr['peschardt'].id}").get_data(as_text=True)
+    html = client.get(f"/personer/{kkr['peschardt'].id}").text
     section = html.split("Indstillinger og beslutninger</h2>", 1)[1].split("</table>", 1)[0]
     assert "RAR Hovedstaden" in section
     assert "Suppleant" in section
@@ -256,7 +256,7 @@ def test_person_page_shows_the_decisions_about_the_person(client, kkr):
 
 
 def test_person_page_of_the_suppleant_lists_the_suppleant_role_only(client, kkr):
-    html = client.get(f"/personer/{kkr['peschardt'].id}").get_data(as_text=True)
+    html = client.get(f"/personer/{kkr['peschardt'].id}").text
     section = html.split("Indstillinger og beslutninger</h2>", 1)[1].split("</table>", 1)[0]
     assert "Suppleant" in section
     assert "Medlem" not in section

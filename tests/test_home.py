@@ -10,7 +10,7 @@ from tests import factories as make
 def page(client, query: str = "") -> str:
     response = client.get("/" + query)
     assert response.status_code == 200
-    return response.get_data(as_text=True)
+    return response.text
 
 
 def test_home_lists_bodies_with_todays_holders_in_danish(client, app):
@@ -40,13 +40,13 @@ def test_as_of_shows_an_earlier_day(client, app):
 def test_bad_date_is_a_danish_400_not_a_500(client, app):
     response = client.get("/?as_of=i-går")
     assert response.status_code == 400
-    assert "Ugyldig dato" in response.get_data(as_text=True)
+    assert "Ugyldig dato" in response.text
 
 
 def test_unknown_page_is_a_danish_404(client, app):
     response = client.get("/findes-ikke")
     assert response.status_code == 404
-    assert "Siden findes ikke" in response.get_data(as_text=True)
+    assert "Siden findes ikke" in response.text
 
 
 def test_home_page_query_count_does_not_grow_with_the_registry(client, app):

@@ -26,10 +26,6 @@ DANISH_TEXTS = ["Udpegninger", "Log ind", "Log ud", "Gå til indhold", "Medlem",
                 "Plads<", "Udpeges af", "Hvem der sidder hvor", "Vis udpegninger", "Siden findes ikke"]
 
 
-def text(response) -> str:
-    return response.get_data(as_text=True)
-
-
 def words_in(html: str, words: list[str]) -> list[str]:
     return [word for word in words if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", html)]
 
@@ -47,13 +43,13 @@ def some_bodies() -> None:
 
 
 def test_reader_switches_to_english_and_back(client, app):
-    assert '<html lang="da">' in text(client.get("/login"))
+    assert '<html lang="da">' in client.get("/login").text
     response = client.get("/sprog/en?next=/login")
     assert response.status_code == 302
     assert response.headers["Location"] == "/login"
     assert "lang=en" in response.headers["Set-Cookie"]
     assert "HttpOnly" in response.headers["Set-Cookie"]
-    html = text(client.get("/login"))
+    html = client.get("/login").text
     assert '<html lang="en">' in html
     assert "<h1>Log in</h1>" in html
     assert "Skip to content" in html
@@ -62,14 +58,14 @@ def test_reader_switches_to_english_and_back(client, app):
 
     response = client.get("/sprog/da?next=/?as_of%3D2024-04-19")
     assert response.headers["Location"] == "/?as_of=2024-04-19"
-    html = text(client.get("/login"))
+    html = client.get("/login").text
     assert '<html lang="da">' in html
     assert "<h1>Log ind</h1>" in html
     assert 'href="/sprog/en?next=/login"' in html
 
 
 def test_switch_links_back_to_the_same_page_with_its_query(client, app):
-    html = text(client.get("/?as_of=2024-04-19"))
+    html = client.get("/?as_of=2024-04-19").text
     assert 'href="/sprog/en?next=/?as_of%3D2024-04-19"' in html
 
 
@@ -84,16 +80,16 @@ def test_language_switch_returns_only_to_pages_on_this_site(client, app, target)
 def test_unknown_language_is_a_404_and_an_unknown_cookie_is_danish(client, app):
     assert client.get("/sprog/de").status_code == 404
     client.set_cookie("lang", "de")
-    assert '<html lang="da">' in text(client.get("/"))
+    assert '<html lang="da">' in client.get("/").text
 
 
 def test_danish_pages_have_no_english(client, app):
     some_bodies()
     pages = {
-        "home": text(client.get("/?as_of=2024-04-19")),
-        "login": text(client.get("/login")),
-        "login with errors": text(client.post("/login", data={})),
-        "404": text(client.get("/findes-ikke")),
+        "home": client.get("/?as_of=2024-04-19").text,
+        "login": client.get("/login").text,
+        "login with errors": client.post("/login", data={}).text,
+        "404": client.get("/findes-ikke").text,
     }
     assert "Lotte Kofoed" in pages["home"]
     assert "Skriv dit brugernavn." in pages["login with errors"]
@@ -104,9 +100,9 @@ def test_english_pages_have_no_danish_from_the_templates(client, app):
     some_bodies()
     in_english(client)
     pages = {
-        "home": text(client.get("/?as_of=2024-04-19")),
-        "login": text(client.get("/login")),
-        "404": text(client.get("/findes-ikke")),
+        "home": client.get("/?as_of=2024-04-19").text,
+        "login": client.get("/login").text,
+        "404": client.get("/findes-ikke").text,
     }
     assert "Appointed by Beskæftigelsesministeren" in pages["home"]
     assert "Member" in pages["home"]
@@ -116,12 +112,12 @@ def test_english_pages_have_no_danish_from_the_templates(client, app):
 
 def test_dates_are_danish_in_danish_and_english_in_english(client, app):
     some_bodies()
-    html = text(client.get("/?as_of=2024-04-19"))
+    html = client.get("/?as_of=2024-04-19").text
     assert "Udpegninger pr. 19. april 2024" in html
     assert "Hent udpegningerne pr. 19.04.2024 som CSV-fil" in html
     assert "nedlægges pr. 31.10.2024" in html
     in_english(client)
-    html = text(client.get("/?as_of=2024-04-19"))
+    html = client.get("/?as_of=2024-04-19").text
     assert "Appointments on 19 April 2024" in html
     assert "Download the appointments on 19 Apr 2024 as a CSV file" in html
     assert "dissolved as of 31 Oct 2024" in html
@@ -135,7 +131,7 @@ def test_the_date_filter_outside_a_request_is_danish(app):
 
 
 def test_design_system_is_served_by_the_app_with_every_file_its_css_needs(client, app):
-    html = text(client.get("/"))
+    html = client.get("/").text
     links = re.findall(r'(?:href|src)="([^"]*)"', html)
     assert DKFDS_CSS in links
     assert "/static/registry.js" in links
@@ -146,7 +142,7 @@ def test_design_system_is_served_by_the_app_with_every_file_its_css_needs(client
     css = client.get(DKFDS_CSS)
     assert css.status_code == 200
     assert css.mimetype == "text/css"
-    references = set(re.findall(r"url\((?!data:)['\"]?([^'\")?#]+)", text(css)))
+    references = set(re.findall(r"url\((?!data:)['\"]?([^'\")?#]+)", css.text))
     assert any("IBMPlexSans-Regular.woff2" in reference for reference in references)
     for reference in references:
         path = posixpath.normpath(posixpath.join(posixpath.dirname(DKFDS_CSS), reference))

@@ -192,6 +192,6 @@ def test_a_holder_seated_between_preview_and_confirm_is_a_clear_refusal(client, 
 def test_dates_as_danish_excel_saves_them_are_read(client, app):
     as_secretariat(client)
     excel = GOOD.decode("utf-8-sig").replace("2022-01-01", "01-01-2022").encode("cp1252")
-    html = upload(client, excel).get_data(as_text=True)
+    html = upload(client, excel).text
     assert "Alle 2 linjer er i orden" in html
     assert "fra 01.01.2022" in html

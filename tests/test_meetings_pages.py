@@ -30,10 +30,6 @@ NOTED = ("KKR Hovedstaden tog Socialistisk Folkepartis indstilling af Marie-Loui
          "Hvidovre Kommune, som medlem af RAR Hovedstaden til efterretning.")
 
 
-def html(response) -> str:
-    return response.get_data(as_text=True)
-
-
 def fresh():
     """A new transaction, which sees what the requests committed."""
     db.session.commit()
@@ -133,7 +129,7 @@ def secretariat(client):
 
 def test_item_4_1_from_the_agenda_to_the_ministers_appointment(client, rar):
     log_in_as(client)
-    form = html(client.get(f"/indstillinger/{rar.nomination.id}/dagsorden"))
+    form = client.get(f"/indstillinger/{rar.nomination.id}/dagsorden").text
     assert "Marie-Louise Peschardt Jørgensen" in form
     assert "Sæt på dagsordenen" in form
 
@@ -146,7 +142,7 @@ def test_item_4_1_from_the_agenda_to_the_ministers_appointment(client, rar):
         == ("4.1", "gitb", date(2024, 4, 19), "SAG-2024-01064")
 
     # The secretariat's view of the item: the nomination, and the text in the seed's own words to copy.
-    page = html(client.get(f"/moeder/punkter/{item.id}"))
+    page = client.get(f"/moeder/punkter/{item.id}").text
     assert "Indstilling af medlem til RAR Hovedstaden" in page
     assert ("Da Lotte Kofoed (F), Frederiksberg Kommune, ønsker at udtræde af RAR Hovedstaden, skal der "
             "indstilles et nyt medlem.") in page
@@ -161,14 +157,14 @@ def test_item_4_1_from_the_agenda_to_the_ministers_appointment(client, rar):
     assert "verserende" not in page
 
     response = client.post(f"/moeder/punkter/{item.id}/tekst", follow_redirects=True)
-    assert "Teksten er gemt på punkt 4.1." in html(response)
+    assert "Teksten er gemt på punkt 4.1." in response.text
     assert rar.item().recommendation == RECOMMENDATION
-    meeting_page = html(client.get(f"/moeder/{item.meeting_id}"))
+    meeting_page = client.get(f"/moeder/{item.meeting_id}").text
     assert RECOMMENDATION in meeting_page
     assert "KKR har ikke truffet beslutning på punktet endnu." in meeting_page
 
     # KKR takes SF's nomination to note; the minister appoints, so Kofoed stays until then.
-    form = html(client.get(f"/indstillinger/{rar.nomination.id}/beslutning"))
+    form = client.get(f"/indstillinger/{rar.nomination.id}/beslutning").text
     assert '<option selected value="noted">Taget til efterretning</option>' in form
     assert 'value="appointed"' not in form
     assert NOTED in form
@@ -176,16 +172,16 @@ def test_item_4_1_from_the_agenda_to_the_ministers_appointment(client, rar):
     assert response.status_code == 302
     assert response.headers["Location"] == f"/indstillinger/{rar.nomination.id}"
     assert rar.status() is NominationStatus.pending
-    flashed = html(client.get(response.headers["Location"]))
+    flashed = client.get(response.headers["Location"]).text
     assert "KKR&#39;s beslutning er registreret: taget til efterretning." in flashed
-    roster = html(client.get(f"/organisationer/{rar.organisation.id}?as_of=2024-05-15"))
+    roster = client.get(f"/organisationer/{rar.organisation.id}?as_of=2024-05-15").text
     assert "Lotte Kofoed (F)" in roster
     assert "Marie-Louise Peschardt Jørgensen (F)" in roster
     assert rar.holders() == [(Role.member, date(2022, 1, 1), None, None, rar.kofoed.id),
                              (Role.substitute, date(2022, 1, 1), None, None, rar.peschardt.id)]
 
     # The minister's appointment from 1 June 2024 seats Peschardt and ends Kofoed the day before, in one step.
-    form = html(client.get(f"/indstillinger/{rar.nomination.id}/udpegning"))
+    form = client.get(f"/indstillinger/{rar.nomination.id}/udpegning").text
     assert '<option selected value="resigned">' in form
     response = rar.record(client, appointed_on="2024-06-01")
     assert response.status_code == 302
@@ -195,21 +191,21 @@ def test_item_4_1_from_the_agenda_to_the_ministers_appointment(client, rar):
         (Role.member, date(2022, 1, 1), date(2024, 5, 31), EndReason.resigned, rar.kofoed.id),
         (Role.substitute, date(2022, 1, 1), date(2024, 5, 31), EndReason.other, rar.peschardt.id),
         (Role.member, date(2024, 6, 1), None, None, rar.peschardt.id)]
-    seat_page = html(client.get(f"/pladser/{rar.seat.id}"))
+    seat_page = client.get(f"/pladser/{rar.seat.id}").text
     assert "01.06.2024" in seat_page
     assert "31.05.2024" in seat_page
-    roster = html(client.get("/?as_of=2024-06-01"))
+    roster = client.get("/?as_of=2024-06-01").text
     assert "Marie-Louise Peschardt Jørgensen (F)" in roster
     assert "Lotte Kofoed" not in roster
-    assert "Lotte Kofoed (F)" in html(client.get("/?as_of=2024-05-31"))
+    assert "Lotte Kofoed (F)" in client.get("/?as_of=2024-05-31").text
 
     # Anyone reads the decision on the meeting's page and in the history.
     client.post("/logout")
-    meeting_page = html(client.get(f"/moeder/{item.meeting_id}"))
+    meeting_page = client.get(f"/moeder/{item.meeting_id}").text
     assert "<strong>Taget til efterretning</strong>: " + NOTED in meeting_page
     assert "Sagsbehandler: gitb" in meeting_page
     assert "SAG-2024-01064" in meeting_page
-    history = html(client.get("/beslutninger"))
+    history = client.get("/beslutninger").text
     assert NOTED in history
     assert "4.1 Indstilling af medlem til RAR Hovedstaden" in history
     assert "<td>01.06.2024</td>" in history
@@ -222,7 +218,7 @@ def test_public_and_party_groups_never_see_an_undecided_nomination_on_the_meetin
     log_in_as(client)
     rar.place(client)
     meeting_id = rar.item().meeting_id
-    secretariat_page = html(client.get(f"/moeder/{meeting_id}"))
+    secretariat_page = client.get(f"/moeder/{meeting_id}").text
     assert "Marie-Louise Peschardt Jørgensen som medlem" in secretariat_page
     assert f'href="/indstillinger/{rar.nomination.id}/beslutning"' in secretariat_page
     assert f'href="/moeder/punkter/{rar.item().id}"' in secretariat_page
@@ -231,13 +227,13 @@ def test_public_and_party_groups_never_see_an_undecided_nomination_on_the_meetin
     for username, party in (None, None), ("sf", "F"), ("radikale", "B"):
         if username:
             log_in_as(client, username, UserRole.party, party)
-        page = html(client.get(f"/moeder/{meeting_id}"))
+        page = client.get(f"/moeder/{meeting_id}").text
         assert "4.1 Indstilling af medlem til RAR Hovedstaden" in page
         assert "Peschardt" not in page
         assert '/beslutning"' not in page
         assert "/moeder/punkter/" not in page
         assert client.get(f"/moeder/punkter/{rar.item().id}").status_code in (302, 403)
-        assert "Peschardt" not in html(client.get("/beslutninger"))
+        assert "Peschardt" not in client.get("/beslutninger").text
         client.post("/logout")
 
 
@@ -247,14 +243,14 @@ def test_meetings_are_listed_newest_first_the_danish_way_a_page_at_a_time(client
     for day in range(1, 25):
         db.session.add(Meeting(council_name="KKR Hovedstaden", date=date(2023, 1, day)))
     db.session.commit()
-    page = html(client.get("/moeder"))
+    page = client.get("/moeder").text
     assert page.index("19.04.2024") < page.index("24.01.2023") < page.index("06.01.2023")
     assert "kl. 10:00" in page
     assert "Glostrup Park Hotel" in page
     assert "SAG-2024-01064" in page
     assert "05.01.2023" not in page
     assert 'rel="next"' in page
-    assert "05.01.2023" in html(client.get("/moeder?side=2"))
+    assert "05.01.2023" in client.get("/moeder?side=2").text
     assert client.get("/moeder?side=nul").status_code == 400
     assert client.get("/moeder/999").status_code == 404
 
@@ -266,7 +262,7 @@ def test_placing_prefills_the_next_meeting_and_may_be_taken_off_again(secretaria
     db.session.add(Meeting(council_name="KKR Hovedstaden", date=upcoming, location="Næste møde",
                            case_number="SAG-2026-00001"))
     db.session.commit()
-    form = html(client.get(f"/indstillinger/{rar.nomination.id}/dagsorden"))
+    form = client.get(f"/indstillinger/{rar.nomination.id}/dagsorden").text
     assert f'value="{upcoming.isoformat()}"' in form
     assert 'value="Næste møde"' in form
     assert 'value="SAG-2026-00001"' in form
@@ -281,7 +277,7 @@ def test_placing_prefills_the_next_meeting_and_may_be_taken_off_again(secretaria
     assert response.headers["Location"] == f"/indstillinger/{rar.nomination.id}"
     assert rar.status() is NominationStatus.submitted
     assert rar.item() is None
-    assert "Der er ingen indstillinger på punktet." in html(client.get(f"/moeder/punkter/{item.id}"))
+    assert "Der er ingen indstillinger på punktet." in client.get(f"/moeder/punkter/{item.id}").text
 
 
 def test_kkr_appoints_itself_from_the_effective_date(secretariat, app):
@@ -291,20 +287,20 @@ def test_kkr_appoints_itself_from_the_effective_date(secretariat, app):
     nomination = nominate.nomination(seat, person)
     agenda.place_on_agenda(nomination, date(2024, 4, 19), "3.10", council="KKR Hovedstaden")
     db.session.commit()
-    form = html(client.get(f"/indstillinger/{nomination.id}/beslutning"))
+    form = client.get(f"/indstillinger/{nomination.id}/beslutning").text
     assert '<option selected value="appointed">Udpeget</option>' in form
     assert 'value="noted"' not in form
 
     before = snapshot()
     response = client.post(f"/indstillinger/{nomination.id}/beslutning",
                            data={"outcome": "appointed", "text": "", "reason": "replaced", "version": 2})
-    assert "Angiv den dato, udpegningen gælder fra." in html(response)
+    assert "Angiv den dato, udpegningen gælder fra." in response.text
     assert snapshot() == before
 
     response = client.post(f"/indstillinger/{nomination.id}/beslutning", follow_redirects=True, data={
         "outcome": "appointed", "effective_date": "2024-05-01", "reason": "replaced", "version": 2,
         "text": "KKR Hovedstaden udpegede Esat Sentürk (B), Høje-Taastrup Kommune, som medlem af Skoletjenesten."})
-    assert "Esat Sentürk som medlem er udpeget fra 01.05.2024." in html(response)
+    assert "Esat Sentürk som medlem er udpeget fra 01.05.2024." in response.text
     fresh()
     decision = db.session.scalar(sa.select(Decision))
     # The text left as drafted is drafted again with the date.
@@ -313,7 +309,7 @@ def test_kkr_appoints_itself_from_the_effective_date(secretariat, app):
     seated = db.session.scalar(sa.select(Appointment))
     assert (seated.person.name, seated.start_date, seated.decision_id) == ("Esat Sentürk", date(2024, 5, 1),
                                                                            decision.id)
-    history = html(client.get(f"/beslutninger?organisation={seat.organisation_id}"))
+    history = client.get(f"/beslutninger?organisation={seat.organisation_id}").text
     assert "Esat Sentürk" in history
     assert "<td>01.05.2024</td>" in history
     assert "Udpeget" in history
@@ -327,18 +323,18 @@ def test_appointed_is_refused_where_the_minister_appoints(secretariat, rar):
     response = rar.decide(secretariat, outcome="appointed", effective_date="2024-05-01")
     assert response.status_code == 200
     assert ("Beskæftigelsesministeren udpeger til RAR Hovedstaden; KKR kan indstille eller tage til efterretning."
-            in html(response))
+            in response.text)
     assert snapshot() == before
-    assert "Vælg en af mulighederne." in html(rar.decide(secretariat, outcome="bestemt"))
+    assert "Vælg en af mulighederne." in rar.decide(secretariat, outcome="bestemt").text
 
 
 def test_a_decision_needs_the_nomination_on_the_agenda(secretariat, rar):
-    page = html(secretariat.get(f"/indstillinger/{rar.nomination.id}/beslutning"))
+    page = secretariat.get(f"/indstillinger/{rar.nomination.id}/beslutning").text
     assert "Indstillingen er indsendt. KKR&#39;s beslutning kan kun registreres" in page
     before = snapshot()
     response = rar.decide(secretariat)
     assert ('<p class="alert-text">Indstillingen er indsendt; KKR kan kun beslutte om en indstilling på '
-            "dagsordenen.</p>" in html(response))  # above the form: it concerns no one field
+            "dagsordenen.</p>" in response.text)  # above the form: it concerns no one field
     assert snapshot() == before
 
 
@@ -346,7 +342,7 @@ def test_the_appointment_needs_a_pending_nomination(secretariat, rar):
     rar.place(secretariat)
     before = snapshot()
     response = rar.record(secretariat)
-    assert "Indstillingen er på dagsorden, ikke afventende." in html(response)
+    assert "Indstillingen er på dagsorden, ikke afventende." in response.text
     assert snapshot() == before
 
 
@@ -355,10 +351,10 @@ def test_the_appointment_cannot_take_effect_before_the_meeting(secretariat, rar)
     rar.decide(secretariat)
     before = snapshot()
     response = rar.record(secretariat, appointed_on="2024-04-01")
-    assert "Udpegningen kan ikke gælde fra før mødet den 19.04.2024." in html(response)
+    assert "Udpegningen kan ikke gælde fra før mødet den 19.04.2024." in response.text
     assert snapshot() == before
-    assert "Skriv den dato, udpegningen gælder fra." in html(rar.record(secretariat, appointed_on=""))
-    assert "Skriv en gyldig dato (ÅÅÅÅ-MM-DD)." in html(rar.record(secretariat, appointed_on="1. juni"))
+    assert "Skriv den dato, udpegningen gælder fra." in rar.record(secretariat, appointed_on="").text
+    assert "Skriv en gyldig dato (ÅÅÅÅ-MM-DD)." in rar.record(secretariat, appointed_on="1. juni").text
     assert snapshot() == before
 
 
@@ -367,7 +363,7 @@ def test_a_bad_item_number_is_refused(secretariat, rar, number):
     before = snapshot()
     response = rar.place(secretariat, item_number=number)
     assert response.status_code == 200
-    page = html(response)
+    page = response.text
     assert ("Punktnummeret skal være tal adskilt af punktum, fx 4.1." in page
             or "Skriv højst 20 tegn." in page)
     assert snapshot() == before
@@ -376,10 +372,10 @@ def test_a_bad_item_number_is_refused(secretariat, rar, number):
 def test_a_refusal_is_shown_on_the_field_it_concerns_or_above_the_form(secretariat, rar):
     rar.place(secretariat)
     rar.decide(secretariat)
-    page = html(rar.record(secretariat, appointed_on="2024-04-01"))
+    page = rar.record(secretariat, appointed_on="2024-04-01").text
     assert re.search(r'id="appointed_on-error">\s*<span class="sr-only">Fejl: </span>'
                      r"Udpegningen kan ikke gælde fra før mødet den 19.04.2024.", page)
-    page = html(rar.place(secretariat, item_number="4.2"))  # concerns no field: above the form
+    page = rar.place(secretariat, item_number="4.2").text  # concerns no field: above the form
     assert re.search(r'<p class="alert-text">Kun en indsendt indstilling kan sættes på dagsordenen', page)
     assert "form-error-message" not in page
 
@@ -388,7 +384,7 @@ def test_placing_a_nomination_twice_is_refused(secretariat, rar):
     rar.place(secretariat)
     before = snapshot()
     response = rar.place(secretariat, item_number="4.2")
-    assert "Kun en indsendt indstilling kan sættes på dagsordenen; denne er på dagsorden." in html(response)
+    assert "Kun en indsendt indstilling kan sættes på dagsordenen; denne er på dagsorden." in response.text
     assert snapshot() == before
 
 
@@ -402,7 +398,7 @@ def test_a_form_saved_by_someone_else_meanwhile_is_a_conflict(secretariat, rar, 
     before = snapshot()
     response = getattr(rar, step)(secretariat, version=stale)
     assert response.status_code == 409
-    page = html(response)
+    page = response.text
     assert "Indstillingen er ændret af en anden, mens du havde formularen åben." in page
     assert f'name="version" type="hidden" value="{rar.version()}"' in page
     assert snapshot() == before
@@ -448,17 +444,17 @@ def test_history_per_organisation_person_and_meeting_with_the_same_filters_on_th
     db.session.commit()
     meeting_id = rar.item().meeting_id
 
-    everything = html(client.get("/beslutninger"))
+    everything = client.get("/beslutninger").text
     assert everything.index(NOTED) < everything.index("KKR Hovedstaden godkendte fordelingen.")
     assert 'href="/export/indstillinger.csv"' in everything
 
     for query in (f"organisation={rar.organisation.id}", f"person={rar.peschardt.id}", f"moede={meeting_id}"):
-        page = html(client.get(f"/beslutninger?{query}"))
+        page = client.get(f"/beslutninger?{query}").text
         assert NOTED in page
         assert "godkendte fordelingen" not in page
         assert f'href="/export/indstillinger.csv?{query}"' in page
-    assert "Ingen beslutninger." in html(client.get(f"/beslutninger?person={rar.kofoed.id}"))
-    combined = html(client.get(f"/beslutninger?organisation={rar.organisation.id}&moede={meeting_id}"))
+    assert "Ingen beslutninger." in client.get(f"/beslutninger?person={rar.kofoed.id}").text
+    combined = client.get(f"/beslutninger?organisation={rar.organisation.id}&moede={meeting_id}").text
     assert f'href="/export/indstillinger.csv?organisation={rar.organisation.id}&amp;moede={meeting_id}"' \
         in combined
 
@@ -472,4 +468,4 @@ def test_history_refuses_bad_filters_in_danish(client, app, query, status):
     response = client.get(f"/beslutninger?{query}")
     assert response.status_code == status
     if status == 400:
-        assert "Ugyldig" in html(response)
+        assert "Ugyldig" in response.text

@@ -23,10 +23,6 @@ from tests import factories as make
 from tests import nomination_factories as nominate
 
 
-def html(response) -> str:
-    return response.get_data(as_text=True)
-
-
 def client_for(app, username: str):
     """A browser of its own, logged in as the user."""
     browser = app.test_client()
@@ -84,7 +80,7 @@ def test_party_sees_its_seats_calls_and_nominations(app, client, world):
     nominate.nomination(world["movia"], nominate.candidate("Bent Bentsen", "B", Gender.man))
     db.session.commit()
 
-    page = html(client.get("/partigruppe"))
+    page = client.get("/partigruppe").text
     assert "RAR Hovedstaden" in page
     assert "Lotte Kofoed" in page
     assert "Ledig snart" in page
@@ -111,20 +107,20 @@ def test_party_cannot_see_edit_or_withdraw_another_partys_nomination(app, client
                        data={"person": str(world["kofoed"].id), "version": "1"}).status_code == 404
     assert client.post(f"/indstillinger/{theirs.id}/traek-tilbage", data={"version": "1"}).status_code == 404
     assert client.post(f"/indstillinger/{theirs.id}/retur", data={"comment": "x"}).status_code == 403
-    assert "Bent Bentsen" not in html(client.get("/indstillinger"))
-    assert "Bent Bentsen" not in html(client.get("/partigruppe"))
+    assert "Bent Bentsen" not in client.get("/indstillinger").text
+    assert "Bent Bentsen" not in client.get("/partigruppe").text
     assert client.get("/partigruppe?parti=B").status_code == 200  # a party sees its own page, whatever it asks
-    assert "Bent Bentsen" not in html(client.get("/partigruppe?parti=B"))
+    assert "Bent Bentsen" not in client.get("/partigruppe?parti=B").text
     assert stored() == before
     # Radikale see their own.
-    assert "Bent Bentsen" in html(client_for(app, "radikale").get(f"/indstillinger/{theirs.id}"))
+    assert "Bent Bentsen" in client_for(app, "radikale").get(f"/indstillinger/{theirs.id}").text
 
 
 def test_party_chooses_among_public_people_and_its_own_not_another_partys_new_candidates(app, client, world):
     nominate.nomination(world["movia"], nominate.candidate("Bent Bentsen", "B", Gender.man))
     own = nominate.candidate("Anna Andersen")
     db.session.commit()
-    form = html(client.get("/indstillinger/ny"))
+    form = client.get("/indstillinger/ny").text
     assert "Lotte Kofoed" in form
     assert "Anna Andersen" in form
     assert "Bent Bentsen" not in form
@@ -133,9 +129,9 @@ def test_party_chooses_among_public_people_and_its_own_not_another_partys_new_ca
     response = client.post("/indstillinger/ny", data={"seat": str(world["rar"].id), "role": "member",
                                                       "person": str(bent), "substitute": str(own.id)})
     assert response.status_code == 200
-    assert "Vælg en af mulighederne." in html(response)
+    assert "Vælg en af mulighederne." in response.text
     assert stored() == before
-    assert "Bent Bentsen" in html(client_for(app, "haan").get("/indstillinger/ny"))
+    assert "Bent Bentsen" in client_for(app, "haan").get("/indstillinger/ny").text
 
 
 @pytest.mark.parametrize("path", ["/partigruppe", "/indstillinger", "/indstillinger/ny", "/indstillinger/1",
@@ -175,8 +171,8 @@ def test_party_nominates_a_new_person_with_a_new_suppleant(app, client, world):
     hvidovre = make.municipality("Hvidovre", 167)
     db.session.commit()
     form = client.get(f"/indstillinger/ny?plads={world['rar'].id}")
-    assert f'<option selected value="{world["rar"].id}">' in html(form)
-    assert 'name="party"' not in html(form)
+    assert f'<option selected value="{world["rar"].id}">' in form.text
+    assert 'name="party"' not in form.text
     response = client.post("/indstillinger/ny", data={
         "seat": str(world["rar"].id), "role": "member",
         "party": str(world["B"].id),  # posted by hand: a party group nominates for its own party only
@@ -191,7 +187,7 @@ def test_party_nominates_a_new_person_with_a_new_suppleant(app, client, world):
     assert (sent.person.name, sent.person.party.letter, sent.person.email) == (
         "Marie-Louise Peschardt Jørgensen", "F", "mlpj@example.org")
     assert (sent.substitute.name, sent.substitute.gender) == ("Carsten Carlsen", Gender.man)
-    page = html(client.get(response.headers["Location"]))
+    page = client.get(response.headers["Location"]).text
     assert "Marie-Louise Peschardt Jørgensen" in page
     assert "Carsten Carlsen" in page
     assert "Indsendt" in page
@@ -205,7 +201,7 @@ def test_party_nominates_an_existing_person(app, client, world):
     sent = the_one(Nomination)
     assert (sent.person_id, sent.role, sent.substitute_id) == (world["kofoed"].id, Role.substitute, None)
     # Kofoed already sits on the seat: a warning for the secretariat, not a refusal.
-    assert "Lotte Kofoed er allerede medlem på pladsen." in html(client.get(response.headers["Location"]))
+    assert "Lotte Kofoed er allerede medlem på pladsen." in client.get(response.headers["Location"]).text
 
 
 def test_gender_rule_refuses_two_women_unless_the_party_gives_særlige_grunde(app, client, world):
@@ -216,14 +212,14 @@ def test_gender_rule_refuses_two_women_unless_the_party_gives_særlige_grunde(ap
             **new_person("sub", "Birgitte Berg", Gender.woman)}
     refused = client.post("/indstillinger/ny", data=data)
     assert refused.status_code == 200
-    assert "ligestillingsloven § 10a" in html(refused)
-    assert 'id="gender_reason-error"' in html(refused)
+    assert "ligestillingsloven § 10a" in refused.text
+    assert 'id="gender_reason-error"' in refused.text
     assert stored() == before  # neither the nomination nor the two new people
     accepted = client.post("/indstillinger/ny", data=data | {"gender_reason": "Kun kvinder stiller op."})
     assert accepted.status_code == 302
     sent = the_one(Nomination)
     assert sent.gender_reason == "Kun kvinder stiller op."
-    assert "Kun kvinder stiller op." in html(client.get(accepted.headers["Location"]))
+    assert "Kun kvinder stiller op." in client.get(accepted.headers["Location"]).text
 
 
 @pytest.mark.parametrize(("case", "data", "message"), [
@@ -243,7 +239,7 @@ def test_service_refusals_are_form_errors_and_nothing_is_saved(app, client, worl
     before = stored()
     response = client.post("/indstillinger/ny", data=posted)
     assert response.status_code == 200
-    assert message in html(response)
+    assert message in response.text
     assert stored() == before
 
 
@@ -252,24 +248,24 @@ def test_gender_and_email_on_the_nomination_are_for_the_secretariats_eyes(app, c
     make.appoint(world["movia"], known, today() - timedelta(days=30))
     sent = nominate.nomination(world["rar"], known, party_letter="F")
     db.session.commit()
-    page = html(client.get(f"/indstillinger/{sent.id}"))
+    page = client.get(f"/indstillinger/{sent.id}").text
     assert "Karen Kendt" in page
     assert "karen@example.org" not in page
-    assert "karen@example.org" in html(client_for(app, "haan").get(f"/indstillinger/{sent.id}"))
+    assert "karen@example.org" in client_for(app, "haan").get(f"/indstillinger/{sent.id}").text
 
 
 def test_warning_when_the_seat_belongs_to_another_party(app, client, world):
     response = client.post("/indstillinger/ny", data={"seat": str(world["movia"].id), "role": "member",
                                                       **new_person("new", "Dorte Dahl", Gender.woman)})
     assert response.status_code == 302
-    page = html(client.get(response.headers["Location"]))
+    page = client.get(response.headers["Location"]).text
     assert "alert-warning" in page
     assert "Pladsen tilhører Parti B i valgperioden" in page
 
 
 def test_secretariat_nominates_for_the_party_it_chooses(app, world):
     secretariat = client_for(app, "haan")
-    form = html(secretariat.get(f"/indstillinger/ny?plads={world['movia'].id}"))
+    form = secretariat.get(f"/indstillinger/ny?plads={world['movia'].id}").text
     assert f'<option selected value="{world["B"].id}">' in form
     assert secretariat.post("/indstillinger/ny", data={
         "seat": str(world["movia"].id), "role": "member", "party": "",
@@ -285,7 +281,7 @@ def test_party_edits_while_submitted_but_not_once_on_the_agenda(app, client, wor
     sent = nominate.nomination(world["rar"], nominate.candidate("Anna Andersen"))
     other = nominate.candidate("Birgitte Berg")
     db.session.commit()
-    form = html(client.get(f"/indstillinger/{sent.id}/ret"))
+    form = client.get(f"/indstillinger/{sent.id}/ret").text
     assert "Gem ændringer" in form
     assert 'name="seat"' not in form
     response = client.post(f"/indstillinger/{sent.id}/ret", data={
@@ -300,9 +296,9 @@ def test_party_edits_while_submitted_but_not_once_on_the_agenda(app, client, wor
     refused = client.post(f"/indstillinger/{sent.id}/ret", data={"person": str(world["kofoed"].id),
                                                                  "version": str(sent.version)},
                           follow_redirects=True)
-    assert "kan ikke længere ændres" in html(refused)
+    assert "kan ikke længere ændres" in refused.text
     assert stored() == before
-    page = html(client.get(f"/indstillinger/{sent.id}"))
+    page = client.get(f"/indstillinger/{sent.id}").text
     assert "På dagsorden" in page
     assert "punkt 4.1" in page
     assert "Ret indstillingen" not in page
@@ -317,20 +313,20 @@ def test_an_edit_on_an_old_version_is_a_conflict(app, client, world):
     response = client.post(f"/indstillinger/{sent.id}/ret", data={"person": str(world["kofoed"].id),
                                                                   "version": str(old)})
     assert response.status_code == 409
-    assert "ændret, mens du havde formularen åben" in html(response)
+    assert "ændret, mens du havde formularen åben" in response.text
     assert reload(sent).person.name == "Anna Andersen"
 
 
 def test_party_withdraws_its_nomination(app, client, world):
     sent = nominate.nomination(world["rar"], nominate.candidate("Anna Andersen"))
     db.session.commit()
-    confirm = html(client.get(f"/indstillinger/{sent.id}/traek-tilbage"))
+    confirm = client.get(f"/indstillinger/{sent.id}/traek-tilbage").text
     assert "Træk tilbage" in confirm
     assert "Anna Andersen" in confirm
     response = client.post(f"/indstillinger/{sent.id}/traek-tilbage", data={"version": str(sent.version)})
     assert response.status_code == 302
     assert reload(sent).status is NominationStatus.withdrawn
-    assert "Trukket tilbage" in html(client.get(f"/indstillinger/{sent.id}"))
+    assert "Trukket tilbage" in client.get(f"/indstillinger/{sent.id}").text
     assert client.get(f"/indstillinger/{sent.id}/ret").status_code == 302  # no longer editable
 
 
@@ -338,8 +334,8 @@ def test_secretariat_returns_with_a_comment_and_the_party_sends_it_again(app, cl
     sent = nominate.nomination(world["rar"], nominate.candidate("Anna Andersen"))
     db.session.commit()
     secretariat = client_for(app, "haan")
-    assert "Anna Andersen" in html(secretariat.get("/indstillinger"))  # waiting for the secretariat
-    detail = html(secretariat.get(f"/indstillinger/{sent.id}"))
+    assert "Anna Andersen" in secretariat.get("/indstillinger").text  # waiting for the secretariat
+    detail = secretariat.get(f"/indstillinger/{sent.id}").text
     assert f"/indstillinger/{sent.id}/retur" in detail
     assert f"/indstillinger/{sent.id}/dagsorden" in detail
     assert secretariat.post(f"/indstillinger/{sent.id}/retur",
@@ -348,18 +344,18 @@ def test_secretariat_returns_with_a_comment_and_the_party_sends_it_again(app, cl
                                 data={"comment": "Angiv kandidatens kommune.", "version": str(sent.version)})
     assert response.status_code == 302
     assert reload(sent).status is NominationStatus.returned
-    assert "Anna Andersen" not in html(secretariat.get("/indstillinger"))  # not waiting any more
-    assert "Anna Andersen" in html(secretariat.get("/indstillinger?status=returned"))
-    assert "Anna Andersen" in html(secretariat.get("/indstillinger?status=alle"))
+    assert "Anna Andersen" not in secretariat.get("/indstillinger").text  # not waiting any more
+    assert "Anna Andersen" in secretariat.get("/indstillinger?status=returned").text
+    assert "Anna Andersen" in secretariat.get("/indstillinger?status=alle").text
 
-    assert "Angiv kandidatens kommune." in html(client.get("/partigruppe"))
-    form = html(client.get(f"/indstillinger/{sent.id}/ret"))
+    assert "Angiv kandidatens kommune." in client.get("/partigruppe").text
+    form = client.get(f"/indstillinger/{sent.id}/ret").text
     assert "Angiv kandidatens kommune." in form
     response = client.post(f"/indstillinger/{sent.id}/ret", data={
         "person": str(sent.person_id), "version": str(sent.version)})
     assert response.status_code == 302
     assert reload(sent).status is NominationStatus.submitted
-    assert "Anna Andersen" in html(secretariat.get("/indstillinger"))
+    assert "Anna Andersen" in secretariat.get("/indstillinger").text
 
 
 def test_secretariat_sees_the_next_step_for_each_status(app, world):
@@ -367,7 +363,7 @@ def test_secretariat_sees_the_next_step_for_each_status(app, world):
     agenda.place_on_agenda(sent, today(), "4.1", council="KKR Hovedstaden")
     db.session.commit()
     secretariat = client_for(app, "haan")
-    page = html(secretariat.get(f"/indstillinger/{sent.id}"))
+    page = secretariat.get(f"/indstillinger/{sent.id}").text
     assert f"/indstillinger/{sent.id}/beslutning" in page
     assert "/retur" not in page
     assert secretariat.get(f"/indstillinger/{sent.id}/retur").status_code == 302  # only while submitted
@@ -375,7 +371,7 @@ def test_secretariat_sees_the_next_step_for_each_status(app, world):
 
 def test_secretariat_opens_and_closes_a_call(app, client, world):
     secretariat = client_for(app, "haan")
-    form = html(secretariat.get(f"/opfordringer/ny?plads={world['rar'].id}&rolle=substitute"))
+    form = secretariat.get(f"/opfordringer/ny?plads={world['rar'].id}&rolle=substitute").text
     assert "Send opfordring" in form
     deadline = today() + timedelta(days=14)
     data = {"seat": str(world["rar"].id), "role": "substitute", "reason": "resignation",
@@ -385,18 +381,18 @@ def test_secretariat_opens_and_closes_a_call(app, client, world):
     assert (call.party.letter, call.role, call.deadline) == ("F", Role.substitute, deadline)
     again = secretariat.post("/opfordringer/ny", data=data)
     assert again.status_code == 200
-    assert "Der er allerede en åben opfordring" in html(again)
+    assert "Der er allerede en åben opfordring" in again.text
     past = secretariat.post("/opfordringer/ny", data=data | {"deadline": "2020-01-01", "role": "member"})
-    assert "Fristen ligger før i dag." in html(past)
+    assert "Fristen ligger før i dag." in past.text
 
-    party_calls = html(client.get("/opfordringer"))
+    party_calls = client.get("/opfordringer").text
     assert "Ny suppleant til RAR." in party_calls
     assert f"/indstillinger/ny?plads={world['rar'].id}&amp;rolle=substitute" in party_calls
-    assert "Ny suppleant til RAR." not in html(client_for(app, "radikale").get("/opfordringer"))
+    assert "Ny suppleant til RAR." not in client_for(app, "radikale").get("/opfordringer").text
 
     assert secretariat.post(f"/opfordringer/{call.id}/luk").status_code == 302
     assert not reload(call).is_open
-    assert "Ny suppleant til RAR." not in html(client.get("/opfordringer"))
+    assert "Ny suppleant til RAR." not in client.get("/opfordringer").text
     assert secretariat.post("/opfordringer/999999/luk").status_code == 404
 
 
@@ -404,8 +400,8 @@ def test_secretariat_sees_any_partys_page(app, world):
     nominate.nomination(world["movia"], nominate.candidate("Bent Bentsen", "B", Gender.man))
     db.session.commit()
     secretariat = client_for(app, "haan")
-    assert "/partigruppe?parti=B" in html(secretariat.get("/partigruppe"))
-    page = html(secretariat.get("/partigruppe?parti=B"))
+    assert "/partigruppe?parti=B" in secretariat.get("/partigruppe").text
+    page = secretariat.get("/partigruppe?parti=B").text
     assert "Movia" in page
     assert "Bent Bentsen" in page
     assert "RAR Hovedstaden" not in page
@@ -434,8 +430,8 @@ def test_hostile_input_gives_form_errors(app, client, world, data, field_error):
         key: str(world["kofoed"].id) if value == "kofoed" else value for key, value in data.items()}
     response = client.post("/indstillinger/ny", data=posted)
     assert response.status_code == 200
-    assert "form-error-message" in html(response)
-    assert field_error in html(response)
+    assert "form-error-message" in response.text
+    assert field_error in response.text
     assert stored() == before
 
 
@@ -448,7 +444,7 @@ def test_hostile_input_gives_form_errors(app, client, world, data, field_error):
 ])
 def test_hostile_urls_are_never_a_server_error(app, client, world, path, status):
     response = client.post(path) if path.endswith("/luk") else client.get(path)
-    assert response.status_code in (status, 405 if path.endswith("/luk") else status)
+    assert response.status_code == status
 
 
 def test_secretariat_hostile_filters_and_forms(app, world):
@@ -462,6 +458,6 @@ def test_secretariat_hostile_filters_and_forms(app, world):
                                                           "deadline": "31-12-2099", "party": "999999",
                                                           "note": "n" * 10_000})
     assert response.status_code == 200
-    assert "Skriv en gyldig dato" in html(response)
+    assert "Skriv en gyldig dato" in response.text
     assert stored() == before
     assert db.session.scalar(sa.select(sa.func.count(Call.id))) == 0

@@ -19,10 +19,6 @@ from registry.organisations.models import (
 from tests import factories as make
 
 
-def text(response) -> str:
-    return response.get_data(as_text=True)
-
-
 def login_as(client, role: UserRole = UserRole.secretariat, username: str = "haan") -> None:
     make.user(username, role, party_letter="F" if role is UserRole.party else None)
     db.session.commit()
@@ -72,7 +68,7 @@ def rar():
 
 
 def test_anyone_sees_the_members_suppleants_and_facts_of_a_body(client, rar):
-    html = text(client.get(f"/organisationer/{rar.id}"))
+    html = client.get(f"/organisationer/{rar.id}").text
     assert "<h1>RAR Hovedstaden (RAR)</h1>" in html
     assert "Lotte Kofoed (F)" in html
     assert "Marie-Louise Peschardt Jørgensen (F)" in html
@@ -90,7 +86,7 @@ def test_the_history_of_a_seat_keeps_every_holder(client, rar):
     from registry.appointments import services as appointments
     appointments.replace(member, make.person("Ny Eksempel"), date(2024, 6, 1))
     db.session.commit()
-    html = text(client.get(f"/organisationer/{rar.id}"))
+    html = client.get(f"/organisationer/{rar.id}").text
     assert "Pladsernes historik" in html
     assert "Lotte Kofoed (F)" in html
     assert "31.05.2024" in html
@@ -105,32 +101,32 @@ def test_as_of_shows_who_sat_there_on_an_earlier_day_with_its_csv(client, rar):
     from registry.appointments import services as appointments
     appointments.replace(member, make.person("Ny Eksempel"), date(2024, 6, 1))
     db.session.commit()
-    roster = text(client.get(f"/organisationer/{rar.id}?as_of=2024-04-19")).split("Pladsernes historik")[0]
+    roster = client.get(f"/organisationer/{rar.id}?as_of=2024-04-19").text.split("Pladsernes historik")[0]
     assert "Sammensætning pr. 19. april 2024" in roster
     assert "Lotte Kofoed (F)" in roster
     assert "Ny Eksempel" not in roster
     assert "/export/appointments.csv?as_of=2024-04-19" in roster
-    roster = text(client.get(f"/organisationer/{rar.id}")).split("Pladsernes historik")[0]
+    roster = client.get(f"/organisationer/{rar.id}").text.split("Pladsernes historik")[0]
     assert "Ny Eksempel (F)" in roster
     assert "Lotte Kofoed" not in roster
     assert client.get(f"/organisationer/{rar.id}?as_of=19-04-2024").status_code == 400
 
 
 def test_the_home_page_links_each_body_to_its_page(client, rar):
-    html = text(client.get("/"))
+    html = client.get("/").text
     assert f'href="/organisationer/{rar.id}"' in html
-    assert f'href="/organisationer/{rar.id}?as_of=2024-04-19"' in text(client.get("/?as_of=2024-04-19"))
+    assert f'href="/organisationer/{rar.id}?as_of=2024-04-19"' in client.get("/?as_of=2024-04-19").text
 
 
 def test_a_closed_body_links_its_successor_and_the_successor_links_back(client, app):
     new = make.organisation("Regionalt Beskæftigelsesråd Hovedstaden", start_date=date(2025, 1, 1))
     old = make.organisation("RAR Hovedstaden", end_date=date(2024, 12, 31), successor=new)
     db.session.commit()
-    html = text(client.get(f"/organisationer/{old.id}"))
+    html = client.get(f"/organisationer/{old.id}").text
     assert "Nedlagt pr. 31.12.2024" in html
     assert f'href="/organisationer/{new.id}"' in html
     assert "Organisationen fandtes ikke den dag." in html
-    assert f'href="/organisationer/{old.id}"' in text(client.get(f"/organisationer/{new.id}"))
+    assert f'href="/organisationer/{old.id}"' in client.get(f"/organisationer/{new.id}").text
 
 
 def test_the_list_of_all_bodies_includes_closed_ones_and_pages(client, app):
@@ -138,10 +134,10 @@ def test_the_list_of_all_bodies_includes_closed_ones_and_pages(client, app):
     for i in range(55):
         make.organisation(f"Eksempelråd {i:02d}")
     db.session.commit()
-    first = text(client.get("/organisationer"))
+    first = client.get("/organisationer").text
     assert "Næste side" in first
     assert "Skoletjenesten" not in first
-    second = text(client.get("/organisationer?side=2"))
+    second = client.get("/organisationer?side=2").text
     assert "Skoletjenesten" in second
     assert "Nedlagt pr. 31.10.2024" in second
     assert "Forrige side" in second
@@ -185,7 +181,7 @@ def test_readers_and_party_groups_are_refused_and_change_nothing(client, rar, pa
     assert client.get(url).status_code == 403
     assert client.post(url, data=form_values(name="Ændret", label="Ændret", end_date="2024-12-31")).status_code == 403
     assert snapshot() == before
-    assert "Ret oplysningerne" not in text(client.get(f"/organisationer/{rar.id}"))
+    assert "Ret oplysningerne" not in client.get(f"/organisationer/{rar.id}").text
 
 
 def test_secretariat_creates_a_body_with_two_seats_and_a_party_group(client, app):
@@ -208,8 +204,8 @@ def test_secretariat_creates_a_body_with_two_seats_and_a_party_group(client, app
     period = db.session.scalar(sa.select(ElectionPeriod))
     response = client.post(f"{base}/{seats[0].id}/partigrupper",
                            data={"period": period.id, "party": make.party("F").id}, follow_redirects=True)
-    assert "Fordelingen for 2026-2029 er gemt." in text(response)
-    html = text(client.get(f"/organisationer/{organisation.id}"))
+    assert "Fordelingen for 2026-2029 er gemt." in response.text
+    html = client.get(f"/organisationer/{organisation.id}").text
     assert "Plads 1" in html
     assert "Plads 2" in html
     assert "2026-2029: F – Parti F" in html
@@ -221,7 +217,7 @@ def test_secretariat_creates_a_body_with_two_seats_and_a_party_group(client, app
 
 def test_the_forms_use_date_inputs_and_danish_labels(client, rar):
     login_as(client)
-    html = text(client.get(f"/organisationer/{rar.id}/rediger"))
+    html = client.get(f"/organisationer/{rar.id}/rediger").text
     assert 'type="date"' in html
     assert 'value="2015-01-01"' in html
     assert "Udpegende myndighed" in html
@@ -233,7 +229,7 @@ def test_secretariat_edits_a_body(client, rar):
     response = client.post(f"/organisationer/{rar.id}/rediger",
                            data=form_values(name="RAR Hovedstaden", short_name="RAR", version=rar.version,
                                             legal_basis="Ny tekst"), follow_redirects=True)
-    assert "RAR Hovedstaden er gemt." in text(response)
+    assert "RAR Hovedstaden er gemt." in response.text
     db.session.rollback()
     assert rar.legal_basis == "Ny tekst"
     assert rar.version == 2
@@ -248,7 +244,7 @@ def test_an_edit_made_meanwhile_by_someone_else_is_not_overwritten(client, rar):
     response = client.post(f"/organisationer/{rar.id}/rediger",
                            data=form_values(name="RAR Hovedstaden", version=seen, note="Mit eget"))
     assert response.status_code == 409
-    assert "Organisationen er ændret af en anden, mens du havde formularen åben." in text(response)
+    assert "Organisationen er ændret af en anden, mens du havde formularen åben." in response.text
     assert snapshot() == before
     db.session.rollback()
     assert rar.note == "Ændret af en kollega"
@@ -261,8 +257,8 @@ def refused(client, url: str, data: dict, message: str, status: int = 200) -> No
     """A refusal is the form again (200); an edit conflict is 409."""
     before = snapshot()
     response = client.post(url, data=data)
-    assert response.status_code == status, text(response)[:500]
-    assert message in text(response)
+    assert response.status_code == status, response.text[:500]
+    assert message in response.text
     assert snapshot() == before
 
 
@@ -277,10 +273,10 @@ def test_empty_and_malformed_fields_are_refused_in_danish(client, rar):
     refused(client, "/organisationer/ny", form_values(name="", appointing_authority="", start_date="19.04.2024",
                                                       kind="planet"),
             "Skriv organisationens navn.")
-    html = text(client.post("/organisationer/ny", data=form_values(name="X", start_date="i går", kind="planet")))
+    html = client.post("/organisationer/ny", data=form_values(name="X", start_date="i går", kind="planet")).text
     assert "Skriv en gyldig dato (ÅÅÅÅ-MM-DD)." in html
     assert "Vælg en af mulighederne." in html
-    html = text(client.post(f"/organisationer/{rar.id}/pladser/ny", data={"label": "X", "position": "først"}))
+    html = client.post(f"/organisationer/{rar.id}/pladser/ny", data={"label": "X", "position": "først"}).text
     assert "Skriv et helt tal." in html
 
 
@@ -304,17 +300,17 @@ def test_closing_a_body_ends_its_appointments_when_asked_and_names_the_successor
     login_as(client)
     response = client.post(f"/organisationer/{rar.id}/nedlaeg", follow_redirects=True, data={
         "end_date": "2024-12-31", "successor": successor.id, "end_appointments": "ja", "version": rar.version})
-    assert "RAR Hovedstaden er nedlagt pr. 31.12.2024. 2 udpegninger er afsluttet samme dag." in text(response)
+    assert "RAR Hovedstaden er nedlagt pr. 31.12.2024. 2 udpegninger er afsluttet samme dag." in response.text
     db.session.rollback()
     assert rar.end_date == date(2024, 12, 31)
     assert rar.successor_id == successor.id
     ended = db.session.execute(sa.select(Appointment.end_date, Appointment.end_reason)).all()
     assert set(ended) == {(date(2024, 12, 31), EndReason.body_dissolved)}
     # The history stays under the old body; today it no longer has a roster.
-    html = text(client.get(f"/organisationer/{rar.id}"))
+    html = client.get(f"/organisationer/{rar.id}").text
     assert "organisation nedlagt" in html
     assert "Organisationen fandtes ikke den dag." in html
-    assert "Lotte Kofoed (F)" in text(client.get(f"/organisationer/{rar.id}?as_of=2024-12-31"))
+    assert "Lotte Kofoed (F)" in client.get(f"/organisationer/{rar.id}?as_of=2024-12-31").text
 
 
 def test_closing_refuses_an_appointment_that_starts_after_the_end(client, rar):
@@ -379,8 +375,8 @@ def test_retiring_a_seat_with_a_holder_is_refused_and_works_once_they_have_left(
         appointments.end(appointment, date(2024, 6, 30), EndReason.term_ended)
     db.session.commit()
     response = client.post(url, data={"end_date": "2024-12-31", "version": seat.version}, follow_redirects=True)
-    assert "Pladsen Plads 1 er nedlagt pr. 31.12.2024." in text(response)
-    assert "nedlagt pr. 31.12.2024" in text(client.get(f"/organisationer/{rar.id}"))
+    assert "Pladsen Plads 1 er nedlagt pr. 31.12.2024." in response.text
+    assert "nedlagt pr. 31.12.2024" in client.get(f"/organisationer/{rar.id}").text
 
 
 def test_a_seat_that_had_a_suppleant_keeps_having_one(client, rar):
@@ -418,8 +414,6 @@ def test_a_seat_of_another_body_is_a_404(client, rar):
 
 
 # --- queries --------------------------------------------------------------------------------------------------
-
-
 
 
 def test_the_organisation_page_query_count_does_not_grow_with_its_history(client, app):
@@ -462,6 +456,6 @@ def test_two_secretaries_saving_at_once_get_a_conflict_message_not_an_error(clie
     response = client.post(f"/organisationer/{rar.id}/rediger",
                            data=form_values(name="RAR Hovedstaden", version=rar.version, note="Min ændring"))
     assert response.status_code == 409
-    assert "Organisationen er ændret af en anden, mens du havde formularen åben." in text(response)
+    assert "Organisationen er ændret af en anden, mens du havde formularen åben." in response.text
     db.session.rollback()
     assert rar.note == "Kollegaens ændring"

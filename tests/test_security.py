@@ -26,10 +26,6 @@ def app(app):
     return app
 
 
-def text(response) -> str:
-    return response.get_data(as_text=True)
-
-
 def log_in(client, username: str = "haan", role: UserRole = UserRole.secretariat) -> None:
     make.user(username, role)
     db.session.commit()
@@ -178,7 +174,7 @@ def test_a_login_ends_after_eight_hours_however_active(client, app):
     age_login(client, 8 * 3600 + 1)
     response = client.get("/import", follow_redirects=True)
     assert response.request.path == "/login"
-    assert "Du er blevet logget ud, fordi et login højst varer 8 timer. Log ind igen." in text(response)
+    assert "Du er blevet logget ud, fordi et login højst varer 8 timer. Log ind igen." in response.text
     assert client.get("/import").status_code == 302
     with client.session_transaction() as session:
         assert "_user_id" not in session
@@ -190,8 +186,8 @@ def test_the_lifetime_is_configurable(client, app):
     log_in(client)
     age_login(client, 3600 + 1)
     response = client.get("/", follow_redirects=True)
-    assert "fordi et login højst varer 1 time." in text(response)
-    assert "Log ud" not in text(response)
+    assert "fordi et login højst varer 1 time." in response.text
+    assert "Log ud" not in response.text
 
 
 @pytest.mark.parametrize("seconds", [None, -3600])
@@ -224,7 +220,7 @@ def csrf_app(database_url):
 
 
 def token(client) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', text(client.get("/login"))).group(1)
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/login").text).group(1)
 
 
 def csrf_login(client, username: str, role: UserRole = UserRole.admin) -> None:
@@ -245,7 +241,7 @@ def assert_refused(response) -> None:
     if response.is_json:
         assert response.get_json()["status"] == 400
     else:
-        assert "Formularen kunne ikke sendes, fordi dens sikkerhedsnøgle mangler eller er udløbet." in text(response)
+        assert "Formularen kunne ikke sendes, fordi dens sikkerhedsnøgle mangler eller er udløbet." in response.text
 
 
 def test_csrf_is_on_and_nothing_is_exempt():
