@@ -12,6 +12,8 @@ each test and drops it at the end. With CI=true an unreachable PostgreSQL
 fails the run.
 """
 
+import functools
+import hashlib
 import os
 import shutil
 import tempfile
@@ -31,7 +33,15 @@ os.environ["REGISTRY_INSTANCE_PATH"] = _instance
 os.environ["SECRET_KEY"] = "test-only-" + uuid.uuid4().hex
 
 from registry import create_app  # noqa: E402
+from registry.auth import models as auth_models  # noqa: E402
 from registry.extensions import db  # noqa: E402
+
+# Passwords: scrypt is slow by design (about 0.1 s a hash here), and the suite makes and checks the same few
+# passwords thousands of times, which took a third of its time. In the tests only, a password gets the same
+# salt each time it is hashed, and scrypt remembers its answers: the same hashes and the same checks, each
+# paid for once. Every other part of the login (the throttle, the decoy hash, the audit) runs as in production.
+auth_models.generate_password_hash = functools.cache(auth_models.generate_password_hash)
+hashlib.scrypt = functools.cache(hashlib.scrypt)
 
 # Property-based tests: `make test` tries enough examples to catch the usual (HYPOTHESIS_PROFILE=default);
 # `make test-deep` ten times as many, for a night's run before a release.
