@@ -64,6 +64,7 @@ def test_upgrade_from_empty_then_down_to_base_and_up_again_without_drift(empty_d
         db.engine.dispose()
 
 
+@pytest.mark.both_databases
 def test_database_rules_are_in_place(app, dialect):
     """The hand-written parts of the migration: the one-holder rule and the append-only audit trail."""
     if dialect == "postgresql":
@@ -72,10 +73,44 @@ def test_database_rules_are_in_place(app, dialect):
         assert constraints == ["appointments_one_holder"]
         triggers = db.session.scalars(sa.text(
             "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_entries'::regclass AND NOT tgisinternal")).all()
-        assert triggers == ["audit_entries_append_only"]
+        assert sorted(triggers) == ["audit_entries_append_only", "audit_entries_no_truncate"]
     else:
         triggers = set(db.session.scalars(sa.text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
         assert triggers == {"appointments_one_holder_INSERT", "appointments_one_holder_UPDATE",
                             "audit_entries_append_only_UPDATE", "audit_entries_append_only_DELETE"}
         assert db.session.scalar(sa.text("PRAGMA foreign_keys")) == 1
         assert db.session.scalar(sa.text("PRAGMA journal_mode")) == "wal"
+
+
+def test_a_waiting_nomination_survives_the_upgrade_and_may_then_be_not_appointed(empty_database_url):
+    """0009 replaces the status CHECK (on SQLite by recreating the table): the rows and the other rules stay."""
+    app = make_app(empty_database_url)
+    with app.app_context():
+        upgrade(revision="0008")
+        with db.engine.begin() as conn:
+            for statement in (
+                "INSERT INTO municipalities (id, name, in_region) VALUES (1, 'Hvidovre', true)",
+                "INSERT INTO parties (id, letter, name) VALUES (1, 'F', 'SF')",
+                "INSERT INTO persons (id, name, sort_name, search_name, municipality_id, party_id, version) "
+                "VALUES (1, 'Anna Andersen', 'andersen anna', 'anna andersen', 1, 1, 1)",
+                "INSERT INTO organisations (id, name, sort_name, search_name, kind, appointing_authority, "
+                "authority_is_external, gender_rule, follows_election_period, version) VALUES (1, 'RAR Hovedstaden', "
+                "'rar hovedstaden', 'rar hovedstaden', 'other', 'Ministeren', true, 'none', true, 1)",
+                "INSERT INTO seats (id, organisation_id, label, position, has_substitute, version) "
+                "VALUES (1, 1, 'Plads 1', 1, false, 1)",
+                "INSERT INTO nominations (id, seat_id, role, party_id, person_id, status, submitted_at, version) "
+                "VALUES (1, 1, 'member', 1, 1, 'pending', '2024-04-01 10:00:00', 1)",
+            ):
+                conn.exec_driver_sql(statement)
+        upgrade()
+        with db.engine.begin() as conn:
+            assert conn.exec_driver_sql("SELECT status, not_appointed_on FROM nominations").one() == ("pending", None)
+            conn.exec_driver_sql("UPDATE nominations SET status = 'not_appointed', not_appointed_on = '2024-05-20'")
+        for broken in ("UPDATE nominations SET status = 'nonsense'", "UPDATE nominations SET role = 'chair'",
+                       "UPDATE nominations SET substitute_id = person_id"):
+            with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+                conn.exec_driver_sql(broken)
+        downgrade(revision="0008")
+        with db.engine.begin() as conn:
+            assert conn.exec_driver_sql("SELECT status FROM nominations").scalar() == "pending"
+        db.engine.dispose()
