@@ -159,6 +159,8 @@ ACCESS: dict[tuple[str, str], dict[str, str]] = {
     ("meetings.decide", POST): SECRETARIAT,
     ("meetings.record_appointment", GET): SECRETARIAT,
     ("meetings.record_appointment", POST): SECRETARIAT,
+    ("meetings.record_not_appointed", GET): SECRETARIAT,
+    ("meetings.record_not_appointed", POST): SECRETARIAT,
     # The outbox: the party groups' contact addresses are private.
     ("notifications.outbox", GET): SECRETARIAT,
     ("notifications.send", POST): SECRETARIAT,

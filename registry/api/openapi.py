@@ -43,7 +43,8 @@ def _date(description: str) -> dict:
 
 
 OUTCOMES = ["appointed", "recommended", "noted", "approved", "not_supported"]
-NOMINATION_STATUSES = ["submitted", "returned", "withdrawn", "on_agenda", "pending", "appointed", "not_supported"]
+NOMINATION_STATUSES = ["submitted", "returned", "withdrawn", "on_agenda", "pending", "appointed", "not_supported",
+                       "not_appointed"]
 
 SCHEMAS = {
     "Party": _object({
@@ -153,7 +154,8 @@ SCHEMAS = {
                    "description": "submitted (indsendt), returned (sendt retur to the party group), withdrawn "
                                   "(trukket tilbage), on_agenda (på dagsorden), pending (KKR has recommended it "
                                   "to or taken it to note for an outside authority that has yet to appoint), "
-                                  "appointed (udpeget), not_supported (ikke tiltrådt)."},
+                                  "appointed (udpeget), not_supported (ikke tiltrådt), not_appointed (ikke "
+                                  "beskikket: the outside authority did not appoint)."},
         "motivation": _nullable(TEXT),
         "gender_reason": {**_nullable(TEXT), "description": "Særlige grunde for not naming both a woman and a "
                                                             "man (the Gender Equality Act)."},

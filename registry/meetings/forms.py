@@ -72,6 +72,17 @@ class DecideForm(Form):
             raise ValidationError(_l("Vælg en af mulighederne."))
 
 
+class NotAppointedForm(Form):
+    """The outside authority's decision not to appoint (ikke beskikket)."""
+
+    decided_on = DanishDateField(_l("Afgørelsens dato"),
+                                 validators=[InputRequired(_l("Skriv datoen for myndighedens afgørelse."))])
+    note = TextAreaField(_l("Myndighedens begrundelse"), validators=[Optional(), longest(2000)],
+                         description=_l("Fx at ministeren efter ligestillingslovens § 9, stk. 3, har besluttet, at "
+                                        "organet fungerer uden medlemmet. Partigruppen ser begrundelsen."))
+    version = VersionField()
+
+
 class AppointmentForm(Form):
     """The outside authority's formal appointment (beskikkelse) of a nomination KKR has dealt with."""
 

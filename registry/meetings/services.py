@@ -106,7 +106,7 @@ def unpublish_agenda(meeting: Meeting) -> Meeting:
     return meeting
 
 
-# KKR's decision, and the outside authority's appointment.
+# KKR's decision, and the outside authority's appointment (or its refusal to appoint).
 
 def outcomes_for(nomination: Nomination) -> list[Outcome]:
     """What KKR can decide: it appoints itself, or (where an outside authority appoints) recommends or takes note."""
@@ -213,3 +213,23 @@ def record_appointment(nomination: Nomination, day: date, *, reason: EndReason |
     db.session.flush()
     notifications.nomination_changed(nomination)
     return seated
+
+
+def record_not_appointed(nomination: Nomination, day: date, *, note: str | None = None,
+                         version: int | None = None) -> Nomination:
+    """The outside authority did not appoint (ikke beskikket): the seat stays as it is, and the nomination's
+    history says so, with the day and, if given, the authority's reason as the secretariat's comment."""
+    check_version(nomination, version)
+    if nomination.status is not NominationStatus.pending:
+        raise RuleViolation(_l("Indstillingen er %(status)s, ikke afventende.", status=nomination.status.label))
+    meeting_day = nomination.item.meeting.date
+    if day < meeting_day:
+        raise RuleViolation(_l("Afgørelsen kan ikke være truffet før mødet den %(day)s.",
+                               day=local_date(meeting_day)), field="decided_on")
+    nomination.status = NominationStatus.not_appointed
+    nomination.not_appointed_on = day
+    if note and note.strip():
+        nomination.comment = note.strip()
+    db.session.flush()
+    notifications.nomination_changed(nomination)
+    return nomination

@@ -28,6 +28,7 @@ from registry.meetings import history as decisions
 from registry.meetings.forms import (
     AppointmentForm,
     DecideForm,
+    NotAppointedForm,
     PlaceForm,
     PublishForm,
     TakeOffForm,
@@ -330,3 +331,30 @@ def record_appointment(nomination_id: int):
                     day=local_date(nomination.appointed_on)), "success")
             return redirect(_nomination_url(nomination))
     return render_template("meetings/appointment.html", form=form, nomination=nomination, blocked=blocked)
+
+
+@bp.route("/indstillinger/<int:nomination_id>/ikke-beskikket", methods=["GET", "POST"])
+@role_required(*SECRETARIAT)
+def record_not_appointed(nomination_id: int):
+    """The outside authority did not appoint: the nomination ends as ikke beskikket, the seat stays as it is."""
+    nomination = _nomination(nomination_id)
+    form = NotAppointedForm(version=nomination.version)
+    blocked = _blocked(nomination, NominationStatus.pending,
+                       _("Indstillingen er %(status)s. Kun en indstilling, der afventer udpegning, kan registreres "
+                         "som ikke beskikket.", status=nomination.status.label))
+    if form.validate_on_submit():
+        try:
+            commit(lambda: services.record_not_appointed(nomination, form.decided_on.data, note=form.note.data,
+                                                         version=form.version.data))
+        except RuleViolation as refused:
+            show_refusal(form, refused)
+        except Conflict:
+            return conflict_page(form, nomination, "meetings/not_appointed.html", conflict_message(),
+                                 nomination=nomination, blocked=None)
+        else:
+            notifications.deliver_after_commit()
+            flash(_("Registreret: %(authority)s har ikke beskikket %(who)s. Pladsen er uændret.",
+                    authority=nomination.seat.organisation.appointing_authority, who=_candidates(nomination)),
+                  "success")
+            return redirect(_nomination_url(nomination))
+    return render_template("meetings/not_appointed.html", form=form, nomination=nomination, blocked=blocked)

@@ -68,12 +68,16 @@ class NominationStatus(LabelledEnum):
     pending = "pending", N_("afventer udpegning")
     appointed = "appointed", N_("udpeget")
     not_supported = "not_supported", N_("ikke tiltrådt")
+    # KKR recommended it, but the outside authority did not appoint (e.g. ligestillingsloven § 9, stk. 3:
+    # the minister lets the body work without members whose proposal broke the gender rule).
+    not_appointed = "not_appointed", N_("ikke beskikket")
 
 
 # The party group may change or withdraw its nomination until the secretariat has put it on an agenda.
 EDITABLE = (NominationStatus.submitted, NominationStatus.returned)
 # KKR has decided: from here on the nomination is part of the public history.
-DECIDED = (NominationStatus.pending, NominationStatus.appointed, NominationStatus.not_supported)
+DECIDED = (NominationStatus.pending, NominationStatus.appointed, NominationStatus.not_supported,
+           NominationStatus.not_appointed)
 
 
 class Nomination(db.Model):
@@ -109,6 +113,8 @@ class Nomination(db.Model):
     decision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decisions.id"), unique=True)
     # The first day in office, once KKR or the outside authority has appointed.
     appointed_on: Mapped[date | None]
+    # The day the outside authority decided not to appoint (status not_appointed).
+    not_appointed_on: Mapped[date | None]
     version: Mapped[int] = mapped_column(default=1)
 
     seat: Mapped[Seat] = relationship()

@@ -46,6 +46,7 @@ SUBJECTS = {
     "pending": "KKR har behandlet indstillingen",
     "appointed": "Udpegning registreret",
     "not_supported": "KKR har ikke tiltrådt indstillingen",
+    "not_appointed": "Indstillingen er ikke beskikket",
 }
 
 
@@ -68,13 +69,16 @@ def describe(nomination) -> str:
     if nomination.status.value == "returned" and nomination.comment:
         lines += ["", "Sekretariatets kommentar:", nomination.comment]
     if nomination.item is not None and nomination.status.value in ("on_agenda", "pending", "appointed",
-                                                                   "not_supported"):
+                                                                   "not_supported", "not_appointed"):
         meeting = nomination.item.meeting
         lines.append(f"Møde: {meeting.council_name} {danish_date(meeting.date)}, punkt {nomination.item.number}")
     if nomination.decision is not None and nomination.decision.text:
         lines += ["", "Beslutning:", nomination.decision.text]
     if nomination.appointed_on is not None:
         lines.append(f"Udpeget fra: {danish_date(nomination.appointed_on)}")
+    if nomination.not_appointed_on is not None:
+        lines.append(f"Ikke beskikket: {danish_date(nomination.not_appointed_on)} "
+                     f"({nomination.seat.organisation.appointing_authority})")
     if link := _link(nomination):
         lines += ["", f"Se indstillingen i udpegningsregistret: {link}"]
     else:

@@ -35,7 +35,8 @@ from registry.people.models import Person
 
 ANONYMOUS_NAME = "Tidligere medlem"
 # A nomination that is neither withdrawn nor finally decided may still seat the person.
-CLOSED_NOMINATIONS = (NominationStatus.withdrawn, NominationStatus.appointed, NominationStatus.not_supported)
+CLOSED_NOMINATIONS = (NominationStatus.withdrawn, NominationStatus.appointed, NominationStatus.not_supported,
+                      NominationStatus.not_appointed)
 # What anonymisation erases; municipality and party stay, as the appointments carry them anyway.
 ERASED = ("gender", "email", "phone", "office")
 
