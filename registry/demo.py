@@ -23,7 +23,7 @@ from registry.nominations import services as nominations
 from registry.nominations.models import Call, CallReason, Nomination
 from registry.organisations.models import ElectionPeriod, Organisation, OrganisationKind, Seat, SeatAllocation
 from registry.people.models import Gender, Municipality, Party, Person
-from registry.people.reference import MUNICIPALITIES, PARTIES
+from registry.people.reference import DENMARK, PARTIES
 
 COUNCIL = "KKR Hovedstaden"
 EXAMPLE = "Eksempeldata: ikke fra kilden."
@@ -137,8 +137,8 @@ def _hold(seat: Seat, person: Person, role: Role, start: date, end: date | None 
 
 def load() -> list[tuple[str, str, str]]:
     """Load what is missing; return (username, role, password) for each demo user created now."""
-    for code, name in MUNICIPALITIES:
-        _ensure(Municipality, {"code": code}, name=name, in_region=True)
+    for code, name, region in DENMARK:  # there already, from migration 0010, unless someone deleted them
+        _ensure(Municipality, {"code": code}, name=name, region_code=region)
     for letter, name in PARTIES:
         _ensure(Party, {"letter": letter}, name=name)
     periods = {name: _ensure(ElectionPeriod, {"name": name}, start_date=start, end_date=end)

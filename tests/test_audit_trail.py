@@ -393,7 +393,7 @@ def _upload():
 # Per model: a new row (its dependencies flushed alongside), a column to change and its new value.
 # A model that is not here fails the test below: add a builder, so the proof covers it too.
 BUILDERS: dict[type, Callable[[], tuple[object, str, object]]] = {
-    Municipality: lambda: (Municipality(name="Ishøj", code=183), "name", "Ishøj Kommune"),
+    Municipality: lambda: (Municipality(name="Malmö"), "name", "Malmö kommun"),
     Party: lambda: (Party(letter="Ø", name="Enhedslisten"), "name", "Enhedslisten – De Rød-Grønne"),
     Person: lambda: (Person(name="Lotte Kofoed", email="lotte@example.dk", municipality=make.municipality()),
                      "email", "ny@example.dk"),

@@ -292,18 +292,18 @@ def test_the_import_preview_is_english(client, world):
     lines = [";".join(HEADER),
              "RAR Hovedstaden;Formand;medlem;Lotte Kofoed;F;Frederiksberg;2022-01-01;;;Beskæftigelsesministeren;",
              "Movia;Næstformand;medlem;Esat Sentürk;B;Hvidovre;2022-01-01;2024-05-31;udtrådt;KKR Hovedstaden;",
-             "Wonderful Copenhagen;Formand;medlem;Nina Nielsen;A;Gentofte;2024-01-01;;;KKR Hovedstaden;"
+             "Wonderful Copenhagen;Formand;medlem;Nina Nielsen;A;Malmö;2024-01-01;;;KKR Hovedstaden;"
              "KKR Hovedstaden 2024-04-19 pkt. 4.9",
-             "Wonderful Copenhagen;Formand;suppleant;Ole Olsen;A;Gentofte;2024-01-01;;;KKR Hovedstaden;",
-             "Wonderful Copenhagen;Formand;medlem;Ole Olsen;A;Gentofte;2024-02-01;;;KKR Hovedstaden;"]
+             "Wonderful Copenhagen;Formand;suppleant;Ole Olsen;A;Malmö;2024-01-01;;;KKR Hovedstaden;",
+             "Wonderful Copenhagen;Formand;medlem;Ole Olsen;A;Malmö;2024-02-01;;;KKR Hovedstaden;"]
     browser = english_client(client, "haan")
     response = browser.post("/import", data={"file": (io.BytesIO("\r\n".join(lines).encode()), "file.csv")},
                             content_type="multipart/form-data")
     page = response.text
     assert "unchanged appointment: Lotte Kofoed, member of RAR Hovedstaden, Formand, from 1 Jan 2022" in page
     assert "slutdato none → 31 May 2024; ophørsårsag none → resigned" in page
-    assert ("new organisation (appointing authority: KKR Hovedstaden); new seat; new municipality 'Gentofte' "
-            "(in the region)") in html.unescape(page)
+    assert ("new organisation (appointing authority: KKR Hovedstaden); new seat; new municipality 'Malmö' "
+            "(outside the region)") in html.unescape(page)
     assert ("line 6: The seat (Wonderful Copenhagen, Formand) already has Nina Nielsen as member from 1 Jan 2024 "
             "with no end date (line 4).") in page
     # The file's column names, and the title an unknown item is given, are the file's and the registry's words.

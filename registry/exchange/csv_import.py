@@ -23,7 +23,8 @@ from registry.exchange import csv_import_rules as rules
 from registry.exchange.csv_import_read import FileRefused, Reference, Row, _, day, in_page_language
 from registry.exchange.csv_import_rules import Stay
 from registry.exchange.csv_import_state import Held, HoldKey, PersonKey, SeatKey, State
-from registry.people.reference import MUNICIPALITIES as REGION_MUNICIPALITIES
+from registry.people.reference import DENMARK
+from registry.people.services import region_is_councils
 from registry.types import N_
 
 # What an import counts, as the import's audit entry names it; translated where a page shows it.
@@ -32,7 +33,9 @@ CREATED = (N_("organisationer"), N_("pladser"), N_("personer"), N_("partier"), N
 CHANGED = ("organisationer", "pladser", "personer", "udpegninger")
 # A person's private fields, by the file's column.
 FILE_COLUMN = {"gender": "køn", "email": "email"}
-REGION_CODES = {name: code for code, name in REGION_MUNICIPALITIES}
+# Denmark's municipalities by name: (kommunekode, regionskode). A database has them all (migration 0010),
+# unless someone deleted them; an import then makes them again as they are.
+KNOWN_MUNICIPALITIES = {name: (code, region) for code, name, region in DENMARK}
 
 
 @dataclass(slots=True)
@@ -185,12 +188,11 @@ class Plan:
     def _municipality_and_party(self, row: Row, notes: list[str]) -> None:
         name = row.municipality
         if name and name not in self.state.municipalities and name not in self.new_municipalities:
-            code = REGION_CODES.get(name)
-            in_region = code is not None
+            code, region = KNOWN_MUNICIPALITIES.get(name, (None, None))
             if code in self.state.municipality_codes:
-                code = None  # the code belongs to a municipality of another name already
-            self.new_municipalities[name] = {"name": name, "code": code, "in_region": in_region}
-            notes.append(_("ny kommune '%(name)s' (i regionen)", name=name) if in_region
+                code = region = None  # the code belongs to a municipality of another name already
+            self.new_municipalities[name] = {"name": name, "code": code, "region_code": region}
+            notes.append(_("ny kommune '%(name)s' (i regionen)", name=name) if region_is_councils(region)
                          else _("ny kommune '%(name)s' (uden for regionen)", name=name))
         letter = row.party
         if letter and letter not in self.state.parties and letter not in self.new_parties:

@@ -31,6 +31,7 @@ from registry.nominations.models import EDITABLE, Call, CallReason, Nomination, 
 from registry.notifications import services as notifications
 from registry.organisations.models import ElectionPeriod, GenderRule, Seat, SeatAllocation
 from registry.people.models import Gender, Party, Person
+from registry.people.services import in_council_region
 from registry.types import sort_key
 
 # Who may see which nominations.
@@ -163,7 +164,7 @@ def _held_already(seat: Seat, people: list[Person], day: date) -> list[str]:
 def _outsiders(party: Party, people: list[Person]) -> list[str]:
     found = []
     for person in people:
-        if person.municipality is None or not person.municipality.in_region:
+        if not in_council_region(person.municipality):
             found.append(_("%(name)s er ikke fra en kommune i regionen.", name=person.name))
         if person.party_id is not None and person.party_id != party.id:
             found.append(_("%(name)s er registreret som medlem af %(party)s.", name=person.name,

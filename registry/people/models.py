@@ -18,14 +18,16 @@ class Gender(LabelledEnum):
 
 
 class Municipality(db.Model):
-    """Kommune. Those in the council's region have a kommunekode and in_region set."""
+    """Kommune, with its kommunekode and the regionskode of its region. All 98 are in every database
+    (migration 0010); one the registry met only in an import has neither. Whether it lies in the council's
+    region depends on the KKR the registry serves (people/services.py: in_council_region)."""
 
     __tablename__ = "municipalities"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[int | None] = mapped_column(unique=True)
     name: Mapped[str] = mapped_column(sa.String(100), unique=True)
-    in_region: Mapped[bool] = mapped_column(default=True)
+    region_code: Mapped[int | None]
 
     def __repr__(self) -> str:
         return f"<Municipality {self.name}>"

@@ -8,6 +8,7 @@ person's gender and contact details, are not (see Person).
 from datetime import date
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -20,6 +21,7 @@ from registry.organisations.models import Organisation, Seat
 from registry.paging import Page, numbered
 from registry.people.models import Gender, Municipality, Party, Person
 from registry.people.privacy import ANONYMISED_REFUSAL
+from registry.people.reference import council_region
 from registry.types import sort_key
 
 PER_PAGE = 25
@@ -90,6 +92,19 @@ def find_party(key: str) -> Party | None:
     if key.isascii() and key.isdigit():
         return db.session.get(Party, int(key)) if len(key) <= 9 else None
     return db.session.scalar(sa.select(Party).where(Party.letter == key.upper()))
+
+
+def in_council_region(municipality: Municipality | None) -> bool:
+    """Whether the municipality lies in the region of the KKR this registry serves (COUNCIL_NAME); for a
+    council of the whole country (KL), whether it is a Danish municipality at all."""
+    return municipality is not None and region_is_councils(municipality.region_code)
+
+
+def region_is_councils(region_code: int | None) -> bool:
+    if region_code is None:
+        return False
+    region = council_region(current_app.config["COUNCIL_NAME"])
+    return region is None or region_code == region
 
 
 def find_municipality(key: int) -> Municipality | None:
