@@ -50,6 +50,12 @@ ORGANISATIONS = [
      "(dagsorden 19. april 2024, pkt. 3.10). Startdato for udpegningen: " + EXAMPLE),
 ]
 
+# Term rules where a body does not follow the election period (DOMAIN.md, "Bodies keep their own terms").
+TERM_RULES = {
+    # Its municipal members serve up to 4 years and may be re-appointed once.
+    "Danmarks Erhvervsfremmebestyrelse": {"follows_election_period": False, "term_years": 4, "max_terms": 2},
+}
+
 # Fictitious holders, so the roster is not empty: (organisation, seat, role, name, party, municipality, gender)
 EXAMPLE_HOLDERS = [
     ("Sundhedssamarbejdsudvalget", "Plads 1", Role.member, "Anne Eksempel", "A", "Gladsaxe", Gender.woman),
@@ -148,7 +154,7 @@ def load() -> list[tuple[str, str, str]]:
     for name, short, kind, authority, external, end, note in ORGANISATIONS:
         organisations[name] = _ensure(Organisation, {"name": name}, short_name=short, kind=kind,
                                       appointing_authority=authority, authority_is_external=external,
-                                      end_date=end, note=note)
+                                      end_date=end, note=note, **TERM_RULES.get(name, {}))
 
     rar = organisations["RAR Hovedstaden"]
     rar_seat = _seat(rar, "Plads 1", 1, True, "KKR-plads med personlig suppleant. " + EXAMPLE)

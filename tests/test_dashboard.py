@@ -71,7 +71,7 @@ def test_seats_without_a_member_or_a_suppleant_today_are_listed(client, app):
     assert "<td>Udtrådt i går</td>\n      <td>medlem</td>" in vacant
 
 
-def test_terms_ending_within_90_days_are_listed(client, app):
+def test_terms_ending_within_90_days_by_default_are_listed(client, app):
     day = today()
     seat = make.seat(make.organisation("Movia"), "Plads 1", has_substitute=True)
     make.appoint(seat, make.person("Snart Færdig"), day - timedelta(days=10), day + timedelta(days=30))
@@ -79,22 +79,23 @@ def test_terms_ending_within_90_days_are_listed(client, app):
                  role=Role.substitute)
     db.session.commit()
     login_as(client)
-    ending = section(dashboard(client), "Udpegninger, der udløber inden for 90 dage")
+    ending = section(dashboard(client), "Udpegninger, der snart udløber")
     assert "Snart Færdig (F)" in ending
     assert "Senere Færdig" not in ending
     assert (day + timedelta(days=30)).strftime("%d.%m.%Y") in ending
 
 
-def test_the_window_is_configurable(client, app):
+def test_the_windows_are_configurable(client, app):
+    """Closing bodies by DASHBOARD_ENDING_DAYS; ending terms by each body's warning days."""
     app.config["DASHBOARD_ENDING_DAYS"] = 365
     day = today()
-    seat = make.seat(make.organisation("Movia"), "Plads 1")
+    seat = make.seat(make.organisation("Movia", warning_days=365), "Plads 1")
     make.appoint(seat, make.person("Senere Færdig"), day - timedelta(days=10), day + timedelta(days=200))
     make.organisation("Skoletjenesten", end_date=day + timedelta(days=300))
     db.session.commit()
     login_as(client)
     html = dashboard(client)
-    assert "Senere Færdig (F)" in section(html, "Udpegninger, der udløber inden for 365 dage")
+    assert "Senere Færdig (F)" in section(html, "Udpegninger, der snart udløber")
     assert "Skoletjenesten" in section(html, "Organisationer, der nedlægges inden for 365 dage")
 
 

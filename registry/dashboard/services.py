@@ -1,4 +1,6 @@
-"""The dashboard's lists. Each is one query, a page at a time, however large the registry grows."""
+"""The dashboard's lists. Each is one query, a page at a time, however large the registry grows; except the
+ending terms, whose expected last days come from each body's term rules: they read the seated appointments
+without an end date (a few thousand in one KKR's registry) and sort in Python."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -14,7 +16,8 @@ from registry.auth.models import User, UserRole
 from registry.dates import COPENHAGEN
 from registry.extensions import db
 from registry.nominations.models import Call, Nomination, NominationStatus
-from registry.organisations.models import Organisation, Seat
+from registry.organisations import terms
+from registry.organisations.models import ElectionPeriod, Organisation, Seat
 from registry.organisations.rosters import open_on, seat_open_on
 from registry.paging import Page, numbered
 
@@ -44,15 +47,36 @@ def vacancies(day: date, number: int = 1, size: int = 25) -> Page[Vacancy]:
     return page
 
 
-def ending_terms(day: date, days: int, number: int = 1, size: int = 25) -> Page[Appointment]:
-    """Seated appointments whose last day falls within the coming days (today included)."""
+# The longest warning a body may ask for (organisations.warning_days).
+MAX_WARNING = 730
+
+
+@dataclass
+class Ending:
+    appointment: Appointment
+    last_day: date
+    expected: bool  # the end of the term by the body's rules, not a date anyone has entered
+
+
+def ending_terms(day: date, number: int = 1, size: int = 25) -> Page[Ending]:
+    """Seated appointments whose last day, entered or expected by the body's term rules (organisations/terms.py),
+    falls within the body's warning days (today included). Two queries: the appointments that may end within
+    the longest warning the rules allow, and the election periods."""
+    periods = list(db.session.scalars(sa.select(ElectionPeriod)))
     stmt = (sa.select(Appointment)
-            .where(Appointment.status == Status.appointed,
-                   Appointment.end_date.between(day, day + timedelta(days=days)))
+            .where(Appointment.status == Status.appointed, active_on(day),
+                   sa.or_(Appointment.end_date.is_(None), Appointment.end_date <= day + timedelta(days=MAX_WARNING)))
             .options(joinedload(Appointment.person), joinedload(Appointment.party),
-                     joinedload(Appointment.seat).joinedload(Seat.organisation))
-            .order_by(Appointment.end_date, Appointment.id))
-    return numbered(stmt, number, size)
+                     joinedload(Appointment.seat).joinedload(Seat.organisation)))
+    found = []
+    for appointment in db.session.scalars(stmt):
+        last_day = terms.expected_end(appointment, periods)
+        if last_day is not None and last_day <= day + timedelta(days=appointment.seat.organisation.warning_days):
+            found.append(Ending(appointment, last_day, appointment.end_date is None))
+    found.sort(key=lambda ending: (ending.last_day, ending.appointment.seat.organisation.sort_name,
+                                   ending.appointment.id))
+    start = (number - 1) * size
+    return Page(found[start:start + size], number, len(found) > start + size)
 
 
 def closing_bodies(day: date, days: int, number: int = 1, size: int = 25) -> Page[Organisation]:

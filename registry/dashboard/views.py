@@ -23,7 +23,7 @@ def index():
     return render_template(
         "dashboard/index.html", day=day, days=days,
         vacancies=services.vacancies(day, pages["ledige"]),
-        ending=services.ending_terms(day, days, pages["udloeb"]),
+        ending=services.ending_terms(day, pages["udloeb"]),
         closing=services.closing_bodies(day, days, pages["nedlaeggelser"]),
         changes=services.latest_changes(pages["aendringer"], private=is_secretariat()),
         # Nominations are not for readers' eyes, not even as counts.

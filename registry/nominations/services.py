@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy.orm import joinedload
 
-from registry.appointments.models import Appointment, Role
+from registry.appointments.models import Appointment, Role, Status
 from registry.appointments.services import active_on
 from registry.auth.models import User, UserRole
 from registry.auth.permissions import SECRETARIAT
@@ -29,6 +29,7 @@ from registry.extensions import db
 from registry.meetings.models import AgendaItem
 from registry.nominations.models import EDITABLE, Call, CallReason, Nomination, NominationStatus
 from registry.notifications import services as notifications
+from registry.organisations import terms
 from registry.organisations.models import ElectionPeriod, GenderRule, Seat, SeatAllocation
 from registry.people.models import Gender, Party, Person
 from registry.people.services import in_council_region
@@ -132,7 +133,31 @@ def warnings(seat: Seat, role: Role, party: Party, people: list[Person], day: da
     """
     day = day or today()
     return [*_closed(seat, day), *_allocated_elsewhere(seat, party, day), *_held_already(seat, people, day),
-            *_outsiders(party, people), *_rivals(seat, role, day, viewer, nomination)]
+            *_outsiders(party, people), *_too_many_terms(seat, role, people, day),
+            *_rivals(seat, role, day, viewer, nomination)]
+
+
+def _too_many_terms(seat: Seat, role: Role, people: list[Person], day: date) -> list[str]:
+    """A person who has served the body's most terms in a row, in the role, by the day."""
+    organisation = seat.organisation
+    ids = [person.id for person in people if person.id]
+    if not organisation.max_terms or not ids:
+        return []
+    held: dict[int, list[tuple[date, date | None]]] = {}
+    for person_id, start, end in db.session.execute(
+            sa.select(Appointment.person_id, Appointment.start_date, Appointment.end_date).join(Appointment.seat)
+            .where(Seat.organisation_id == organisation.id, Appointment.role == role,
+                   Appointment.status == Status.appointed, Appointment.person_id.in_(ids))):
+        held.setdefault(person_id, []).append((start, end))
+    periods = list(db.session.scalars(sa.select(ElectionPeriod)))
+    found = []
+    for person in people:
+        served = terms.terms_in_a_row(organisation, held.get(person.id, []), day, periods)
+        if served >= organisation.max_terms:
+            found.append(_("%(name)s har siddet %(served)d perioder i træk i %(body)s, som højst tillader "
+                           "%(most)d.", name=person.name, served=served, body=organisation.name,
+                           most=organisation.max_terms))
+    return found
 
 
 def _closed(seat: Seat, day: date) -> list[str]:
@@ -288,8 +313,9 @@ class HeldSeat:
         return self.member is None or (self.seat.has_substitute and self.substitute is None)
 
 
-def seats_of(party: Party, day: date | None = None, soon: int = 90) -> list[HeldSeat]:
-    """The seats allocated to the party in the election period of the day, vacant or soon vacant first known."""
+def seats_of(party: Party, day: date | None = None) -> list[HeldSeat]:
+    """The seats allocated to the party in the election period of the day; a seat is soon vacant when a
+    holder's last day, entered or expected by the body's term rules, is within the body's warning days."""
     day = day or today()
     seats = db.session.scalars(
         sa.select(Seat).join(SeatAllocation, SeatAllocation.seat_id == Seat.id).join(SeatAllocation.period)
@@ -306,11 +332,12 @@ def seats_of(party: Party, day: date | None = None, soon: int = 90) -> list[Held
     for call in db.session.scalars(sa.select(Call).where(Call.seat_id.in_(ids), Call.party_id == party.id,
                                                          Call.closed_on.is_(None)).order_by(Call.deadline)):
         calls.setdefault(call.seat_id, []).append(call)
-    horizon = day + timedelta(days=soon)
+    periods = list(db.session.scalars(sa.select(ElectionPeriod)))
     result = []
     for seat in seats:
         member, substitute = holders.get((seat.id, Role.member)), holders.get((seat.id, Role.substitute))
-        ends_soon = any(a is not None and a.end_date is not None and a.end_date <= horizon
+        horizon = day + timedelta(days=seat.organisation.warning_days)
+        ends_soon = any(a is not None and (last := terms.expected_end(a, periods)) is not None and last <= horizon
                         for a in (member, substitute))
         result.append(HeldSeat(seat, member, substitute, ends_soon, calls.get(seat.id, [])))
     result.sort(key=lambda held: (sort_key(held.seat.organisation.name), held.seat.position, held.seat.label))

@@ -50,6 +50,20 @@ class OrganisationForm(Form):
                               choices=choices((rule.value, rule.capitalised) for rule in GenderRule),
                               default=GenderRule.none.value)
     follows_election_period = yes_no(_l("Følger den kommunale valgperiode"))
+    term_years = WholeNumberField(
+        _l("Egen funktionsperiode i år"), validators=[Optional(), NumberRange(1, 20, _l("Skriv et tal fra 1 til 20."))],
+        description=_l("Kun for en organisation, der ikke følger valgperioden. Kan udelades."))
+    term_start = DanishDateField(
+        _l("Første funktionsperiode begynder"), validators=[Optional()],
+        description=_l("Fx 1. juni 2022, når perioderne løber fra 1. juni. Tom: hver udpegning regnes fra sin "
+                       "første dag."))
+    max_terms = WholeNumberField(
+        _l("Højst antal perioder i træk"), validators=[Optional(), NumberRange(min=1, message=_l("Skriv mindst 1."))],
+        description=_l("Fx 2, når et medlem kan genudpeges én gang. Tom: ingen grænse."))
+    warning_days = WholeNumberField(
+        _l("Varsel før udløb, i dage"), default=90,
+        validators=[Optional(), NumberRange(0, 730, _l("Skriv et tal fra 0 til 730."))],
+        description=_l("Så længe før en periode udløber, vises udpegningen som udløbende. Tom: 90 dage."))
     legal_basis = TextAreaField(_l("Lovgrundlag"), validators=[Optional(), Length(max=2000)])
     start_date = DanishDateField(_l("Startdato"), description=_l("Kan udelades, hvis den ikke kendes."),
                                  validators=[Optional()])
@@ -63,6 +77,8 @@ class OrganisationForm(Form):
             authority_is_external=self.authority_is_external.data == "ja",
             gender_rule=GenderRule(self.gender_rule.data),
             follows_election_period=self.follows_election_period.data == "ja",
+            term_years=self.term_years.data, term_start=self.term_start.data, max_terms=self.max_terms.data,
+            warning_days=90 if self.warning_days.data is None else self.warning_days.data,
             legal_basis=_text(self.legal_basis), start_date=self.start_date.data, note=_text(self.note),
         )
 

@@ -53,6 +53,9 @@ class Organisation(db.Model):
     __tablename__ = "organisations"
     __table_args__ = (
         sa.CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="ends_after_start"),
+        sa.CheckConstraint("term_years IS NULL OR term_years BETWEEN 1 AND 20", name="term_years"),
+        sa.CheckConstraint("max_terms IS NULL OR max_terms >= 1", name="max_terms"),
+        sa.CheckConstraint("warning_days BETWEEN 0 AND 730", name="warning_days"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,6 +72,15 @@ class Organisation(db.Model):
     authority_is_external: Mapped[bool] = mapped_column(default=False)
     gender_rule: Mapped[GenderRule] = mapped_column(enum_column(GenderRule), default=GenderRule.none)
     follows_election_period: Mapped[bool] = mapped_column(default=True)
+    # Term rules (organisations/terms.py), where the body does not follow the election period: a term of so
+    # many years, counted from term_start and every term_years after it (KommuneKredit: from 1 June), or
+    # from each appointment's own first day when term_start is empty (Danmarks Erhvervsfremmebestyrelse).
+    term_years: Mapped[int | None]
+    term_start: Mapped[date | None]
+    # At most this many terms in a row for one person (a warning on a nomination, not a refusal); none: no limit.
+    max_terms: Mapped[int | None]
+    # How long before a term ends it is listed as ending (the dashboard, the party groups' seats).
+    warning_days: Mapped[int] = mapped_column(default=90, server_default="90")
     start_date: Mapped[date | None]
     end_date: Mapped[date | None]
     successor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))

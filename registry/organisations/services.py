@@ -19,7 +19,8 @@ from registry.people.models import Party
 
 # The columns the organisation form edits; end date and successor change only by closing.
 ORGANISATION_FIELDS = ("name", "short_name", "kind", "appointing_authority", "authority_is_external",
-                       "gender_rule", "follows_election_period", "legal_basis", "start_date", "note")
+                       "gender_rule", "follows_election_period", "term_years", "term_start", "max_terms",
+                       "warning_days", "legal_basis", "start_date", "note")
 SEAT_FIELDS = ("label", "position", "has_substitute", "start_date", "note")
 
 
@@ -57,8 +58,18 @@ def _check_start(organisation: Organisation, start: date | None) -> None:
                                day=local_date(seat.start_date)), field="start_date")
 
 
+def _check_terms(values: dict) -> None:
+    if values.get("follows_election_period") and values.get("term_years"):
+        raise RuleViolation(_l("En organisation, der følger valgperioden, har ikke sin egen funktionsperiode. "
+                               "Vælg nej ved valgperioden, eller slet antallet af år."), field="term_years")
+    if values.get("term_start") and not values.get("term_years"):
+        raise RuleViolation(_l("Skriv funktionsperiodens længde i år, når den har en første dag."),
+                            field="term_years")
+
+
 def create_organisation(**values) -> Organisation:
     _check_name_free(values["name"])
+    _check_terms(values)
     organisation = Organisation(**{key: values.get(key) for key in ORGANISATION_FIELDS if key in values})
     db.session.add(organisation)
     db.session.flush()
@@ -71,6 +82,8 @@ def update_organisation(organisation: Organisation, *, version: int | None = Non
         _check_name_free(values["name"], organisation)
     if "start_date" in values:
         _check_start(organisation, values["start_date"])
+    _check_terms({key: values.get(key, getattr(organisation, key))
+                  for key in ("follows_election_period", "term_years", "term_start")})
     for key in ORGANISATION_FIELDS:
         if key in values:
             setattr(organisation, key, values[key])

@@ -12,7 +12,7 @@ from registry.extensions import db
 from registry.forms import show_refusal
 from registry.http import as_of_param, commit, conflict_page, page_param
 from registry.meetings import history
-from registry.organisations import services
+from registry.organisations import services, terms
 from registry.organisations.forms import (
     AllocationForm,
     CloseOrganisationForm,
@@ -59,9 +59,13 @@ def detail(organisation_id: int):
     is_open = ((organisation.start_date is None or organisation.start_date <= day)
                and (organisation.end_date is None or day <= organisation.end_date))
     decisions = history.page(history.Selection(organisation_id=organisation.id), 1, per_page=LATEST_DECISIONS).items
-    return render_template("organisations/detail.html", organisation=organisation,
-                           page=organisation_page(organisation, day), day=day, is_open=is_open,
-                           is_today=day == today(), today_date=today(), decisions=decisions)
+    page = organisation_page(organisation, day)
+    # Each holder's last day, entered or expected by the body's term rules.
+    periods = list(db.session.scalars(sa.select(ElectionPeriod)))
+    ends = {appointment.id: terms.expected_end(appointment, periods) for held in page.roster.seats
+            for appointment in (held.member, held.substitute) if appointment is not None}
+    return render_template("organisations/detail.html", organisation=organisation, page=page, ends=ends, day=day,
+                           is_open=is_open, is_today=day == today(), today_date=today(), decisions=decisions)
 
 
 @bp.route("/organisationer/ny", methods=["GET", "POST"])
@@ -221,5 +225,7 @@ def _organisation_data(organisation: Organisation) -> dict:
         authority_is_external="ja" if organisation.authority_is_external else "nej",
         gender_rule=organisation.gender_rule.value,
         follows_election_period="ja" if organisation.follows_election_period else "nej",
-        legal_basis=organisation.legal_basis, start_date=organisation.start_date, note=organisation.note,
+        term_years=organisation.term_years, term_start=organisation.term_start, max_terms=organisation.max_terms,
+        warning_days=organisation.warning_days, legal_basis=organisation.legal_basis,
+        start_date=organisation.start_date, note=organisation.note,
     )
