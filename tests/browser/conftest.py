@@ -145,6 +145,8 @@ def check_accessibility():
     """Run axe-core on the page as it is now; no WCAG 2.1 A or AA violation may be found."""
 
     def check(page: Page) -> None:
+        # After a click that navigates, the old document may still be going: check the new one, once loaded.
+        page.wait_for_load_state()
         page.add_script_tag(path=AXE)
         result = page.evaluate(
             "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",

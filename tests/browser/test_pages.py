@@ -130,6 +130,7 @@ def test_login_and_logout_with_the_keyboard_only(page, password, check_accessibi
 def test_secretariat_imports_a_csv_after_seeing_what_it_will_do(page, login, check_accessibility, screenshot):
     login(page, "gitb")
     page.get_by_role("link", name="Importér CSV").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Importér udpegninger fra CSV")
     check_accessibility(page)
     screenshot(page, "import")
 
