@@ -79,6 +79,7 @@ ACCESS: dict[tuple[str, str], dict[str, str]] = {
     ("organisations.index", GET): PUBLIC,
     ("organisations.list_all", GET): PUBLIC,
     ("organisations.detail", GET): PUBLIC,
+    ("organisations.balance_report", GET): PUBLIC,
     ("appointments.index", GET): PUBLIC,
     ("appointments.seat", GET): PUBLIC,
     ("people.index", GET): PUBLIC,
@@ -91,6 +92,7 @@ ACCESS: dict[tuple[str, str], dict[str, str]] = {
     ("meetings.history", GET): PUBLIC,
     ("exchange.appointments_csv", GET): PUBLIC,
     ("exchange.decisions_csv", GET): PUBLIC,
+    ("exchange.balance_csv", GET): PUBLIC,
     # The secretariat's organisations and seats.
     ("organisations.create", GET): SECRETARIAT,
     ("organisations.create", POST): SECRETARIAT,

@@ -17,6 +17,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from registry import csvfiles
 from registry.auth.permissions import SECRETARIAT, role_required
 from registry.csvfiles import DELIMITERS
 from registry.errors import Conflict, RuleViolation
@@ -25,6 +26,7 @@ from registry.exchange.csv_import import import_csv
 from registry.exchange.forms import ConfirmForm, UploadForm
 from registry.extensions import db
 from registry.http import as_of_param, bad_request, commit, id_param
+from registry.organisations import balance as balance_module
 
 bp = Blueprint("exchange", __name__)
 
@@ -45,6 +47,30 @@ def appointments_csv():
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+@bp.get("/export/balance.csv")
+def balance_csv():
+    """Every body's balance on the day (organisations/balance.py): gender counts, withheld where they would
+    reveal a member's, and each party's members against its allocated seats."""
+    day = as_of_param()
+    delimiter = request.args.get("delimiter", ";")
+    if delimiter not in DELIMITERS:
+        bad_request(_("Ukendt skilletegn: brug ';' eller ','."))
+    header = ["Organisation", "Medlemmer", "Kvinder", "Mænd", "Andet", "Ikke oplyst", "Partier (medlemmer/pladser)"]
+
+    def line(balance) -> list[str]:
+        counts = balance.genders
+        genders = (["", "", "", ""] if counts.withheld
+                   else [str(counts.women), str(counts.men), str(counts.other), str(counts.unknown)])
+        parties = ", ".join(f"{share.party.letter} {share.held}/{share.allocated}" for share in balance.parties)
+        return [csvfiles.neutralise(balance.organisation.name), str(counts.total), *genders,
+                csvfiles.neutralise(parties)]
+
+    chunks = (chunk.encode("utf-8") for chunk in
+              csvfiles.write(header, (line(balance) for balance in balance_module.balances_on(day)), delimiter))
+    return Response(stream_with_context(chunks), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="balance-{day.isoformat()}.csv"'})
 
 
 @bp.get("/export/indstillinger.csv")

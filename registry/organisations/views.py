@@ -12,7 +12,7 @@ from registry.extensions import db
 from registry.forms import show_refusal
 from registry.http import as_of_param, commit, conflict_page, page_param
 from registry.meetings import history
-from registry.organisations import services, terms
+from registry.organisations import balance, services, terms
 from registry.organisations.forms import (
     AllocationForm,
     CloseOrganisationForm,
@@ -52,6 +52,15 @@ def list_all():
     return render_template("organisations/list.html", organisations=page.items, page=page, today=today())
 
 
+@bp.get("/balance")
+def balance_report():
+    """Every body's gender and party balance on a day: aggregates, withheld where they would reveal a member's
+    gender (organisations/balance.py)."""
+    day = as_of_param()
+    return render_template("organisations/balance.html", balances=balance.balances_on(day), day=day,
+                           is_today=day == today())
+
+
 @bp.get("/organisationer/<int:organisation_id>")
 def detail(organisation_id: int):
     organisation = _organisation(organisation_id)
@@ -65,7 +74,8 @@ def detail(organisation_id: int):
     ends = {appointment.id: terms.expected_end(appointment, periods) for held in page.roster.seats
             for appointment in (held.member, held.substitute) if appointment is not None}
     return render_template("organisations/detail.html", organisation=organisation, page=page, ends=ends, day=day,
-                           is_open=is_open, is_today=day == today(), today_date=today(), decisions=decisions)
+                           is_open=is_open, is_today=day == today(), today_date=today(), decisions=decisions,
+                           balance=balance.balance_of(organisation, day) if is_open else None)
 
 
 @bp.route("/organisationer/ny", methods=["GET", "POST"])
