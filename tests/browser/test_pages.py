@@ -60,6 +60,17 @@ def test_anyone_sees_who_sits_where_today(page, check_accessibility, screenshot)
     screenshot(page, "forside")
 
 
+def test_anyone_sees_the_balance_of_the_bodies_from_the_menu(page, check_accessibility, screenshot):
+    page.goto("/")
+    page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Balance", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Balance i organerne: kvinder, mænd og partier")
+    # The demo's bodies have one or two members each: every gender count is withheld.
+    expect(page.get_by_role("row").filter(has_text="Movia")).to_contain_text("Skjult")
+    expect(page.get_by_text("lov nr. 1470 af 10. december 2024")).to_be_visible()
+    check_accessibility(page)
+    screenshot(page, "balance")
+
+
 def test_anyone_sees_the_roster_of_an_earlier_day(page, check_accessibility, screenshot):
     page.goto("/")
     show_roster_on(page, "2024-04-19")
