@@ -17,8 +17,9 @@ from registry.dates import COPENHAGEN
 from registry.extensions import db
 from registry.nominations.models import Call, Nomination, NominationStatus
 from registry.organisations import terms
-from registry.organisations.models import ElectionPeriod, Organisation, Seat
+from registry.organisations.models import Organisation, Seat
 from registry.organisations.rosters import open_on, seat_open_on
+from registry.organisations.services import election_periods
 from registry.paging import Page, numbered
 
 
@@ -62,7 +63,7 @@ def ending_terms(day: date, number: int = 1, size: int = 25) -> Page[Ending]:
     """Seated appointments whose last day, entered or expected by the body's term rules (organisations/terms.py),
     falls within the body's warning days (today included). Two queries: the appointments that may end within
     the longest warning the rules allow, and the election periods."""
-    periods = list(db.session.scalars(sa.select(ElectionPeriod)))
+    periods = election_periods()
     stmt = (sa.select(Appointment)
             .where(Appointment.status == Status.appointed, active_on(day),
                    sa.or_(Appointment.end_date.is_(None), Appointment.end_date <= day + timedelta(days=MAX_WARNING)))

@@ -31,6 +31,7 @@ from registry.nominations.models import EDITABLE, Call, CallReason, Nomination, 
 from registry.notifications import services as notifications
 from registry.organisations import terms
 from registry.organisations.models import ElectionPeriod, GenderRule, Seat, SeatAllocation
+from registry.organisations.services import election_periods
 from registry.people.models import Gender, Party, Person
 from registry.people.services import in_council_region
 from registry.types import sort_key
@@ -149,7 +150,7 @@ def _too_many_terms(seat: Seat, role: Role, people: list[Person], day: date) -> 
             .where(Seat.organisation_id == organisation.id, Appointment.role == role,
                    Appointment.status == Status.appointed, Appointment.person_id.in_(ids))):
         held.setdefault(person_id, []).append((start, end))
-    periods = list(db.session.scalars(sa.select(ElectionPeriod)))
+    periods = election_periods()
     found = []
     for person in people:
         served = terms.terms_in_a_row(organisation, held.get(person.id, []), day, periods)
@@ -332,7 +333,7 @@ def seats_of(party: Party, day: date | None = None) -> list[HeldSeat]:
     for call in db.session.scalars(sa.select(Call).where(Call.seat_id.in_(ids), Call.party_id == party.id,
                                                          Call.closed_on.is_(None)).order_by(Call.deadline)):
         calls.setdefault(call.seat_id, []).append(call)
-    periods = list(db.session.scalars(sa.select(ElectionPeriod)))
+    periods = election_periods()
     result = []
     for seat in seats:
         member, substitute = holders.get((seat.id, Role.member)), holders.get((seat.id, Role.substitute))

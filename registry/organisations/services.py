@@ -24,6 +24,11 @@ ORGANISATION_FIELDS = ("name", "short_name", "kind", "appointing_authority", "au
 SEAT_FIELDS = ("label", "position", "has_substitute", "start_date", "note")
 
 
+def election_periods() -> list[ElectionPeriod]:
+    """Every election period, first first: what the term rules (terms.py) and the allocation form read."""
+    return list(db.session.scalars(sa.select(ElectionPeriod).order_by(ElectionPeriod.start_date)))
+
+
 def _check_name_free(name: str, organisation: Organisation | None = None) -> None:
     # lower() in SQLite folds only A-Z, so the exact name is asked for too (the unique constraint's test).
     stmt = sa.select(Organisation.id).where(sa.or_(Organisation.name == name,

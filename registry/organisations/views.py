@@ -70,7 +70,7 @@ def detail(organisation_id: int):
     decisions = history.page(history.Selection(organisation_id=organisation.id), 1, per_page=LATEST_DECISIONS).items
     page = organisation_page(organisation, day)
     # Each holder's last day, entered or expected by the body's term rules.
-    periods = list(db.session.scalars(sa.select(ElectionPeriod)))
+    periods = services.election_periods()
     ends = {appointment.id: terms.expected_end(appointment, periods) for held in page.roster.seats
             for appointment in (held.member, held.substitute) if appointment is not None}
     return render_template("organisations/detail.html", organisation=organisation, page=page, ends=ends, day=day,
@@ -175,7 +175,7 @@ def retire_seat(organisation_id: int, seat_id: int):
 def allocations(organisation_id: int, seat_id: int):
     """Which party group holds the seat in each election period (valgperiode)."""
     seat = _seat(organisation_id, seat_id)
-    periods = db.session.scalars(sa.select(ElectionPeriod).order_by(ElectionPeriod.start_date)).all()
+    periods = services.election_periods()
     parties = db.session.scalars(sa.select(Party).order_by(Party.letter)).all()
     form = AllocationForm()
     form.period.choices = choices((period.id, period.name) for period in periods)
