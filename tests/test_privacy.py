@@ -514,6 +514,8 @@ def test_anonymisation_takes_the_name_out_of_decisions_agendas_and_nominations(a
     assert nomination.motivation == "Tidligere medlem kender arbejdsmarkedet."
 
 
+# Both databases: the name is looked for in the audit trail's JSON as each database stores it.
+@pytest.mark.both_databases
 def test_the_access_request_says_where_the_name_stands_and_whether_it_is_public(app):
     person, meeting = decided_long_ago("Gammel Politiker")
     unpublished = nominate.nomination(nominate.allocated_seat("F", "Movia"), nominate.candidate("Bo Bosen", "F"))

@@ -131,10 +131,9 @@ def _audit_mentions(person: Person) -> int:
         return 0
     # As stored: the JSON may hold the name as written or with its letters beyond ASCII escaped (\u00f8).
     spellings = {person.name, json.dumps(person.name)[1:-1]}
-    likes = ["%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for name in spellings]
     changes = sa.cast(AuditEntry.changes, sa.Text)
     return db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
-        sa.or_(*(changes.like(like, escape="\\") for like in likes))))
+        sa.or_(*(changes.contains(spelling, autoescape=True) for spelling in spellings))))
 
 
 def access_report(person: Person) -> dict:

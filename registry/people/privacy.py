@@ -155,8 +155,9 @@ def anonymise(person: Person, day: date | None = None, *, version: int | None = 
     if not assessment.allowed:
         raise RuleViolation(assessment.refusal)
     # The name goes from every text the registry shows too: KKR's decisions, the agendas, the nominations.
+    pattern = _naming_pattern(person.name)
     for row, column in texts_naming(person.name):
-        setattr(row, column, _naming_pattern(person.name).sub(ANONYMOUS_NAME, getattr(row, column)))
+        setattr(row, column, pattern.sub(ANONYMOUS_NAME, getattr(row, column)))
     person.name = ANONYMOUS_NAME
     for key in ERASED:
         setattr(person, key, None)
@@ -184,11 +185,11 @@ def texts_naming(name: str) -> list[tuple[object, str]]:
     KKR's decision texts, the agenda items' saved texts, and the nominations' motivation, særlige grunde
     and the secretariat's comments. Found with LIKE, then checked as a whole name."""
     pattern = _naming_pattern(name)
-    like = "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     found = []
     for model, columns in TEXTS:
         rows = db.session.scalars(sa.select(model).where(
-            sa.or_(*(getattr(model, column).like(like, escape="\\") for column in columns))).order_by(model.id))
+            sa.or_(*(getattr(model, column).contains(name, autoescape=True) for column in columns)))
+            .order_by(model.id))
         found += [(row, column) for row in rows for column in columns
                   if getattr(row, column) and pattern.search(getattr(row, column))]
     return found
