@@ -147,6 +147,7 @@ def public_url(url: str | None, extra_hosts: str | None = None) -> dict:
 
 def load(instance_path: str) -> dict:
     path = Path(instance_path)
+    import_max_mb = int(_number("IMPORT_MAX_MB", 32))
     return {
         "SECRET_KEY": _secret_key(path),
         "SQLALCHEMY_DATABASE_URI": _database_url(path),
@@ -158,8 +159,8 @@ def load(instance_path: str) -> dict:
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         # The one size limit of an import file, stated on the upload page; a national registry's file of
         # 100,000 rows is about 11 MB. A request may be a little larger: the form around the file.
-        "IMPORT_MAX_MB": int(_number("IMPORT_MAX_MB", 32)),
-        "MAX_CONTENT_LENGTH": (int(_number("IMPORT_MAX_MB", 32)) + 1) * 1024 * 1024,
+        "IMPORT_MAX_MB": import_max_mb,
+        "MAX_CONTENT_LENGTH": (import_max_mb + 1) * 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
         # How long the web's check of an uploaded file may take before the file is refused as too big to
         # check there (the command line has no limit); well inside gunicorn's worker timeout.
