@@ -17,16 +17,14 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from registry import csvfiles
 from registry.auth.permissions import SECRETARIAT, role_required
 from registry.csvfiles import DELIMITERS
 from registry.errors import Conflict, RuleViolation
-from registry.exchange import csv_decisions, csv_export, services
+from registry.exchange import csv_balance, csv_decisions, csv_export, services
 from registry.exchange.csv_import import import_csv
 from registry.exchange.forms import ConfirmForm, UploadForm
 from registry.extensions import db
 from registry.http import as_of_param, bad_request, commit, id_param
-from registry.organisations import balance as balance_module
 
 bp = Blueprint("exchange", __name__)
 
@@ -34,61 +32,44 @@ bp = Blueprint("exchange", __name__)
 @bp.get("/export/appointments.csv")
 def appointments_csv():
     as_of = None if request.args.get("all") in ("1", "true") else as_of_param()
-    delimiter = request.args.get("delimiter", ";")
-    if delimiter not in DELIMITERS:
-        bad_request(_("Ukendt skilletegn: brug ';' eller ','."))
+    delimiter = _delimiter_param()
     # ?organisation_id=, ?party_id=, ?municipality_id=: the file of what a page shows.
     selection = csv_export.Selection(as_of, *(id_param(name) for name in
                                                ("organisation_id", "party_id", "municipality_id")))
     name = "udpegninger-alle.csv" if as_of is None else f"udpegninger-{as_of.isoformat()}.csv"
-    chunks = (chunk.encode("utf-8") for chunk in csv_export.export(selection, delimiter))
-    return Response(
-        stream_with_context(chunks),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return _csv_file(csv_export.export(selection, delimiter), name)
 
 
 @bp.get("/export/balance.csv")
 def balance_csv():
-    """Every body's balance on the day (organisations/balance.py): gender counts, withheld where they would
-    reveal a member's, and each party's members against its allocated seats."""
+    """Every body's balance on the day: gender counts, withheld where they would reveal a member's, and each
+    party's members against its allocated seats."""
     day = as_of_param()
-    delimiter = request.args.get("delimiter", ";")
-    if delimiter not in DELIMITERS:
-        bad_request(_("Ukendt skilletegn: brug ';' eller ','."))
-    header = ["Organisation", "Medlemmer", "Kvinder", "Mænd", "Andet", "Ikke oplyst", "Partier (medlemmer/pladser)"]
-
-    def line(balance) -> list[str]:
-        counts = balance.genders
-        genders = (["", "", "", ""] if counts.withheld
-                   else [str(counts.women), str(counts.men), str(counts.other), str(counts.unknown)])
-        parties = ", ".join(f"{share.party.letter} {share.held}/{share.allocated}" for share in balance.parties)
-        return [csvfiles.neutralise(balance.organisation.name), str(counts.total), *genders,
-                csvfiles.neutralise(parties)]
-
-    chunks = (chunk.encode("utf-8") for chunk in
-              csvfiles.write(header, (line(balance) for balance in balance_module.balances_on(day)), delimiter))
-    return Response(stream_with_context(chunks), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="balance-{day.isoformat()}.csv"'})
+    return _csv_file(csv_balance.export(day, _delimiter_param()), f"balance-{day.isoformat()}.csv")
 
 
 @bp.get("/export/indstillinger.csv")
 def decisions_csv():
     """The history of indstillinger (KKR's decisions), with the filters of the history page."""
-    delimiter = request.args.get("delimiter", ";")
-    if delimiter not in DELIMITERS:
-        bad_request(_("Ukendt skilletegn: brug ';' eller ','."))
+    delimiter = _delimiter_param()
     # ?moede=, ?organisation=, ?person= as on /beslutninger; the *_id spellings of the appointments export too.
     selection = csv_decisions.Selection(meeting_id=_eitherid_param("moede", "meeting_id"),
                                         organisation_id=_eitherid_param("organisation", "organisation_id"),
                                         person_id=_eitherid_param("person", "person_id"))
-    chunks = (chunk.encode("utf-8") for chunk in csv_decisions.export(selection, delimiter))
-    return Response(
-        stream_with_context(chunks),
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="indstillinger.csv"'},
-    )
+    return _csv_file(csv_decisions.export(selection, delimiter), "indstillinger.csv")
+
+
+def _delimiter_param() -> str:
+    delimiter = request.args.get("delimiter", ";")
+    if delimiter not in DELIMITERS:
+        bad_request(_("Ukendt skilletegn: brug ';' eller ','."))
+    return delimiter
+
+
+def _csv_file(chunks, name: str) -> Response:
+    """A CSV file streamed as it is written, under its name."""
+    return Response(stream_with_context(chunk.encode("utf-8") for chunk in chunks), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 def _eitherid_param(name: str, alias: str) -> int | None:
