@@ -31,16 +31,19 @@ class Form(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        for field in self:
-            if (isinstance(field, StringField) and not isinstance(field, PasswordField)
-                    and isinstance(field.data, str)
-                    and control_character(field.data, multiline=isinstance(field, TextAreaField))):
-                field.errors = [*field.errors, CONTROL_MESSAGE]
+        typed = (field for field in self if isinstance(field, StringField) and not isinstance(field, PasswordField)
+                 and isinstance(field.data, str))
+        for field in typed:
+            multiline = isinstance(field, TextAreaField)
+            if control_character(field.data, multiline=multiline):
+                field.errors = [*field.errors, TEXT_AREA_MESSAGE if multiline else LINE_MESSAGE]
                 valid = False
         return valid
 
 
-CONTROL_MESSAGE = _l("Feltet må ikke indeholde linjeskift, tabulatorer eller andre kontroltegn.")
+# A text area takes line breaks and tabs; the message names only what it refuses.
+LINE_MESSAGE = _l("Feltet må ikke indeholde linjeskift, tabulatorer eller andre kontroltegn.")
+TEXT_AREA_MESSAGE = _l("Teksten indeholder usynlige styretegn, fx fra en kopieret tekst. Skriv den igen uden dem.")
 
 
 def optional_int(value) -> int | None:

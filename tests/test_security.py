@@ -398,3 +398,19 @@ def test_line_breaks_are_welcome_in_a_text_area_but_escapes_are_not():
     assert control_character("Første linje\nanden linje", multiline=False)
     assert control_character("farve \x1b[31m rød", multiline=True)
     assert control_character("\u2066skjult\u2069", multiline=True)
+
+
+def test_a_text_area_takes_line_breaks_and_says_so_when_it_refuses_an_escape(app):
+    from wtforms import TextAreaField
+
+    from registry.forms import TEXT_AREA_MESSAGE, Form
+
+    class Note(Form):
+        note = TextAreaField()
+
+    with app.test_request_context(method="POST", data={"note": "Første linje\r\nanden\ttekst"}):
+        assert Note(meta={"csrf": False}).validate()
+    with app.test_request_context(method="POST", data={"note": "farve \x1b[31m rød"}):
+        form = Note(meta={"csrf": False})
+        assert not form.validate()
+        assert form.note.errors == [TEXT_AREA_MESSAGE]
