@@ -172,8 +172,8 @@ def _columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
 
 def check_deadline(deadline: float | None) -> None:
     if deadline is not None and time.monotonic() > deadline:
-        raise FileRefused(_("Filen er for stor til at blive kontrolleret her. Del den i mindre filer, eller "
-                            "indlæs den med kommandoen flask registry import-csv."))
+        raise FileRefused(_("Filen er for stor til at blive kontrolleret her. Del den i mindre filer, eller bed "
+                            "den, der driver registret, om at indlæse den (kommandoen flask registry import-csv)."))
 
 
 def read(data: bytes, deadline: float | None = None) -> ReadFile:
