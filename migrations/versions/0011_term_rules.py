@@ -1,11 +1,11 @@
-"""Term rules per body: a term of so many years from a first day, at most so many terms in a row, and how
-long before a term ends it is listed as ending.
+"""Term rules per body.
 
 Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-01
 
-Every body keeps what it had: it follows the election period or has no rule, no limit on terms, and 90 days'
+A term of so many years from a first day, at most so many terms in a row, and how long before a term ends
+it is listed as ending. Every body keeps what it had: it follows the election period or has no rule, no limit on terms, and 90 days'
 warning, the number the dashboard used for all.
 """
 from alembic import op

@@ -50,10 +50,6 @@ DENMARK = [
     (849, "Jammerbugt", 1081), (851, "Aalborg", 1081), (860, "Hjørring", 1081),
 ]
 
-# The municipalities of Region Hovedstaden with their kommunekode (DOMAIN.md, "Reference lists").
-MUNICIPALITIES = [(code, name) for code, name, region in DENMARK if region == 1084]
-
-
 def council_region(council_name: str) -> int | None:
     """The regionskode of the region a KKR serves ("KKR Syddanmark": 1083); None for any other council
     (KL's own appointments, say), which then serves the whole country."""

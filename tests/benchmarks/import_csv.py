@@ -31,14 +31,14 @@ from registry.audit.services import Actor, acting_as  # noqa: E402
 from registry.exchange.csv_export import HEADER  # noqa: E402
 from registry.exchange.csv_import import import_csv  # noqa: E402
 from registry.extensions import db  # noqa: E402
-from registry.people.reference import MUNICIPALITIES, PARTIES  # noqa: E402
+from registry.people.reference import DENMARK, PARTIES  # noqa: E402
 
 POSTGRES_URL = os.environ.get("REGISTRY_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 PERIODS = [("2018-01-01", "2021-12-31", "periode udløbet"), ("2022-01-01", "", "")]
 
 
 def make_file(rows: int) -> bytes:
-    municipalities = [name for _, name in MUNICIPALITIES] + [f"Kommune {i}" for i in range(69)]
+    municipalities = [name for _, name, _ in DENMARK]
     letters = [letter for letter, _ in PARTIES]
     persons = max(rows * 2 // 5, 1)
     buffer = io.StringIO()
