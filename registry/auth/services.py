@@ -243,11 +243,12 @@ def login_refused(attempt: LoginAttempt | None, reason: str, now: datetime) -> N
     """An attempt refused before any password was checked: the pair is delayed ("locked"), or the address
     has used up its failed logins ("address"). A refused attempt counts against the address too, so that
     trying on through a delay is not free."""
-    if attempt is not None:
+    if attempt is None:  # refused for the address before the username was even looked at
+        record(db.session, "login_failed", None, None, {"unknown_user": True, "refused": reason})
+    else:
         _count_against_address(attempt, now)
-    record(db.session, "login_failed", "users" if attempt and attempt.user_id else None,
-           attempt.user_id if attempt else None, (_who(attempt) if attempt else {"unknown_user": True})
-           | {"refused": reason})
+        record(db.session, "login_failed", "users" if attempt.user_id else None, attempt.user_id,
+               _who(attempt) | {"refused": reason})
     db.session.flush()
 
 
