@@ -34,6 +34,19 @@ class EndReason(LabelledEnum):
     other = "other", N_("andet")
 
 
+class Office(LabelledEnum):
+    """An office held on the body besides the seat: formand, næstformand, or another named one."""
+
+    chair = "chair", N_("formand")
+    vice_chair = "vice_chair", N_("næstformand")
+    other = "other", N_("andet hverv")
+
+
+class OfficeChooser(LabelledEnum):
+    kkr = "kkr", N_("udpeget af KKR")
+    body = "body", N_("valgt af organisationen")
+
+
 # The one-holder rule in the database: an exclusion constraint on PostgreSQL, triggers on SQLite
 # (migrations/versions/0001_*.py). Like a unique constraint, it guards what the service checks first.
 ONE_HOLDER_CONSTRAINT = "appointments_one_holder"
@@ -53,6 +66,12 @@ class Appointment(db.Model):
     __table_args__ = (
         sa.CheckConstraint("end_date IS NULL OR end_date >= start_date", name="ends_after_start"),
         sa.CheckConstraint("end_reason IS NULL OR end_date IS NOT NULL", name="reason_needs_end"),
+        sa.CheckConstraint(
+            "(office IS NULL AND office_chosen_by IS NULL AND office_title IS NULL AND office_start IS NULL "
+            "AND office_end IS NULL) OR (office IS NOT NULL AND office_chosen_by IS NOT NULL "
+            "AND (office = 'other') = (office_title IS NOT NULL))", name="office_fields"),
+        sa.CheckConstraint("office_end IS NULL OR office_start IS NULL OR office_end >= office_start",
+                           name="office_dates"),
         sa.Index("ix_appointments_seat_role_start", "seat_id", "role", "start_date"),
         {"info": {"race_constraints": [ONE_HOLDER_CONSTRAINT]}},
     )
@@ -70,6 +89,13 @@ class Appointment(db.Model):
     # The KKR decision the appointment rests on, if recorded.
     decision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decisions.id"), index=True)
     note: Mapped[str | None] = mapped_column(sa.Text)
+    # An office on the body (formand), who chose it, and its first and last day within the appointment
+    # (empty: from the appointment's start, to its end). The title names an "other" office ("kasserer").
+    office: Mapped[Office | None] = mapped_column(enum_column(Office))
+    office_title: Mapped[str | None] = mapped_column(sa.String(100))
+    office_chosen_by: Mapped[OfficeChooser | None] = mapped_column(enum_column(OfficeChooser))
+    office_start: Mapped[date | None]
+    office_end: Mapped[date | None]
     version: Mapped[int] = mapped_column(default=1)
 
     seat: Mapped[Seat] = relationship(back_populates="appointments")
@@ -78,6 +104,20 @@ class Appointment(db.Model):
     decision: Mapped[Optional[Decision]] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def office_name(self) -> str | None:
+        """The office as a roster shows it: "formand", or an other office's own title."""
+        if self.office is None:
+            return None
+        return self.office_title if self.office is Office.other else self.office.label
+
+    def office_on(self, day: date) -> str | None:
+        """The office held on the day, if any."""
+        first, last = self.office_start or self.start_date, self.office_end or self.end_date
+        if self.office is None or day < first or (last is not None and day > last):
+            return None
+        return self.office_name
 
     def __repr__(self) -> str:
         return f"<Appointment {self.role.value} seat={self.seat_id} person={self.person_id}>"

@@ -28,6 +28,30 @@ class GenderRule(LabelledEnum):
     section_10a = "section_10a", N_("ligestillingsloven § 10a")
 
 
+class SeatKind(LabelledEnum):
+    """What a seat is on its body (DOMAIN.md, "Bodies as they are")."""
+
+    voting = "voting", N_("stemmeberettiget")
+    # Observatør or tilforordnet: attends, no vote.
+    observer = "observer", N_("observatør")
+    # Født medlem: held by whoever holds a stated office ("til enhver tid siddende borgmester").
+    ex_officio = "ex_officio", N_("født medlem")
+    # One rank of a pool of suppleants who step in by turn for any member of their side (AMU-loven).
+    pooled_substitute = "pooled_substitute", N_("fælles suppleant")
+
+
+# Seats whose holders vote: the ones the balance counts.
+VOTING_KINDS = (SeatKind.voting, SeatKind.ex_officio)
+
+
+class SeatFiller(LabelledEnum):
+    """Who fills a seat: KKR (appointing, or recommending to an outside authority), or another appointer
+    whose holders the registry records only so that the body's whole roster is there."""
+
+    kkr = "kkr", N_("KKR")
+    other = "other", N_("anden udpeger")
+
+
 class ElectionPeriod(db.Model):
     """Valgperiode: the municipal term, e.g. 2022-2025 (1 January to 31 December)."""
 
@@ -111,6 +135,10 @@ class Seat(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("organisation_id", "label", name="uq_seats_organisation_label"),
         sa.CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="ends_after_start"),
+        sa.CheckConstraint("(kind = 'ex_officio') = (ex_officio IS NOT NULL)", name="ex_officio"),
+        sa.CheckConstraint("(kind = 'pooled_substitute') = (pool_rank IS NOT NULL) AND (pool_rank IS NULL OR "
+                           "pool_rank >= 1)", name="pool_rank"),
+        sa.CheckConstraint("kind <> 'pooled_substitute' OR NOT has_substitute", name="pool_no_substitute"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -119,6 +147,21 @@ class Seat(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     # Whether the seat has a personal suppleant (not every body has them).
     has_substitute: Mapped[bool] = mapped_column(default=False)
+    kind: Mapped[SeatKind] = mapped_column(enum_column(SeatKind), default=SeatKind.voting,
+                                           server_default=SeatKind.voting.value)
+    # The office that holds an ex officio seat, e.g. "borgmester i Gentofte Kommune".
+    ex_officio: Mapped[str | None] = mapped_column(sa.String(200))
+    # A pooled suppleant seat's rank: 1 steps in first. Each rank is a seat, so the one-holder rule of
+    # appointments (the database's too) keeps one holder per rank at a time.
+    pool_rank: Mapped[int | None]
+    filled_by: Mapped[SeatFiller] = mapped_column(enum_column(SeatFiller), default=SeatFiller.kkr,
+                                                  server_default=SeatFiller.kkr.value)
+    # Where the seat differs from its body: its own appointing authority (empty: the body's), whether that
+    # authority is outside KKR (empty: as the body), and the organisation that nominates instead of a party
+    # group (Dansk Industri, FH, Praksisudvalget; empty: the party group holding the seat).
+    appointing_authority: Mapped[str | None] = mapped_column(sa.String(200))
+    authority_is_external: Mapped[bool | None]
+    nominated_by: Mapped[str | None] = mapped_column(sa.String(200))
     start_date: Mapped[date | None]
     # The seat was retired after this day.
     end_date: Mapped[date | None]
@@ -130,6 +173,28 @@ class Seat(db.Model):
     appointments: Mapped[list["Appointment"]] = relationship(back_populates="seat")
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def authority(self) -> str:
+        """Who appoints to the seat: its own authority, or its body's."""
+        return self.appointing_authority or self.organisation.appointing_authority
+
+    @property
+    def external(self) -> bool:
+        """Whether KKR only recommends and an outside authority appoints."""
+        if self.authority_is_external is None:
+            return self.organisation.authority_is_external
+        return self.authority_is_external
+
+    @property
+    def kkr_fills(self) -> bool:
+        """Whether the seat takes part in calls, nominations and decisions."""
+        return self.filled_by is SeatFiller.kkr
+
+    @property
+    def party_nominates(self) -> bool:
+        """Whether a party group nominates for the seat (not an organisation, not another appointer)."""
+        return self.kkr_fills and not self.nominated_by
 
     def is_open_on(self, day: date) -> bool:
         return (self.start_date is None or self.start_date <= day) and (
