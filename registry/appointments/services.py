@@ -10,12 +10,20 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
-from registry.appointments.models import ONE_HOLDER_CONSTRAINT, Appointment, EndReason, Role, Status
+from registry.appointments.models import (
+    ONE_HOLDER_CONSTRAINT,
+    Appointment,
+    EndReason,
+    Office,
+    OfficeChooser,
+    Role,
+    Status,
+)
 from registry.dates import local_date, today
 from registry.errors import RuleViolation, check_version
 from registry.extensions import db
 from registry.meetings.models import Decision
-from registry.organisations.models import Organisation, Seat
+from registry.organisations.models import Organisation, Seat, SeatKind
 from registry.paging import Page, numbered
 from registry.people.models import Party, Person
 
@@ -71,14 +79,27 @@ def _closing(organisation: Organisation, *, must_end: bool) -> str:
     return _l("%(name)s nedlægges pr. %(day)s.", **values)
 
 
+def role_problem(seat: Seat, role: Role) -> str | None:
+    """Why the seat takes no holder in the role: a pooled suppleant's seat holds only its suppleant,
+    and only a seat with a personal suppleant takes one."""
+    values = dict(organisation=seat.organisation.name, seat=seat.label)
+    if seat.kind is SeatKind.pooled_substitute:
+        if role is not Role.substitute:
+            return _l("Pladsen (%(organisation)s, %(seat)s) er en fælles suppleantplads; den besættes med en "
+                      "suppleant, ikke et medlem.", **values)
+        return None
+    if role is Role.substitute and not seat.has_substitute:
+        return _l("Pladsen (%(organisation)s, %(seat)s) har ingen personlig suppleant.", **values)
+    return None
+
+
 def check(seat: Seat, role: Role, start: date, end: date | None, *,
           status: Status = Status.appointed, exclude: Appointment | None = None) -> None:
     """Refuse what would break a rule of the registry."""
     if end is not None and end < start:
         raise RuleViolation(_l("Slutdatoen ligger før startdatoen."), field="end_date")
-    if role is Role.substitute and not seat.has_substitute:
-        raise RuleViolation(_l("Pladsen (%(organisation)s, %(seat)s) har ingen personlig suppleant.",
-                               organisation=seat.organisation.name, seat=seat.label), field="role")
+    if problem := role_problem(seat, role):
+        raise RuleViolation(problem, field="role")
     organisation = seat.organisation
     if organisation.start_date and start < organisation.start_date:
         raise RuleViolation(_l("%(name)s er først oprettet %(day)s.", name=organisation.name,
@@ -163,6 +184,57 @@ def replace(current: Appointment, person: Person, start: date, *, party: Party |
                             field="start_date")
     end(current, start - timedelta(days=1), EndReason.replaced)
     return appoint(current.seat, person, current.role, start, party=party, decision=decision)
+
+
+def set_office(appointment: Appointment, office: Office | None, *, chosen_by: OfficeChooser | None = None,
+               title: str | None = None, start: date | None = None, end: date | None = None,
+               version: int | None = None) -> Appointment:
+    """Give a member an office on the body (formand, næstformand, another named one), or take it away (None).
+
+    The office lies within the appointment. A body has one formand and one næstformand at a time.
+    """
+    check_version(appointment, version)
+    if office is None:
+        appointment.office = appointment.office_title = appointment.office_chosen_by = None
+        appointment.office_start = appointment.office_end = None
+        db.session.flush()
+        return appointment
+    if appointment.role is not Role.member or appointment.seat.kind is SeatKind.pooled_substitute:
+        raise RuleViolation(_l("Kun et medlem kan have et hverv i organisationen."), field="office")
+    if chosen_by is None:
+        raise RuleViolation(_l("Vælg, hvem der har valgt hvervet."), field="chosen_by")
+    title = (title or "").strip() or None
+    if office is Office.other and title is None:
+        raise RuleViolation(_l("Skriv hvervets navn."), field="title")
+    if office is not Office.other:
+        title = None
+    first, last = start or appointment.start_date, end or appointment.end_date
+    if first < appointment.start_date or (appointment.end_date and first > appointment.end_date):
+        raise RuleViolation(_l("Hvervet skal begynde inden for udpegningen (fra %(day)s).",
+                               day=local_date(appointment.start_date)), field="start")
+    if end is not None and (end < first or (appointment.end_date and end > appointment.end_date)):
+        raise RuleViolation(_l("Hvervet skal slutte inden for udpegningen og efter sin første dag."), field="end")
+    if office is not Office.other and (other := _office_holder(appointment, office, first, last)) is not None:
+        raise RuleViolation(_l("%(name)s er allerede %(office)s for %(organisation)s i den periode.",
+                               name=other.person.name, office=office.label,
+                               organisation=appointment.seat.organisation.name), field="office")
+    appointment.office, appointment.office_title, appointment.office_chosen_by = office, title, chosen_by
+    appointment.office_start, appointment.office_end = start, end
+    db.session.flush()
+    return appointment
+
+
+def _office_holder(appointment: Appointment, office: Office, first: date, last: date | None) -> Appointment | None:
+    """Another seated member of the body holding the office on a day of [first, last]."""
+    office_first = sa.func.coalesce(Appointment.office_start, Appointment.start_date)
+    office_last = sa.func.coalesce(Appointment.office_end, Appointment.end_date)
+    stmt = (sa.select(Appointment).join(Appointment.seat)
+            .where(Seat.organisation_id == appointment.seat.organisation_id, Appointment.office == office,
+                   Appointment.status == Status.appointed, Appointment.id != appointment.id,
+                   sa.or_(office_last.is_(None), office_last >= first)))
+    if last is not None:
+        stmt = stmt.where(office_first <= last)
+    return db.session.scalars(stmt.limit(1)).first()
 
 
 # Reading, for the pages.

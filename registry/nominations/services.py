@@ -20,7 +20,7 @@ from flask_babel import ngettext
 from sqlalchemy.orm import joinedload
 
 from registry.appointments.models import Appointment, Role, Status
-from registry.appointments.services import active_on
+from registry.appointments.services import active_on, role_problem
 from registry.auth.models import User, UserRole
 from registry.auth.permissions import SECRETARIAT
 from registry.dates import local_date, today
@@ -30,7 +30,7 @@ from registry.meetings.models import AgendaItem
 from registry.nominations.models import EDITABLE, Call, CallReason, Nomination, NominationStatus
 from registry.notifications import services as notifications
 from registry.organisations import terms
-from registry.organisations.models import ElectionPeriod, GenderRule, Seat, SeatAllocation
+from registry.organisations.models import ElectionPeriod, GenderRule, Seat, SeatAllocation, SeatKind
 from registry.organisations.services import election_periods
 from registry.people.models import Gender, Party, Person
 from registry.people.services import in_council_region
@@ -71,11 +71,25 @@ def _no_substitute(seat: Seat) -> str:
               organisation=seat.organisation.name, seat=seat.label)
 
 
+def _not_a_party_seat(seat: Seat) -> None:
+    """Refuse a call or a nomination for a seat that no party group nominates for."""
+    values = dict(organisation=seat.organisation.name, seat=seat.label)
+    if not seat.kkr_fills:
+        raise RuleViolation(_l("Pladsen (%(organisation)s, %(seat)s) besættes af %(authority)s, ikke af KKR; "
+                               "sekretariatet registrerer blot, hvem der sidder.", authority=seat.authority,
+                               **values), field="seat")
+    if seat.nominated_by:
+        raise RuleViolation(_l("Pladsen (%(organisation)s, %(seat)s) indstilles af %(nominator)s, ikke af en "
+                               "partigruppe; sekretariatet registrerer indstillingen.", nominator=seat.nominated_by,
+                               **values), field="seat")
+
+
 def open_call(seat: Seat, role: Role, reason: CallReason, deadline: date, *, party: Party | None = None,
               note: str | None = None) -> Call:
     """Ask the party group holding the seat (or the party given) to nominate by the deadline."""
-    if role is Role.substitute and not seat.has_substitute:
-        raise RuleViolation(_no_substitute(seat), field="role")
+    _not_a_party_seat(seat)
+    if problem := role_problem(seat, role):
+        raise RuleViolation(problem, field="role")
     if deadline < today():
         raise RuleViolation(_l("Fristen ligger før i dag."), field="deadline")
     if party is None:
@@ -213,8 +227,9 @@ def _rivals(seat: Seat, role: Role, day: date, viewer, nomination: Nomination | 
 
 
 def _check(seat: Seat, role: Role, person: Person, substitute: Person | None, gender_reason: str | None) -> None:
-    if role is Role.substitute and not seat.has_substitute:
-        raise RuleViolation(_no_substitute(seat), field="role")
+    _not_a_party_seat(seat)
+    if problem := role_problem(seat, role):
+        raise RuleViolation(problem, field="role")
     if substitute is not None:
         if role is not Role.member:
             raise RuleViolation(_l("En personlig suppleant kan kun indstilles sammen med et medlem."),
@@ -311,6 +326,8 @@ class HeldSeat:
 
     @property
     def vacant(self) -> bool:
+        if self.seat.kind is SeatKind.pooled_substitute:
+            return self.substitute is None
         return self.member is None or (self.seat.has_substitute and self.substitute is None)
 
 

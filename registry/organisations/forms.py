@@ -8,7 +8,7 @@ from wtforms import IntegerField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from registry.forms import ChoiceField, DanishDateField, Form, VersionField
-from registry.organisations.models import GenderRule, OrganisationKind
+from registry.organisations.models import GenderRule, OrganisationKind, SeatFiller, SeatKind
 
 # Yes/no as a <select>: it renders as one labelled control in the one form macro, unlike a checkbox.
 YES_NO = [("ja", _l("Ja")), ("nej", _l("Nej"))]
@@ -101,14 +101,42 @@ class SeatForm(Form):
     has_substitute = yes_no(_l("Personlig suppleant"), _l("Ja, når medlemmet på pladsen har en personlig suppleant."))
     position = WholeNumberField(_l("Rækkefølge"), description=_l("Pladserne vises i denne rækkefølge. Kan udelades."),
                             validators=[Optional(), NumberRange(min=0, max=10_000, message=_l("Skriv et tal fra 0."))])
+    kind = ChoiceField(_l("Pladstype"), choices=choices((kind.value, kind.capitalised) for kind in SeatKind),
+                       default=SeatKind.voting.value,
+                       description=_l("Observatører og tilforordnede deltager uden stemmeret. Et født medlem sidder "
+                                      "i kraft af et embede."))
+    ex_officio = StringField(_l("Embede (født medlem)"), validators=[Optional(), Length(max=200)],
+                             description=_l("Fx borgmester i Gentofte Kommune. Kun for et født medlem."))
+    pool_rank = WholeNumberField(
+        _l("Nummer i suppleantrækken"), validators=[Optional(), NumberRange(1, 100, _l("Skriv et tal fra 1 til 100."))],
+        description=_l("Kun for en fælles suppleant: 1 træder først til."))
+    filled_by = ChoiceField(_l("Besættes af"), choices=choices((who.value, who.capitalised) for who in SeatFiller),
+                            default=SeatFiller.kkr.value,
+                            description=_l("En anden udpegers plads registreres kun, så hele organisationen kan ses; "
+                                           "den indgår ikke i opfordringer og beslutninger."))
+    appointing_authority = StringField(
+        _l("Udpegende myndighed for pladsen"), validators=[Optional(), Length(max=200)],
+        description=_l("Fx Regionsrådet. Tom: organisationens."))
+    authority_is_external = ChoiceField(
+        _l("KKR indstiller, en anden beskikker"), default="",
+        choices=choices([("", _l("Som organisationen")), *YES_NO]))
+    nominated_by = StringField(_l("Indstilles af"), validators=[Optional(), Length(max=200)],
+                               description=_l("En organisation, der indstiller i stedet for en partigruppe, fx Dansk "
+                                              "Industri. Tom: partigruppen."))
     start_date = DanishDateField(_l("Startdato"), validators=[Optional()],
                                  description=_l("Kan udelades, hvis pladsen har fulgt organisationen."))
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
     version = VersionField()
 
     def values(self) -> dict:
+        external = self.authority_is_external.data
         values = dict(label=self.label.data.strip(), has_substitute=self.has_substitute.data == "ja",
-                      start_date=self.start_date.data, note=_text(self.note))
+                      start_date=self.start_date.data, note=_text(self.note), kind=SeatKind(self.kind.data),
+                      ex_officio=_text(self.ex_officio), pool_rank=self.pool_rank.data,
+                      filled_by=SeatFiller(self.filled_by.data),
+                      appointing_authority=_text(self.appointing_authority),
+                      authority_is_external=None if not external else external == "ja",
+                      nominated_by=_text(self.nominated_by))
         if self.position.data is not None:
             values["position"] = self.position.data
         return values

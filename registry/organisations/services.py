@@ -14,14 +14,15 @@ from registry.appointments.models import Appointment, EndReason, Role
 from registry.dates import local_date
 from registry.errors import RuleViolation, check_version
 from registry.extensions import db
-from registry.organisations.models import ElectionPeriod, Organisation, Seat, SeatAllocation
+from registry.organisations.models import ElectionPeriod, Organisation, Seat, SeatAllocation, SeatFiller, SeatKind
 from registry.people.models import Party
 
 # The columns the organisation form edits; end date and successor change only by closing.
 ORGANISATION_FIELDS = ("name", "short_name", "kind", "appointing_authority", "authority_is_external",
                        "gender_rule", "follows_election_period", "term_years", "term_start", "max_terms",
                        "warning_days", "legal_basis", "start_date", "note")
-SEAT_FIELDS = ("label", "position", "has_substitute", "start_date", "note")
+SEAT_FIELDS = ("label", "position", "has_substitute", "start_date", "note", "kind", "ex_officio", "pool_rank",
+               "filled_by", "appointing_authority", "authority_is_external", "nominated_by")
 
 
 def election_periods() -> list[ElectionPeriod]:
@@ -191,14 +192,47 @@ def _check_label_free(organisation: Organisation, label: str, seat: Seat | None 
                                label=label), field="label")
 
 
+def _check_kind(values: dict, seat: Seat | None = None) -> dict:
+    """The seat's kind with what it needs: an ex officio seat names its office, a pooled suppleant's seat its
+    rank (and has no personal suppleant); the other kinds carry neither. Returns the values, tidied."""
+    kind = values.get("kind", seat.kind if seat else SeatKind.voting)
+    if kind is SeatKind.ex_officio:
+        if not (values.get("ex_officio", seat.ex_officio if seat else None) or "").strip():
+            raise RuleViolation(_l("Skriv det embede, der giver pladsen, fx borgmester i Gentofte Kommune."),
+                                field="ex_officio")
+    elif "kind" in values:
+        values["ex_officio"] = None
+    if kind is SeatKind.pooled_substitute:
+        if not values.get("pool_rank", seat.pool_rank if seat else None):
+            raise RuleViolation(_l("Skriv suppleantens nummer i rækkefølgen (1 træder først til)."),
+                                field="pool_rank")
+        if values.get("has_substitute", seat.has_substitute if seat else False):
+            raise RuleViolation(_l("En fælles suppleantplads har ingen personlig suppleant."),
+                                field="has_substitute")
+    elif "kind" in values:
+        values["pool_rank"] = None
+    if seat is not None and kind is not seat.kind:
+        # Holders the new kind cannot have: members on a pooled suppleant's seat, or the reverse.
+        clash = Role.member if kind is SeatKind.pooled_substitute else (
+            Role.substitute if seat.kind is SeatKind.pooled_substitute else None)
+        if clash is not None and db.session.scalar(sa.select(Appointment.id).where(
+                Appointment.seat_id == seat.id, Appointment.role == clash).limit(1)) is not None:
+            raise RuleViolation(_l("Pladsen har haft indehavere som %(role)s; den kan ikke gøres til en %(kind)s.",
+                                   role=clash.label, kind=kind.label), field="kind")
+    return values
+
+
 def add_seat(organisation: Organisation, *, label: str, has_substitute: bool = False, start_date: date | None = None,
-             position: int | None = None, note: str | None = None) -> Seat:
+             position: int | None = None, note: str | None = None, **kind_values) -> Seat:
+    """A new seat; kind_values are the other SEAT_FIELDS (kind, who fills it, …), each with its default."""
     _check_label_free(organisation, label)
     _check_seat_dates(organisation, start_date, None)
+    kind_values = _check_kind({"has_substitute": has_substitute, **kind_values})
+    kind_values.pop("has_substitute")
     if position is None:
         position = len(organisation.seats) + 1
     seat = Seat(organisation=organisation, label=label, has_substitute=has_substitute, start_date=start_date,
-                position=position, note=note)
+                position=position, note=note, **kind_values)
     db.session.add(seat)
     db.session.flush()
     return seat
@@ -206,6 +240,7 @@ def add_seat(organisation: Organisation, *, label: str, has_substitute: bool = F
 
 def update_seat(seat: Seat, *, version: int | None = None, **values) -> Seat:
     check_version(seat, version)
+    values = _check_kind(values, seat)
     if "label" in values:
         _check_label_free(seat.organisation, values["label"], seat)
     if "start_date" in values:
@@ -258,6 +293,9 @@ def allocate(seat: Seat, period: ElectionPeriod, party: Party | None, note: str 
             db.session.delete(allocation)
             db.session.flush()
         return None
+    if seat.filled_by is SeatFiller.other or seat.nominated_by:
+        raise RuleViolation(_l("Pladsen (%(seat)s) besættes eller indstilles ikke af en partigruppe og fordeles "
+                               "derfor ikke.", seat=seat.label), field="party")
     organisation = seat.organisation
     for message, start, end in (
             (_l("Pladsen (%(seat)s) findes ikke i valgperioden %(period)s.", seat=seat.label, period=period.name),

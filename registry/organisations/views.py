@@ -147,7 +147,12 @@ def edit_seat(organisation_id: int, seat_id: int):
     seat = _seat(organisation_id, seat_id)
     form = SeatForm(data={"version": seat.version, "label": seat.label, "position": seat.position,
                           "has_substitute": "ja" if seat.has_substitute else "nej",
-                          "start_date": seat.start_date, "note": seat.note})
+                          "start_date": seat.start_date, "note": seat.note, "kind": seat.kind.value,
+                          "ex_officio": seat.ex_officio, "pool_rank": seat.pool_rank,
+                          "filled_by": seat.filled_by.value, "appointing_authority": seat.appointing_authority,
+                          "authority_is_external": "" if seat.authority_is_external is None
+                          else "ja" if seat.authority_is_external else "nej",
+                          "nominated_by": seat.nominated_by})
     if form.validate_on_submit():
         saved = _save(form, lambda: services.update_seat(seat, version=form.version.data, **form.values()))
         if saved is not None:
