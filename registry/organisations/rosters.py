@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from registry.appointments.models import Appointment, Role, Status
 from registry.appointments.services import active_on
 from registry.extensions import db
-from registry.organisations.models import ElectionPeriod, Organisation, Seat, SeatAllocation
+from registry.organisations.models import ElectionPeriod, Organisation, Seat, SeatAllocation, SeatKind
 
 
 @dataclass
@@ -24,6 +24,8 @@ class SeatHolders:
 class Roster:
     organisation: Organisation
     seats: list[SeatHolders] = field(default_factory=list)
+    # The pooled suppleants' seats, each side's in rank order: they belong to no member's seat.
+    pool: list[SeatHolders] = field(default_factory=list)
 
 
 @dataclass
@@ -69,7 +71,9 @@ def _roster(organisation: Organisation, day: date, by_seat: dict[int, dict[Role,
     for seat in organisation.seats:
         if seat.is_open_on(day):
             held = by_seat.get(seat.id, {})
-            roster.seats.append(SeatHolders(seat, held.get(Role.member), held.get(Role.substitute)))
+            holders = SeatHolders(seat, held.get(Role.member), held.get(Role.substitute))
+            (roster.pool if seat.kind is SeatKind.pooled_substitute else roster.seats).append(holders)
+    roster.pool.sort(key=lambda held: (held.seat.nominated_by or "", held.seat.pool_rank or 0, held.seat.position))
     return roster
 
 
