@@ -126,6 +126,8 @@ ACCESS: dict[tuple[str, str], dict[str, str]] = {
     ("appointments.end", POST): SECRETARIAT,
     ("appointments.replace", GET): SECRETARIAT,
     ("appointments.replace", POST): SECRETARIAT,
+    ("appointments.office", GET): SECRETARIAT,
+    ("appointments.office", POST): SECRETARIAT,
     # The secretariat's front page.
     ("dashboard.index", GET): SECRETARIAT_AND_VIEWER,
     # The CSV import.

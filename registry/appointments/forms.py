@@ -3,10 +3,10 @@ whether the seat is free, the body open and the dates in order is the services' 
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectChoice, TextAreaField
+from wtforms import SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from registry.appointments.models import EndReason, Role
+from registry.appointments.models import EndReason, Office, OfficeChooser, Role
 from registry.dates import local_date
 from registry.forms import ChoiceField, Chosen, DanishDateField, Form, VersionField, optional_int
 from registry.organisations.models import Seat
@@ -70,4 +70,18 @@ class ReplaceForm(Form):
                                  description=_l("Den nuværende indehavers sidste dag bliver dagen før."))
     party = ChoiceField(_l("Parti"), coerce=optional_int,
                         description=_l("Det parti, efterfølgeren repræsenterer på pladsen."))
+    version = VersionField()
+
+
+class OfficeForm(Form):
+    office = ChoiceField(_l("Hverv"), choices=[SelectChoice("", _l("Intet hverv"))] + [
+        SelectChoice(office.value, office.capitalised) for office in Office])
+    title = StringField(_l("Hvervets navn"), validators=[Optional(), Length(max=100)],
+                        description=_l("Kun for et andet hverv, fx kasserer."))
+    chosen_by = ChoiceField(_l("Valgt af"), choices=[SelectChoice(who.value, who.capitalised) for who in OfficeChooser],
+                            default=OfficeChooser.body.value,
+                            description=_l("KKR udpeger fx Erhvervshusets formand; de fleste organisationer vælger "
+                                           "selv deres formand."))
+    start = DanishDateField(_l("Fra"), validators=[Optional()], description=_l("Tom: fra udpegningens første dag."))
+    end = DanishDateField(_l("Til og med"), validators=[Optional()], description=_l("Tom: til udpegningen slutter."))
     version = VersionField()

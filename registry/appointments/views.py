@@ -12,8 +12,16 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from registry.appointments import services
-from registry.appointments.forms import AppointForm, EndForm, ReplaceForm, party_choices, person_choices, seat_choices
-from registry.appointments.models import Appointment, EndReason, Role
+from registry.appointments.forms import (
+    AppointForm,
+    EndForm,
+    OfficeForm,
+    ReplaceForm,
+    party_choices,
+    person_choices,
+    seat_choices,
+)
+from registry.appointments.models import Appointment, EndReason, Office, OfficeChooser, Role
 from registry.auth.permissions import SECRETARIAT, is_secretariat, role_required
 from registry.dates import local_date
 from registry.errors import Conflict, RuleViolation
@@ -135,3 +143,34 @@ def replace(appointment_id: int):
                   "success")
             return redirect(url_for("appointments.seat", seat_id=appointment.seat_id))
     return render_template("appointments/replace.html", form=form, appointment=appointment)
+
+
+@bp.route("/udpegninger/<int:appointment_id>/hverv", methods=["GET", "POST"])
+@role_required(*SECRETARIAT)
+def office(appointment_id: int):
+    """Formand, næstformand or another office on the body, with who chose it and its dates; or none."""
+    appointment = db.get_or_404(Appointment, appointment_id)
+    form = OfficeForm(version=appointment.version)
+    if request.method == "GET" and appointment.office is not None:
+        form.office.data, form.title.data = appointment.office.value, appointment.office_title
+        form.chosen_by.data = appointment.office_chosen_by.value
+        form.start.data, form.end.data = appointment.office_start, appointment.office_end
+    if form.validate_on_submit():
+        chosen = Office(form.office.data) if form.office.data else None
+        try:
+            commit(lambda: services.set_office(
+                appointment, chosen, chosen_by=OfficeChooser(form.chosen_by.data), title=form.title.data,
+                start=form.start.data, end=form.end.data, version=form.version.data))
+        except RuleViolation as refused:
+            show_refusal(form, refused)
+        except Conflict:
+            return conflict_page(form, appointment, "appointments/office.html", conflict_message(),
+                                 appointment=appointment)
+        else:
+            if chosen is None:
+                flash(_("%(name)s har ikke længere et hverv.", name=appointment.person.name), "success")
+            else:
+                flash(_("%(name)s er %(office)s.", name=appointment.person.name, office=appointment.office_name),
+                      "success")
+            return redirect(url_for("appointments.seat", seat_id=appointment.seat_id))
+    return render_template("appointments/office.html", form=form, appointment=appointment)
