@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from registry.appointments.models import Role
 from registry.extensions import db
 from registry.organisations.balance import GenderCount, balance_of, balances_on
-from registry.organisations.models import ElectionPeriod, SeatAllocation
+from registry.organisations.models import ElectionPeriod, SeatAllocation, SeatFiller, SeatKind
 from registry.people.models import Gender
 from tests import factories as make
 
@@ -82,6 +82,29 @@ def test_the_pages_and_the_csv_withhold_what_would_reveal_a_gender(client, app):
     assert "<td>0</td><td>1</td>" not in body
 
     lines = client.get("/export/balance.csv?as_of=2024-06-01").data.decode("utf-8-sig").splitlines()
-    assert lines[0] == "Organisation;Medlemmer;Kvinder;Mænd;Andet;Ikke oplyst;Partier (medlemmer/pladser)"
-    assert "Movia;3;2;1;0;0;A 2/2, V 1/1" in lines
-    assert "Skoletjenesten;1;;;;;F 1/1" in lines
+    assert lines[0] == ("Organisation;Medlemmer;Kvinder;Mænd;Andet;Ikke oplyst;Partier (medlemmer/pladser);"
+                        "Hele organet: medlemmer;Hele organet: kvinder;Hele organet: mænd;Hele organet: andet;"
+                        "Hele organet: ikke oplyst")
+    assert "Movia;3;2;1;0;0;A 2/2, V 1/1;3;2;1;0;0" in lines
+    assert "Skoletjenesten;1;;;;;F 1/1;1;;;;" in lines
+
+
+def test_the_whole_body_counts_the_seats_others_fill_and_only_voting_members(client, app):
+    """KKR's two members alone would be withheld; with the region's three the whole body's counts show."""
+    ssu = board("SSU", [("Anne", Gender.woman, "A"), ("Carl", Gender.man, "V")], ["A", "V"])
+    for number, gender in enumerate((Gender.woman, Gender.woman, Gender.man), start=1):
+        seat = make.seat(ssu, f"Regionen {number}", has_substitute=False, filled_by=SeatFiller.other,
+                         appointing_authority="Regionsrådet")
+        make.appoint(seat, make.person(f"Regionsmedlem {number}", gender=gender), date(2022, 1, 1))
+    observer = make.seat(ssu, "Observatør", has_substitute=False, kind=SeatKind.observer)
+    make.appoint(observer, make.person("Olga Observatør", gender=Gender.woman), date(2022, 1, 1))
+    db.session.commit()
+    balance = balance_of(ssu, DAY)
+    assert (balance.genders.total, balance.genders.withheld) == (2, True)
+    assert (balance.whole.women, balance.whole.men, balance.whole.withheld) == (3, 2, False)
+    assert [(share.party.letter, share.held, share.allocated) for share in balance.parties] == [("A", 1, 1),
+                                                                                              ("V", 1, 1)]
+    lines = client.get("/export/balance.csv?as_of=2024-06-01").data.decode("utf-8-sig").splitlines()
+    assert "SSU;2;;;;;A 1/1, V 1/1;5;3;2;0;0" in lines
+    page = " ".join(client.get(f"/organisationer/{ssu.id}?as_of=2024-06-01").text.split())
+    assert "<td>Hele organet</td><td>5</td> <td>3</td><td>2</td>" in page

@@ -6,17 +6,24 @@ from collections.abc import Iterator
 from datetime import date
 
 from registry.csvfiles import neutralise, write
-from registry.organisations.balance import Balance, balances_on
+from registry.organisations.balance import Balance, GenderCount, balances_on
 
-HEADER = ["Organisation", "Medlemmer", "Kvinder", "Mænd", "Andet", "Ikke oplyst", "Partier (medlemmer/pladser)"]
+# KKR's own voting members first, then the whole body's (with the seats other appointers fill) at the end.
+HEADER = ["Organisation", "Medlemmer", "Kvinder", "Mænd", "Andet", "Ikke oplyst", "Partier (medlemmer/pladser)",
+          "Hele organet: medlemmer", "Hele organet: kvinder", "Hele organet: mænd", "Hele organet: andet",
+          "Hele organet: ikke oplyst"]
+
+
+def _genders(counts: GenderCount) -> list[str]:
+    if counts.withheld:
+        return [""] * 4
+    return [str(counts.women), str(counts.men), str(counts.other), str(counts.unknown)]
 
 
 def _cells(balance: Balance) -> list[str]:
-    counts = balance.genders
-    genders = ([""] * 4 if counts.withheld
-               else [str(counts.women), str(counts.men), str(counts.other), str(counts.unknown)])
     parties = ", ".join(f"{share.party.letter} {share.held}/{share.allocated}" for share in balance.parties)
-    return [neutralise(balance.organisation.name), str(counts.total), *genders, neutralise(parties)]
+    return [neutralise(balance.organisation.name), str(balance.genders.total), *_genders(balance.genders),
+            neutralise(parties), str(balance.whole.total), *_genders(balance.whole)]
 
 
 def export(day: date, delimiter: str = ";") -> Iterator[str]:

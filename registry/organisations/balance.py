@@ -3,8 +3,8 @@ election period's allocation.
 
 Aggregates only. A single person's gender is never public, so a count that would reveal one is withheld: a
 body with fewer than three members, or one where every member has the same gender (then each member's is
-known). Suppleants are left out; they do not vote. Until the registry holds the seats others fill, this is
-KKR's share of each body.
+known). Only voting members count: suppleants, observers and tilforordnede do not vote. Each body is
+counted twice: KKR's own seats, and the whole body with the seats other appointers fill.
 
 A management view, not a statutory form: since 2019 the law asks municipalities for no report on this, and
 the ministry's equality reports were abolished by law no. 1470 of 10 December 2024.
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from registry.appointments.models import Appointment, Role
 from registry.appointments.services import active_on
 from registry.extensions import db
-from registry.organisations.models import ElectionPeriod, Organisation, Seat, SeatAllocation
+from registry.organisations.models import VOTING_KINDS, ElectionPeriod, Organisation, Seat, SeatAllocation, SeatFiller
 from registry.organisations.rosters import open_on, seat_open_on
 from registry.people.models import Gender, Party, Person
 from registry.types import sort_key
@@ -45,6 +45,16 @@ class GenderCount:
         known = (self.women, self.men, self.other)
         return self.total < SMALLEST_GROUP or any(count == self.total for count in known)
 
+    def add(self, gender: Gender | None) -> None:
+        if gender is Gender.woman:
+            self.women += 1
+        elif gender is Gender.man:
+            self.men += 1
+        elif gender is Gender.other:
+            self.other += 1
+        else:
+            self.unknown += 1
+
 
 @dataclass
 class PartyShare:
@@ -56,8 +66,14 @@ class PartyShare:
 @dataclass
 class Balance:
     organisation: Organisation
-    genders: GenderCount = field(default_factory=GenderCount)
-    parties: list[PartyShare] = field(default_factory=list)
+    genders: GenderCount = field(default_factory=GenderCount)  # KKR's own voting members
+    whole: GenderCount = field(default_factory=GenderCount)    # every voting member, whoever appointed them
+    parties: list[PartyShare] = field(default_factory=list)    # KKR's own: the allocation is KKR's
+
+    @property
+    def others_appoint(self) -> bool:
+        """Whether the registry holds members other appointers chose, so the whole body differs from KKR's part."""
+        return self.whole.total != self.genders.total
 
 
 def balances_on(day: date, organisation: Organisation | None = None) -> list[Balance]:
@@ -69,21 +85,16 @@ def balances_on(day: date, organisation: Organisation | None = None) -> list[Bal
     if not balances:
         return []
     members = db.session.execute(
-        sa.select(Seat.organisation_id, Person.gender, Appointment.party_id).select_from(Appointment)
+        sa.select(Seat.organisation_id, Seat.filled_by, Person.gender, Appointment.party_id).select_from(Appointment)
         .join(Appointment.seat).join(Appointment.person)
-        .where(Seat.organisation_id.in_(balances), Appointment.role == Role.member, active_on(day),
-               seat_open_on(day)))
+        .where(Seat.organisation_id.in_(balances), Appointment.role == Role.member, Seat.kind.in_(VOTING_KINDS),
+               active_on(day), seat_open_on(day)))
     held: dict[int, Counter] = {}
-    for organisation_id, gender, party_id in members:
-        counts = balances[organisation_id].genders
-        if gender is Gender.woman:
-            counts.women += 1
-        elif gender is Gender.man:
-            counts.men += 1
-        elif gender is Gender.other:
-            counts.other += 1
-        else:
-            counts.unknown += 1
+    for organisation_id, filled_by, gender, party_id in members:
+        balances[organisation_id].whole.add(gender)
+        if filled_by is not SeatFiller.kkr:
+            continue
+        balances[organisation_id].genders.add(gender)
         if party_id is not None:
             held.setdefault(organisation_id, Counter())[party_id] += 1
     allocated: dict[int, Counter] = {}
