@@ -114,3 +114,46 @@ def test_a_waiting_nomination_survives_the_upgrade_and_may_then_be_not_appointed
         with db.engine.begin() as conn:
             assert conn.exec_driver_sql("SELECT status FROM nominations").scalar() == "pending"
         db.engine.dispose()
+
+
+def test_seats_and_appointments_keep_their_data_through_0012_and_back(empty_database_url):
+    """0012 adds columns only: every seat becomes a voting seat KKR fills, no appointment gets an office; the
+    one-holder triggers of 0001 survive on SQLite, and going back to 0011 keeps the rows."""
+    app = make_app(empty_database_url)
+    with app.app_context():
+        upgrade(revision="0011")
+        with db.engine.begin() as conn:
+            for statement in (
+                "INSERT INTO persons (id, name, sort_name, search_name, version) "
+                "VALUES (1, 'Anna Andersen', 'andersen anna', 'anna andersen', 1)",
+                "INSERT INTO organisations (id, name, sort_name, search_name, kind, appointing_authority, "
+                "authority_is_external, gender_rule, follows_election_period, warning_days, version) VALUES (1, "
+                "'RAR Hovedstaden', 'rar hovedstaden', 'rar hovedstaden', 'other', 'Ministeren', true, 'none', true, "
+                "90, 1)",
+                "INSERT INTO seats (id, organisation_id, label, position, has_substitute, version) "
+                "VALUES (1, 1, 'Plads 1', 1, true, 1)",
+                "INSERT INTO appointments (id, seat_id, person_id, role, start_date, status, version) "
+                "VALUES (1, 1, 1, 'member', '2022-01-01', 'appointed', 1)",
+            ):
+                conn.exec_driver_sql(statement)
+        upgrade()
+        with db.engine.begin() as conn:
+            assert conn.exec_driver_sql(
+                "SELECT kind, filled_by, ex_officio, pool_rank, appointing_authority, nominated_by FROM seats"
+            ).one() == ("voting", "kkr", None, None, None, None)
+            assert conn.exec_driver_sql("SELECT office, office_chosen_by FROM appointments").one() == (None, None)
+            conn.exec_driver_sql("UPDATE appointments SET office = 'chair', office_chosen_by = 'body'")
+        for broken in (
+                "INSERT INTO appointments (id, seat_id, person_id, role, start_date, status, version) "
+                "VALUES (2, 1, 1, 'member', '2023-01-01', 'appointed', 1)",  # the one-holder rule
+                "UPDATE appointments SET office = 'other'",                   # an other office without its title
+                "UPDATE appointments SET office_chosen_by = 'none'",
+                "UPDATE seats SET kind = 'pooled_substitute', pool_rank = 1"):  # a pool rank with a suppleant
+            with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+                conn.exec_driver_sql(broken)
+        downgrade(revision="0011")
+        with db.engine.begin() as conn:
+            assert conn.exec_driver_sql("SELECT label, has_substitute FROM seats").one() == ("Plads 1", True)
+            assert conn.exec_driver_sql("SELECT role, start_date FROM appointments").one()[0] == "member"
+        upgrade()
+        db.engine.dispose()
