@@ -57,7 +57,6 @@ def test_the_database_refuses_a_seat_whose_kind_lacks_what_it_needs(app):
                    {"filled_by": "nobody"}):
         with pytest.raises((sa.exc.IntegrityError, sa.exc.StatementError)):
             db.session.execute(sa.update(type(seat)).where(type(seat).id == seat.id).values(**change))
-            db.session.flush()
         db.session.rollback()
 
 
@@ -132,7 +131,6 @@ def test_a_body_has_one_chair_at_a_time_and_an_office_lies_within_the_appointmen
     # The database keeps an office's fields together.
     with pytest.raises(sa.exc.IntegrityError):
         db.session.execute(sa.update(Appointment).where(Appointment.id == anne.id).values(office_chosen_by=None))
-        db.session.flush()
     db.session.rollback()
 
 
@@ -161,7 +159,8 @@ def test_the_roster_labels_observers_ex_officio_other_appointers_and_the_pool(cl
     make.appoint(observer, make.person("Otto Observatør"), START)
     mayor = organisations.add_seat(body, label="Borgmesteren", kind=SeatKind.ex_officio,
                                    ex_officio="borgmester i Gentofte Kommune")
-    organisations.add_seat(body, label="DA 1", filled_by=SeatFiller.other, appointing_authority="Dansk Arbejdsgiverforening")
+    organisations.add_seat(body, label="DA 1", filled_by=SeatFiller.other,
+                           appointing_authority="Dansk Arbejdsgiverforening")
     make.appoint(first, make.person("Pia Pulje"), START, role=Role.substitute)
     assert mayor.kind is SeatKind.ex_officio
     db.session.commit()
