@@ -171,3 +171,16 @@ def test_the_roster_labels_observers_ex_officio_other_appointers_and_the_pool(cl
     assert "Fælles suppleanter, der træder til i rækkefølge" in page
     assert "<td>1</td> <th scope=\"row\">FH-suppleant 1<br><span class=\"meta\">indstilles af FH</span></th> " \
            "<td>Pia Pulje (F)</td>" in page
+
+
+def test_the_dashboard_lists_kkrs_vacancies_with_the_pool_and_not_other_appointers_seats(client, amu):
+    body, (first, _second) = amu
+    make.appoint(first, make.person("Pia Pulje"), START, role=Role.substitute)
+    organisations.add_seat(body, label="DA 1", filled_by=SeatFiller.other, appointing_authority="DA")
+    make.user("sek", UserRole.secretariat)
+    db.session.commit()
+    make.login(client, "sek")
+    page = " ".join(client.get("/sekretariat").text.split())
+    assert "<td>FH-suppleant 2</td> <td>suppleant</td>" in page
+    assert "FH-suppleant 1" not in page
+    assert "DA 1" not in page

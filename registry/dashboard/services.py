@@ -17,7 +17,7 @@ from registry.dates import COPENHAGEN
 from registry.extensions import db
 from registry.nominations.models import Call, Nomination, NominationStatus
 from registry.organisations import terms
-from registry.organisations.models import Organisation, Seat
+from registry.organisations.models import Organisation, Seat, SeatFiller, SeatKind
 from registry.organisations.rosters import open_on, seat_open_on
 from registry.organisations.services import election_periods
 from registry.paging import Page, numbered
@@ -31,19 +31,22 @@ class Vacancy:
 
 
 def vacancies(day: date, number: int = 1, size: int = 25) -> Page[Vacancy]:
-    """Seats open on the day without a member, or without a personal suppleant where the seat has one."""
+    """Seats KKR fills, open on the day, without a member, or without a personal suppleant where the seat has
+    one; a pooled suppleant's seat without its suppleant. Other appointers' seats are not KKR's to fill."""
     def held(role: Role) -> sa.Exists:
         return sa.exists().where(Appointment.seat_id == Seat.id, Appointment.role == role, active_on(day))
 
     has_member, has_substitute = held(Role.member), held(Role.substitute)
     stmt = (sa.select(Seat, has_member.label("has_member"), has_substitute.label("has_substitute"))
             .join(Seat.organisation)
-            .where(open_on(day), seat_open_on(day),
-                   sa.or_(~has_member, sa.and_(Seat.has_substitute, ~has_substitute)))
+            .where(open_on(day), seat_open_on(day), Seat.filled_by == SeatFiller.kkr,
+                   sa.case((Seat.kind == SeatKind.pooled_substitute, ~has_substitute),
+                           else_=sa.or_(~has_member, sa.and_(Seat.has_substitute, ~has_substitute))))
             .options(contains_eager(Seat.organisation))
             .order_by(Organisation.sort_name, Organisation.id, Seat.position, Seat.label, Seat.id))
     page = numbered(stmt, number, size, rows=True)
-    page.items = [Vacancy(seat, not member, seat.has_substitute and not substitute)
+    page.items = [Vacancy(seat, not member and seat.kind is not SeatKind.pooled_substitute,
+                          (seat.has_substitute or seat.kind is SeatKind.pooled_substitute) and not substitute)
                   for seat, member, substitute in page.items]
     return page
 
@@ -64,8 +67,9 @@ def ending_terms(day: date, number: int = 1, size: int = 25) -> Page[Ending]:
     falls within the body's warning days (today included). Two queries: the appointments that may end within
     the longest warning the rules allow, and the election periods."""
     periods = election_periods()
-    stmt = (sa.select(Appointment)
-            .where(Appointment.status == Status.appointed, active_on(day),
+    # Other appointers' seats are left out: their terms are not KKR's to renew.
+    stmt = (sa.select(Appointment).join(Appointment.seat)
+            .where(Appointment.status == Status.appointed, active_on(day), Seat.filled_by == SeatFiller.kkr,
                    sa.or_(Appointment.end_date.is_(None), Appointment.end_date <= day + timedelta(days=MAX_WARNING)))
             .options(joinedload(Appointment.person), joinedload(Appointment.party),
                      joinedload(Appointment.seat).joinedload(Seat.organisation)))
