@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 import sqlalchemy as sa
 
 from registry.appointments import services as appointments
-from registry.appointments.models import Appointment, EndReason, Role
+from registry.appointments.models import Appointment, EndReason, Office, OfficeChooser, Role
 from registry.auth import services as users
 from registry.auth.models import User, UserRole
 from registry.extensions import db
@@ -21,7 +21,15 @@ from registry.meetings import services as meetings
 from registry.meetings.models import AgendaItem, Meeting, Outcome
 from registry.nominations import services as nominations
 from registry.nominations.models import Call, CallReason, Nomination
-from registry.organisations.models import ElectionPeriod, Organisation, OrganisationKind, Seat, SeatAllocation
+from registry.organisations.models import (
+    ElectionPeriod,
+    Organisation,
+    OrganisationKind,
+    Seat,
+    SeatAllocation,
+    SeatFiller,
+    SeatKind,
+)
 from registry.people.models import Gender, Municipality, Party, Person
 from registry.people.reference import DENMARK, PARTIES
 
@@ -54,7 +62,84 @@ ORGANISATIONS = [
 TERM_RULES = {
     # Its municipal members serve up to 4 years and may be re-appointed once.
     "Danmarks Erhvervsfremmebestyrelse": {"follows_election_period": False, "term_years": 4, "max_terms": 2},
+    # Terms of 4 years from 1 June, like KommuneKredit's 1 June to 31 May (example data).
+    "Københavns Professionshøjskole": {"follows_election_period": False, "term_years": 4,
+                                       "term_start": date(2022, 6, 1)},
 }
+
+# The bodies as their public rules describe them (DOMAIN.md, "Bodies as they are"); the names of the seats'
+# holders are fictitious. (organisation, seat label, position, what the seat is)
+REGION_H = "Regionsrådet, Region Hovedstaden"
+OTHER = {"filled_by": SeatFiller.other}
+BODY_SEATS = [
+    # SSU: 5 from the regional council, 5 from KKR Hovedstaden, 2 from Praksisudvalget.
+    *[("Sundhedssamarbejdsudvalget", f"Plads {n}", n, {}) for n in (3, 4, 5)],
+    *[("Sundhedssamarbejdsudvalget", f"Regionsrådet {n}", 10 + n, {**OTHER, "appointing_authority": REGION_H})
+      for n in range(1, 6)],
+    *[("Sundhedssamarbejdsudvalget", f"Praksisudvalget {n}", 20 + n,
+       {**OTHER, "appointing_authority": "Praksisudvalget"}) for n in (1, 2)],
+    # Erhvervshus Hovedstaden: KKR's chair and 3 politicians, 4 business seats on the business organisations'
+    # recommendation, 1 from a knowledge institution, 1 from the employee side.
+    ("Erhvervshus Hovedstaden", "Formand", 0, {}),
+    *[("Erhvervshus Hovedstaden", f"Plads {n}", n, {}) for n in (2, 3)],
+    *[("Erhvervshus Hovedstaden", f"Erhverv {n}", 10 + n, {"nominated_by": nominator})
+      for n, nominator in enumerate(("Dansk Industri", "Dansk Erhverv", "Dansk Industri", "SMVdanmark"), start=1)],
+    ("Erhvervshus Hovedstaden", "Videninstitution", 20, {"nominated_by": "Universiteterne i hovedstadsregionen"}),
+    ("Erhvervshus Hovedstaden", "Lønmodtagerside", 21, {"nominated_by": "FH Hovedstaden"}),
+    # Movia: fixed seats for Region Hovedstaden, Region Sjælland and Copenhagen, the others chosen by the
+    # repræsentantskab, and an employee observer.
+    ("Movia", "Region Hovedstaden", 10, {**OTHER, "appointing_authority": REGION_H}),
+    ("Movia", "Region Sjælland", 11, {**OTHER, "appointing_authority": "Regionsrådet, Region Sjælland"}),
+    ("Movia", "Københavns Kommune", 12, {**OTHER, "appointing_authority": "Københavns Borgerrepræsentation"}),
+    *[("Movia", f"Repræsentantskabet {n}", 20 + n, {**OTHER, "appointing_authority": "Movias repræsentantskab"})
+      for n in range(2, 7)],
+    ("Movia", "Medarbejderobservatør", 30, {**OTHER, "kind": SeatKind.observer,
+                                             "appointing_authority": "Movias medarbejdere"}),
+    # RAR: the council adds a tilforordnet without a vote.
+    ("RAR Hovedstaden", "Tilforordnet", 10, {**OTHER, "kind": SeatKind.observer,
+                                              "appointing_authority": "RAR Hovedstaden"}),
+    # Pooled suppleants who step in by turn: KKR's two, and FH's three and DA's two (as in AMU-loven).
+    *[("Politisk Uddannelses- og Praktikpladsforum", f"KKR-suppleant {n}", 10 + n,
+       {"kind": SeatKind.pooled_substitute, "pool_rank": n}) for n in (1, 2)],
+    *[("Politisk Uddannelses- og Praktikpladsforum", f"FH-suppleant {n}", 20 + n,
+       {**OTHER, "kind": SeatKind.pooled_substitute, "pool_rank": n, "nominated_by": "FH",
+        "appointing_authority": "FH Hovedstaden"}) for n in (1, 2, 3)],
+    *[("Politisk Uddannelses- og Praktikpladsforum", f"DA-suppleant {n}", 30 + n,
+       {**OTHER, "kind": SeatKind.pooled_substitute, "pool_rank": n, "nominated_by": "DA",
+        "appointing_authority": "DA"}) for n in (1, 2)],
+    # An ex officio seat: whoever is Copenhagen's lord mayor.
+    ("Copenhagen Capacity", "Overborgmesteren", 0, {**OTHER, "kind": SeatKind.ex_officio,
+                                                    "ex_officio": "overborgmester i Københavns Kommune",
+                                                    "appointing_authority": "Vedtægterne (født medlem)"}),
+]
+
+# Fictitious holders of the seats above from 1 January 2026: (organisation, seat, role, name, party,
+# municipality, gender, office and who chose it)
+BODY_HOLDERS = [
+    ("Sundhedssamarbejdsudvalget", "Regionsrådet 1", Role.member, "Helle Eksempel", "A", None, Gender.woman,
+     (Office.chair, OfficeChooser.body)),
+    ("Sundhedssamarbejdsudvalget", "Regionsrådet 2", Role.member, "Ib Eksempel", "V", None, Gender.man, None),
+    ("Sundhedssamarbejdsudvalget", "Regionsrådet 3", Role.member, "Jytte Eksempel", "F", None, Gender.woman, None),
+    ("Sundhedssamarbejdsudvalget", "Praksisudvalget 1", Role.member, "Karl Eksempel", None, None, Gender.man, None),
+    ("Erhvervshus Hovedstaden", "Formand", Role.member, "Lise Eksempel", "A", "Albertslund", Gender.woman,
+     (Office.chair, OfficeChooser.kkr)),
+    ("Erhvervshus Hovedstaden", "Erhverv 1", Role.member, "Mads Eksempel", None, None, Gender.man, None),
+    ("Erhvervshus Hovedstaden", "Lønmodtagerside", Role.member, "Nina Eksempel", None, None, Gender.woman, None),
+    ("Movia", "Region Hovedstaden", Role.member, "Ole Eksempel", "A", None, Gender.man,
+     (Office.chair, OfficeChooser.body)),
+    ("Movia", "Region Sjælland", Role.member, "Pia Eksempel", "V", None, Gender.woman, None),
+    ("Movia", "Medarbejderobservatør", Role.member, "Rasmus Eksempel", None, None, Gender.man, None),
+    ("RAR Hovedstaden", "Tilforordnet", Role.member, "Signe Eksempel", None, None, Gender.woman, None),
+    ("Politisk Uddannelses- og Praktikpladsforum", "KKR-suppleant 1", Role.substitute, "Tage Eksempel", "C",
+     "Dragør", Gender.man, None),
+    ("Politisk Uddannelses- og Praktikpladsforum", "FH-suppleant 1", Role.substitute, "Ulla Eksempel", None,
+     None, Gender.woman, None),
+    ("Copenhagen Capacity", "Overborgmesteren", Role.member, "Viggo Eksempel", "A", "København", Gender.man,
+     None),
+]
+# Offices of the example holders above: SSU's vice-chair comes from the municipal side.
+EXAMPLE_OFFICES = {("Sundhedssamarbejdsudvalget", "Plads 1"): (Office.vice_chair, OfficeChooser.body),
+                   ("Movia", "Plads 1"): (Office.vice_chair, OfficeChooser.body)}
 
 # Fictitious holders, so the roster is not empty: (organisation, seat, role, name, party, municipality, gender)
 EXAMPLE_HOLDERS = [
@@ -120,25 +205,29 @@ def _ensure(model, key: dict, **values):
     return row
 
 
-def _seat(organisation: Organisation, label: str, position: int, has_substitute: bool, note: str) -> Seat:
+def _seat(organisation: Organisation, label: str, position: int, has_substitute: bool, note: str,
+          **kind) -> Seat:
     return _ensure(Seat, {"organisation_id": organisation.id, "label": label},
-                   position=position, has_substitute=has_substitute, note=note)
+                   position=position, has_substitute=has_substitute, note=note, **kind)
 
 
-def _person(name: str, municipality: str, party: str, gender: Gender | None, office: str | None) -> Person:
-    municipality_row = _one(Municipality, name=municipality)
-    return _ensure(Person, {"name": name, "municipality_id": municipality_row.id},
-                   party=_one(Party, letter=party), gender=gender, office=office)
+def _person(name: str, municipality: str | None, party: str | None, gender: Gender | None,
+            office: str | None) -> Person:
+    municipality_id = _one(Municipality, name=municipality).id if municipality else None
+    return _ensure(Person, {"name": name, "municipality_id": municipality_id},
+                   party=_one(Party, letter=party) if party else None, gender=gender, office=office)
 
 
 def _hold(seat: Seat, person: Person, role: Role, start: date, end: date | None = None,
-          reason: EndReason | None = None) -> None:
-    exists = db.session.scalar(sa.select(Appointment.id).filter_by(
+          reason: EndReason | None = None, office: tuple[Office, OfficeChooser] | None = None) -> None:
+    appointment = db.session.scalar(sa.select(Appointment).filter_by(
         seat_id=seat.id, person_id=person.id, role=role, start_date=start))
-    if exists is None:
+    if appointment is None:
         appointment = appointments.appoint(seat, person, role, start, end=end)
         if reason is not None:
             appointments.end(appointment, end, reason)
+    if office is not None and appointment.office is None:
+        appointments.set_office(appointment, office[0], chosen_by=office[1])
 
 
 def load() -> list[tuple[str, str, str]]:
@@ -184,7 +273,15 @@ def load() -> list[tuple[str, str, str]]:
         seat = _one(Seat, organisation_id=organisation.id, label=label)
         person = _person(name, municipality, party, gender, "Fiktiv person (eksempeldata)")
         _hold(seat, person, role, date(2022, 1, 1), date(2025, 12, 31), EndReason.term_ended)
-        _hold(seat, person, role, date(2026, 1, 1), organisation.end_date)
+        _hold(seat, person, role, date(2026, 1, 1), organisation.end_date,
+              office=EXAMPLE_OFFICES.get((org_name, label)))
+    for org_name, label, position, kind in BODY_SEATS:
+        _seat(organisations[org_name], label, position, False, EXAMPLE, **kind)
+    for org_name, label, role, name, party, municipality, gender, office in BODY_HOLDERS:
+        organisation = organisations[org_name]
+        seat = _one(Seat, organisation_id=organisation.id, label=label)
+        person = _person(name, municipality, party, gender, "Fiktiv person (eksempeldata)")
+        _hold(seat, person, role, date(2026, 1, 1), organisation.end_date, office=office)
 
     # Agendas are published a week before the meeting (the publication dates are example data).
     _ensure(Meeting, {"council_name": COUNCIL, "date": date(2024, 2, 6)}, published_on=date(2024, 1, 30))
