@@ -105,12 +105,14 @@ def test_memberships_on_a_day_give_seat_party_dates_and_the_kkr_decision(client,
     party = {"id": make.party("F").id, "letter": "F", "name": "SF – Socialistisk Folkeparti"}
     assert rows == [
         {"id": rar["kofoed_member"].id, "person_id": rar["kofoed"].id, "organization_id": rar["rar"].id,
-         "post_id": rar["seat"].id, "role": "member", "on_behalf_of_id": party["id"], "on_behalf_of": party,
+         "post_id": rar["seat"].id, "role": "member", "label": "Medlem", "seat_kind": "voting", "office": None,
+         "on_behalf_of_id": party["id"], "on_behalf_of": party,
          "start_date": "2022-01-01", "end_date": "2024-06-30", "end_reason": "resigned", "substitute_for_id": None,
          "decision": {"id": rar["kofoed_member"].decision_id, "reference": "KKR Hovedstaden 2021-12-14 pkt. 4.1",
                       "meeting_date": "2021-12-14", "item_number": "4.1", "outcome": "recommended"}},
         {"id": rar["peschardt_substitute"].id, "person_id": rar["peschardt"].id, "organization_id": rar["rar"].id,
-         "post_id": rar["seat"].id, "role": "substitute", "on_behalf_of_id": party["id"], "on_behalf_of": party,
+         "post_id": rar["seat"].id, "role": "substitute", "label": "Personlig suppleant", "seat_kind": "voting",
+         "office": None, "on_behalf_of_id": party["id"], "on_behalf_of": party,
          "start_date": "2022-01-01", "end_date": "2024-06-30", "end_reason": "replaced",
          "substitute_for_id": rar["kofoed_member"].id, "decision": None},
     ]
@@ -234,7 +236,10 @@ def test_organizations_carry_dissolution_date_and_successor(client, rar):
 def test_posts_show_the_party_group_holding_them_per_election_period(client, rar):
     post = get(client, f"/api/v1/posts/{rar['seat'].id}")
     assert post == {
-        "id": rar["seat"].id, "label": "Plads 1", "organization_id": rar["rar"].id, "position": 0,
+        "id": rar["seat"].id, "label": "Plads 1", "role": "medlem", "seat_kind": "voting", "ex_officio": None,
+        "pool_rank": None, "filled_by": "kkr", "appointing_authority": "Beskæftigelsesministeren",
+        "appointing_authority_is_external": True, "nominated_by": None,
+        "organization_id": rar["rar"].id, "position": 0,
         "start_date": None, "end_date": None, "has_substitute": True,
         "party_allocations": [{"election_period": "2022-2025", "start_date": "2022-01-01",
                                "end_date": "2025-12-31",
@@ -343,7 +348,9 @@ def test_every_documented_list_answers_as_documented(client, rar, path):
 
 
 LISTS = ["/api/v1/organizations?as_of=2024-04-19", "/api/v1/posts?as_of=2024-04-19", "/api/v1/persons?as_of=2024-04-19",
-         "/api/v1/memberships?as_of=2024-04-19", "/api/v1/parties?", "/api/v1/municipalities?"]
+         "/api/v1/memberships?as_of=2024-04-19", "/api/v1/parties?", "/api/v1/municipalities?",
+         # Without a day too: a post's appointing authority is its body's unless it has its own.
+         "/api/v1/posts?", "/api/v1/memberships?"]
 
 
 def test_each_list_is_one_query_however_long_the_page(client, app):

@@ -14,24 +14,30 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from registry.api import openapi
-from registry.appointments.models import Role, Status
+from registry.appointments import services as appointments
+from registry.appointments.models import Office, OfficeChooser, Role, Status
 from registry.extensions import db
-from registry.organisations.models import ElectionPeriod, SeatAllocation
+from registry.organisations.models import ElectionPeriod, SeatAllocation, SeatKind
 from tests import factories as make
 
 
 @pytest.fixture
 def registry_data(app):
     """A little of everything the API shows: a body with a successor, a seat with its party group, a member
-    with a KKR decision and a personal suppleant, a closed body, and a recommendation that is not public."""
+    with a KKR decision, an office from a later day and a personal suppleant, a pooled suppleant with an outside
+    appointing authority, a closed body, and a recommendation that is not public."""
     successor = make.organisation("Regionalt beskæftigelsesråd Hovedstaden", start_date=date(2025, 7, 1))
     rar = make.organisation("RAR Hovedstaden", short_name="RAR", authority_is_external=True,
                             end_date=date(2025, 6, 30), successor=successor)
     seat = make.seat(rar)
     period = ElectionPeriod(name="2022-2025", start_date=date(2022, 1, 1), end_date=date(2025, 12, 31))
     db.session.add(SeatAllocation(seat=seat, period=period, party=make.party("F")))
-    make.appoint(seat, make.person("Lotte Kofoed", "Frederiksberg", email="lotte@example.dk"), date(2022, 1, 1),
-                 date(2025, 6, 30), decision=make.decision())
+    kofoed = make.appoint(seat, make.person("Lotte Kofoed", "Frederiksberg", email="lotte@example.dk"),
+                          date(2022, 1, 1), date(2025, 6, 30), decision=make.decision())
+    appointments.set_office(kofoed, Office.chair, chosen_by=OfficeChooser.body, start=date(2024, 1, 1))
+    pool = make.seat(rar, "Suppleant 1", has_substitute=False, kind=SeatKind.pooled_substitute, pool_rank=1,
+                     nominated_by="FH", appointing_authority="Beskæftigelsesministeren")
+    make.appoint(pool, make.person("Pia Pulje"), date(2022, 1, 1), date(2025, 6, 30), role=Role.substitute)
     make.appoint(seat, make.person("Marie-Louise Peschardt Jørgensen"), date(2022, 1, 1), date(2025, 6, 30),
                  role=Role.substitute)
     make.appoint(seat, make.person("Vera Venter Eksempel"), date(2024, 7, 1), date(2025, 6, 30),

@@ -42,6 +42,8 @@ def _date(description: str) -> dict:
     return {**_nullable(DATE), "description": description}
 
 
+SEAT_KINDS = ["voting", "observer", "ex_officio", "pooled_substitute"]
+POST_ROLES = ["medlem", "observatør", "født medlem", "suppleant"]
 OUTCOMES = ["appointed", "recommended", "noted", "approved", "not_supported"]
 NOMINATION_STATUSES = ["submitted", "returned", "withdrawn", "on_agenda", "pending", "appointed", "not_supported",
                        "not_appointed"]
@@ -89,7 +91,41 @@ SCHEMAS = {
     }, "The party group that holds the seat in an election period."),
     "Post": _object({
         "id": ID,
-        "label": {**TEXT, "examples": ["Plads 1"]},
+        "label": {**TEXT, "description": "The seat's name on its organization.",
+                  "examples": ["Plads 1", "Borgmesterpladsen", "Suppleant 1 (arbejdsgiversiden)"]},
+        "role": {"type": "string", "enum": POST_ROLES,
+                 "description": "Popolo's role, the function the holder of the post fulfils, in Danish: medlem "
+                                "(a voting member's seat), observatør (an observer's or tilforordnet's seat: "
+                                "attends, no vote), født medlem (held ex officio, see ex_officio), suppleant (a "
+                                "pooled suppleant's seat, see pool_rank). It follows seat_kind one to one."},
+        "seat_kind": {"type": "string", "enum": SEAT_KINDS,
+                      "description": "What the seat is: voting (stemmeberettiget), observer (observatør), "
+                                     "ex_officio (født medlem), pooled_substitute (fælles suppleant: one rank of "
+                                     "a pool of suppleants who step in by turn for any member of their side)."},
+        "ex_officio": {**_nullable(TEXT),
+                       "description": "For an ex_officio seat, the office whose holder holds the seat; null for "
+                                      "every other kind.",
+                       "examples": ["borgmester i Gentofte Kommune"]},
+        "pool_rank": {**_nullable({"type": "integer", "minimum": 1}),
+                      "description": "For a pooled_substitute seat, its place in the order in which the pool's "
+                                     "suppleants step in (1 first); null for every other kind."},
+        "filled_by": {"type": "string", "enum": ["kkr", "other"],
+                      "description": "kkr: KKR fills the seat (appoints, or recommends to the appointing "
+                                     "authority). other: another appointer fills it; the registry records its "
+                                     "holders only so that the organization's whole roster is known."},
+        "appointing_authority": {**TEXT, "description": "Who formally appoints to this seat: its own authority "
+                                                        "where it has one, else its organization's.",
+                                 "examples": ["Beskæftigelsesministeren"]},
+        "appointing_authority_is_external": {
+            "type": "boolean",
+            "description": "For this seat (its own setting, else its organization's): true when KKR only "
+                           "recommends and another authority appoints.",
+        },
+        "nominated_by": {**_nullable(TEXT),
+                         "description": "The organization that nominates the holder instead of a party group; "
+                                        "null when none does (on a seat KKR fills, a party group then "
+                                        "nominates: see party_allocations).",
+                         "examples": ["Dansk Industri"]},
         "organization_id": ID,
         "position": {"type": "integer", "description": "The seat's place in its organization's list."},
         "start_date": _date("The first day of the seat, when recorded."),
@@ -116,13 +152,43 @@ SCHEMAS = {
                                    "authority (indstillet), took the party's nomination to note (taget til "
                                    "efterretning), approved (godkendt), not supported (ikke tiltrådt)."},
     }, "The KKR decision (agenda item of a meeting) a membership rests on."),
+    "Office": _object({
+        "name": {**TEXT, "description": "formand, næstformand, or the title of another office.",
+                 "examples": ["formand", "næstformand", "kasserer"]},
+        "kind": {"type": "string", "enum": ["chair", "vice_chair", "other"],
+                 "description": "chair (formand), vice_chair (næstformand), or other (named in `name`)."},
+        "chosen_by": {"type": "string", "enum": ["kkr", "body"],
+                      "description": "kkr: KKR appointed the person to the office; body: the organization "
+                                     "elected the person among its members."},
+        "start_date": {**DATE, "description": "The first day in the office: the membership's start_date unless "
+                                              "it began later."},
+        "end_date": _date("The last day in the office (inclusive): the membership's end_date unless the office "
+                          "ended earlier; null when neither has an end."),
+    }, "An office (hverv) a member holds on the organization besides the post, within the membership."),
     "Membership": _object({
         "id": ID,
         "person_id": ID,
         "organization_id": ID,
         "post_id": ID,
         "role": {"type": "string", "enum": ["member", "substitute"],
-                 "description": "member (medlem) or substitute (personlig suppleant)."},
+                 "description": "member (medlem) or substitute (suppleant: the personal suppleant of a post, "
+                                "or the suppleant holding a pooled_substitute post). An office held on the "
+                                "organization is in `office` and `label`."},
+        "label": {**TEXT,
+                  "description": "What the person is on the organization, in Danish. With as_of: when the person "
+                                 "holds an office on that day, the office and who chose it (\"Formand, valgt af "
+                                 "organisationen\", \"Næstformand, udpeget af KKR\"); without as_of (the whole "
+                                 "history, a single membership): the office, if held at any time during the "
+                                 "membership. Otherwise from the post and the role: \"Medlem\", \"Observatør\", "
+                                 "\"Født medlem\", \"Personlig suppleant\", or a pooled suppleant's rank, "
+                                 "\"1. suppleant\".",
+                  "examples": ["Formand, valgt af organisationen", "Medlem", "1. suppleant"]},
+        "seat_kind": {"type": "string", "enum": SEAT_KINDS,
+                      "description": "The post's seat_kind (see Post), so that a roster needs no second request."},
+        "office": {**_nullable(_ref("Office")),
+                   "description": "The office the person holds or held on the organization during this "
+                                  "membership, whatever the as_of day: its start_date and end_date say when. "
+                                  "Null when none is recorded."},
         "on_behalf_of_id": {**_nullable(ID), "description": "The party the person represented in this "
                                                             "membership (see /parties)."},
         "on_behalf_of": _nullable(_ref("Party")),
@@ -135,10 +201,11 @@ SCHEMAS = {
             "description": "For a personal suppleant (role substitute): the membership of the member on the same "
                            "post on the as_of day, or, where no as_of is given (whole history, single "
                            "membership), on the suppleant's first day in office. Null when the post had no "
-                           "member that day, and always null for members.",
+                           "member that day, always null for a pooled suppleant (a pooled_substitute post has no "
+                           "member: it steps in for any), and for members.",
         },
         "decision": _nullable(_ref("Decision")),
-    }, "A person holding a post as member or personal suppleant, from start_date to end_date. Only "
+    }, "A person holding a post as member or suppleant, from start_date to end_date. Only "
        "appointments in force are public: a recommendation still waiting for an outside authority is not."),
     "Nomination": _object({
         "id": ID,

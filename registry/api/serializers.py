@@ -4,17 +4,29 @@ Only public fields: a person's gender, e-mail and phone never leave here, nor
 internal notes. Nominations, read only by their party group and the secretariat,
 carry their motivation and the secretariat's comment, never the people's details.
 Dates are ISO strings (Flask would write HTTP dates).
+Words meant for people (a post's and a membership's role and label, an office's name) are Danish whatever
+the reader's language, as in the CSV files: the API answers the same to every caller.
 The shapes are those of the OpenAPI document (openapi.py).
 """
 
 from datetime import date
 
 from registry.api.services import DecisionRow, MembershipRow
+from registry.appointments.models import Appointment, Office, Role
 from registry.meetings.history import Entry
 from registry.meetings.models import Decision
 from registry.nominations.models import Nomination
-from registry.organisations.models import Organisation, Seat, SeatAllocation
+from registry.organisations.models import Organisation, Seat, SeatAllocation, SeatKind
 from registry.people.models import Municipality, Party, Person
+from registry.types import capitalised
+
+# Popolo's Post.role, "the function that the holder of the post fulfills", in the words of a Danish roster.
+POST_ROLES = {
+    SeatKind.voting: "medlem",
+    SeatKind.observer: "observatør",
+    SeatKind.ex_officio: "født medlem",
+    SeatKind.pooled_substitute: "suppleant",
+}
 
 
 def _iso(day: date | None) -> str | None:
@@ -62,6 +74,14 @@ def post(row: Seat) -> dict:
     return {
         "id": row.id,
         "label": row.label,
+        "role": POST_ROLES[row.kind],
+        "seat_kind": row.kind.value,
+        "ex_officio": row.ex_officio,
+        "pool_rank": row.pool_rank,
+        "filled_by": row.filled_by.value,
+        "appointing_authority": row.authority,
+        "appointing_authority_is_external": row.external,
+        "nominated_by": row.nominated_by,
         "organization_id": row.organisation_id,
         "position": row.position,
         "start_date": _iso(row.start_date),
@@ -92,6 +112,37 @@ def decision(row: Decision | None) -> dict | None:
     }
 
 
+def _office_name(appointment: Appointment) -> str:
+    """Office.label would follow the reader's language (Appointment.office_name): here the Danish word."""
+    return appointment.office_title if appointment.office is Office.other else appointment.office.danish
+
+
+def _office(appointment: Appointment) -> dict | None:
+    """The office as recorded, whatever the day asked: its dates say when it is held."""
+    if appointment.office is None:
+        return None
+    return {
+        "name": _office_name(appointment),
+        "kind": appointment.office.value,
+        "chosen_by": appointment.office_chosen_by.value,
+        "start_date": _iso(appointment.office_start or appointment.start_date),
+        "end_date": _iso(appointment.office_end or appointment.end_date),
+    }
+
+
+def _membership_label(appointment: Appointment, as_of: date | None) -> str:
+    """What the person is on the body: the office held on the as_of day (without a day: the office held at any
+    time during the membership) and who chose it, else what the seat and the role make the person."""
+    seat = appointment.seat
+    if appointment.office is not None and (as_of is None or appointment.office_on(as_of) is not None):
+        return f"{capitalised(_office_name(appointment))}, {appointment.office_chosen_by.danish}"
+    if seat.kind is SeatKind.pooled_substitute:
+        return f"{seat.pool_rank}. suppleant"
+    if appointment.role is Role.substitute:
+        return "Personlig suppleant"
+    return capitalised(POST_ROLES[seat.kind])
+
+
 def membership(row: MembershipRow) -> dict:
     appointment = row.appointment
     return {
@@ -100,6 +151,9 @@ def membership(row: MembershipRow) -> dict:
         "organization_id": appointment.seat.organisation_id,
         "post_id": appointment.seat_id,
         "role": appointment.role.value,
+        "label": _membership_label(appointment, row.as_of),
+        "seat_kind": appointment.seat.kind.value,
+        "office": _office(appointment),
         "on_behalf_of_id": appointment.party_id,
         "on_behalf_of": party(appointment.party),
         "start_date": _iso(appointment.start_date),

@@ -40,6 +40,9 @@ class MembershipRow:
     appointment: Appointment
     # For a personal suppleant: the member appointment on the same seat (see _substitute_for).
     substitute_for_id: int | None
+    # The as_of day it was read for; None for the whole history and a single membership. It decides whether
+    # an office is held (serializers.membership).
+    as_of: date | None = None
 
 
 def _page(stmt: sa.Select, id_column, limit: int, after: int, *, rows: bool = False) -> Page:
@@ -68,9 +71,12 @@ def organization(organization_id: int) -> Organisation | None:
 # Seats (Popolo posts)
 
 def _posts() -> sa.Select:
-    # Joined, not selectin-loaded: SQLAlchemy selects in chunks of 500, which would add a query on a long page.
-    return sa.select(Seat).options(
-        joinedload(Seat.allocations).options(joinedload(SeatAllocation.period), joinedload(SeatAllocation.party))
+    # The body comes along for the seat's effective appointing authority (Seat.authority, Seat.external).
+    # Allocations are joined, not selectin-loaded: SQLAlchemy selects in chunks of 500, which would add a query
+    # on a long page.
+    return sa.select(Seat).join(Seat.organisation).options(
+        contains_eager(Seat.organisation),
+        joinedload(Seat.allocations).options(joinedload(SeatAllocation.period), joinedload(SeatAllocation.party)),
     )
 
 
@@ -79,7 +85,7 @@ def posts(*, limit: int, after: int = 0, as_of: date | None = None,
     stmt = _posts()
     if as_of is not None:
         # A seat is open only while its body is.
-        stmt = stmt.join(Seat.organisation).where(_open_on(Seat, as_of), _open_on(Organisation, as_of))
+        stmt = stmt.where(_open_on(Seat, as_of), _open_on(Organisation, as_of))
     if organization_id is not None:
         stmt = stmt.where(Seat.organisation_id == organization_id)
     return _page(stmt, Seat.id, limit, after)
@@ -169,7 +175,7 @@ def memberships(*, limit: int, after: int = 0, as_of: date | None = None, organi
     if role is not None:
         stmt = stmt.where(Appointment.role == Role(role))
     page = _page(stmt, Appointment.id, limit, after, rows=True)
-    return Page([MembershipRow(*row) for row in page.items], has_next=page.has_next)
+    return Page([MembershipRow(*row, as_of=as_of) for row in page.items], has_next=page.has_next)
 
 
 def membership(membership_id: int) -> MembershipRow | None:
