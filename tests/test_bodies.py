@@ -151,6 +151,8 @@ def test_the_secretariat_gives_a_member_an_office_on_the_page_and_the_roster_sho
     assert "Frida Formand er formand." in saved.text
     roster = " ".join(client.get(f"/organisationer/{body.id}").text.split())
     assert '<strong class="office">Formand</strong> <span class="meta">(udpeget af KKR)</span>' in roster
+    person = " ".join(client.get(f"/personer/{held.person_id}").text.split())
+    assert "<td>Medlem, formand</td>" in person
 
 
 def test_the_roster_labels_observers_ex_officio_other_appointers_and_the_pool(client, amu):

@@ -74,7 +74,7 @@ class ReplaceForm(Form):
 
 
 class OfficeForm(Form):
-    office = ChoiceField(_l("Hverv"), choices=[SelectChoice("", _l("Intet hverv"))] + [
+    office = ChoiceField(_l("Hverv i organisationen"), choices=[SelectChoice("", _l("Intet hverv"))] + [
         SelectChoice(office.value, office.capitalised) for office in Office])
     title = StringField(_l("Hvervets navn"), validators=[Optional(), Length(max=100)],
                         description=_l("Kun for et andet hverv, fx kasserer."))

@@ -62,7 +62,7 @@ def test_secretariat_adds_an_observer_seat_and_gives_a_member_an_office(page, lo
     body_page(page, "Erhvervshus Hovedstaden")
     page.get_by_role("link", name="Formand", exact=True).click()
     page.get_by_role("link", name="Hverv for Lise Eksempel").click()
-    expect(page.get_by_label("Hverv", exact=True)).to_have_value("chair")
+    expect(page.get_by_label("Hverv i organisationen")).to_have_value("chair")
     check_accessibility(page)
     screenshot(page, "hverv")
     page.get_by_label("Til og med").fill("2026-06-30")
