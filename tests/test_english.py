@@ -19,7 +19,7 @@ from registry.appointments import services as appointments
 from registry.appointments.models import Appointment, EndReason, Role
 from registry.auth.models import UserRole
 from registry.dates import today
-from registry.exchange.csv_export import HEADER
+from registry.exchange.csv_export import BASE_HEADER
 from registry.exchange.csv_import_write import UNKNOWN_ITEM
 from registry.extensions import db
 from registry.meetings import drafting
@@ -53,7 +53,7 @@ DANISH = re.compile(r"(?<![\w-])(" + "|".join(re.escape(word) for word in DANISH
 
 # Data the pages show as it was written, in Danish, besides the rows gathered from the database: the CSV
 # columns, the name of an anonymised person, and examples of what a Danish title or seat is called.
-DANISH_DATA = [";".join(HEADER), ANONYMOUS_NAME, "“Indstilling af medlem til …”", "Plads 1"]
+DANISH_DATA = [";".join(BASE_HEADER), ANONYMOUS_NAME, "“Indstilling af medlem til …”", "Plads 1"]
 
 
 def visible(page: str) -> str:
@@ -289,7 +289,7 @@ def test_a_party_groups_refused_nomination_is_english(client, world):
 
 
 def test_the_import_preview_is_english(client, world):
-    lines = [";".join(HEADER),
+    lines = [";".join(BASE_HEADER),
              "RAR Hovedstaden;Formand;medlem;Lotte Kofoed;F;Frederiksberg;2022-01-01;;;Beskæftigelsesministeren;",
              "Movia;Næstformand;medlem;Esat Sentürk;B;Hvidovre;2022-01-01;2024-05-31;udtrådt;KKR Hovedstaden;",
              "Wonderful Copenhagen;Formand;medlem;Nina Nielsen;A;Malmö;2024-01-01;;;KKR Hovedstaden;"

@@ -11,13 +11,20 @@ import sqlalchemy as sa
 from registry.appointments import services
 from registry.appointments.models import EndReason, Role
 from registry.csvfiles import undo_neutralise
+from registry.exchange import csv_export
 from registry.extensions import db
 from tests import factories as make
 
 # Both databases: the export queries, as-of and order.
 pytestmark = pytest.mark.both_databases
 
-HEADER = "organisation;plads;rolle;navn;parti;kommune;startdato;slutdato;ophørsårsag;udpegende_myndighed;indstilling"
+# The first export's header: tools read its columns by position, so it stays the beginning of every file.
+FIRST_HEADER = ("organisation;plads;rolle;navn;parti;kommune;startdato;slutdato;ophørsårsag;udpegende_myndighed;"
+                "indstilling")
+HEADER = (FIRST_HEADER + ";hverv;hverv_valgt_af;hverv_start;hverv_slut;pladstype;embede;suppleant_nr;besættes_af;"
+          "indstilles_af")
+# The later columns of a member without an office on an ordinary seat.
+ORDINARY = ["", "", "", "", "stemmeberettiget", "", "", "KKR", ""]
 
 
 def export_bytes(client, query: str = "") -> bytes:
@@ -51,12 +58,23 @@ def test_file_is_utf8_with_bom_semicolons_and_crlf(client, rar):
     assert b"\n" not in data.replace(b"\r\n", b"")
     assert parse(data)[1:] == [
         ["RAR Hovedstaden", "Plads 1", "medlem", "Lotte Kofoed", "F", "Frederiksberg", "2022-01-01", "", "",
-         "Beskæftigelsesministeren", "KKR Hovedstaden 2021-12-14 pkt. 4.1"],
+         "Beskæftigelsesministeren", "KKR Hovedstaden 2021-12-14 pkt. 4.1", *ORDINARY],
         ["RAR Hovedstaden", "Plads 1", "suppleant", "Marie-Louise Peschardt Jørgensen", "F", "Hvidovre",
-         "2022-01-01", "", "", "Beskæftigelsesministeren", ""],
+         "2022-01-01", "", "", "Beskæftigelsesministeren", "", *ORDINARY],
         ["Skoletjenesten", "Plads 1", "medlem", "Esat Sentürk", "B", "Høje-Taastrup", "2022-01-01", "2024-10-31",
-         "", "KKR Hovedstaden", ""],
+         "", "KKR Hovedstaden", "", *ORDINARY],
     ]
+
+
+def test_the_first_exports_columns_stay_first_in_their_order(client, rar):
+    """A tool that reads the first eleven columns by position reads the same cells as before."""
+    assert HEADER.startswith(FIRST_HEADER + ";")
+    assert csv_export.BASE_HEADER == FIRST_HEADER.split(";")
+    assert csv_export.HEADER[:len(csv_export.BASE_HEADER)] == csv_export.BASE_HEADER
+    first = [row[:11] for row in parse(export_bytes(client, "?as_of=2024-04-19"))]
+    assert first[0] == FIRST_HEADER.split(";")
+    assert first[1] == ["RAR Hovedstaden", "Plads 1", "medlem", "Lotte Kofoed", "F", "Frederiksberg", "2022-01-01",
+                        "", "", "Beskæftigelsesministeren", "KKR Hovedstaden 2021-12-14 pkt. 4.1"]
 
 
 def test_response_names_the_file_and_type(client, rar):

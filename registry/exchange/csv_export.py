@@ -13,7 +13,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from registry.appointments.models import Appointment, Status
+from registry.appointments.models import Appointment, Office, Status
 from registry.appointments.services import active_on
 from registry.csvfiles import CHUNK_ROWS, check_delimiter, neutralise, write
 from registry.extensions import db
@@ -21,8 +21,20 @@ from registry.meetings.models import AgendaItem, Decision, Meeting, reference
 from registry.organisations.models import Organisation, Seat
 from registry.people.models import Municipality, Party, Person
 
-HEADER = ["organisation", "plads", "rolle", "navn", "parti", "kommune", "startdato", "slutdato",
-          "ophørsårsag", "udpegende_myndighed", "indstilling"]
+# The columns of the first export, in their order: tools read them by position, so new columns only ever
+# come after them.
+BASE_HEADER = ["organisation", "plads", "rolle", "navn", "parti", "kommune", "startdato", "slutdato",
+               "ophørsårsag", "udpegende_myndighed", "indstilling"]
+# Bodies as they are (migration 0012): the member's office on the body, then what the seat is, who fills it
+# and who nominates for it. Optional on import.
+BODY_HEADER = ["hverv", "hverv_valgt_af", "hverv_start", "hverv_slut", "pladstype", "embede", "suppleant_nr",
+               "besættes_af", "indstilles_af"]
+HEADER = BASE_HEADER + BODY_HEADER
+
+# The seat's appointing authority: its own where it has one, else its body's.
+SEAT_AUTHORITY = sa.func.coalesce(Seat.appointing_authority, Organisation.appointing_authority)
+
+
 @dataclass(frozen=True)
 class Selection:
     """Which appointments a file holds: one day's (as_of) or the whole history (None),
@@ -61,7 +73,9 @@ def _query(selection: Selection):
         seated_rows(
             Organisation.name, Seat.label, Appointment.role, Person.name, REPRESENTED.letter, Municipality.name,
             Appointment.start_date, Appointment.end_date, Appointment.end_reason,
-            Organisation.appointing_authority, Meeting.council_name, Meeting.date, AgendaItem.number,
+            SEAT_AUTHORITY, Meeting.council_name, Meeting.date, AgendaItem.number,
+            Appointment.office, Appointment.office_title, Appointment.office_chosen_by, Appointment.office_start,
+            Appointment.office_end, Seat.kind, Seat.ex_officio, Seat.pool_rank, Seat.filled_by, Seat.nominated_by,
         )
         .order_by(Organisation.sort_name, Organisation.name, Organisation.id, Seat.position, Seat.label,
                   Seat.id, Appointment.role, Appointment.start_date, Appointment.id)
@@ -79,11 +93,22 @@ def _query(selection: Selection):
 
 def _cells(row) -> list[str]:
     (organisation, seat, role, name, party, municipality, start, end, reason, authority,
-     council, meeting_date, item_number) = row
+     council, meeting_date, item_number, office, office_title, office_chosen_by, office_start, office_end,
+     kind, ex_officio, pool_rank, filled_by, nominated_by) = row
     cited = reference(council, meeting_date, item_number) if council else ""
+    # An "other" office is written by its own title ("kasserer"); the importer reads any word but formand
+    # and næstformand so.
+    office_name = "" if office is None else office_title if office is Office.other else office.danish
     cells = [organisation, seat, role.danish, name, party or "", municipality or "", start.isoformat(),
-             end.isoformat() if end else "", reason.danish if reason else "", authority, cited]
+             _day(end), reason.danish if reason else "", authority, cited,
+             office_name, office_chosen_by.danish if office_chosen_by else "", _day(office_start), _day(office_end),
+             kind.danish, ex_officio or "", str(pool_rank) if pool_rank else "", filled_by.danish,
+             nominated_by or ""]
     return [neutralise(cell) for cell in cells]
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else ""
 
 
 def rows(selection: Selection) -> Iterator[list[str]]:

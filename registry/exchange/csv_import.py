@@ -20,9 +20,10 @@ from datetime import date
 from registry.appointments.models import Role
 from registry.exchange import csv_import_read, csv_import_state, csv_import_write
 from registry.exchange import csv_import_rules as rules
-from registry.exchange.csv_import_read import FileRefused, Reference, Row, _, day, in_page_language
-from registry.exchange.csv_import_rules import Stay
-from registry.exchange.csv_import_state import Held, HoldKey, PersonKey, SeatKey, State
+from registry.exchange.csv_import_read import SEAT_DEFAULTS, FileRefused, Reference, Row, _, day, in_page_language
+from registry.exchange.csv_import_rules import OfficeKey, Stay
+from registry.exchange.csv_import_state import SINGLE_OFFICES, Held, HoldKey, PersonKey, SeatKey, SeatState, State
+from registry.organisations.models import SeatKind
 from registry.people.reference import DENMARK
 from registry.people.services import region_is_councils
 from registry.types import N_
@@ -82,7 +83,8 @@ def import_csv(data: bytes, *, dry_run: bool, deadline: float | None = None) -> 
     with in_page_language():
         try:
             read = csv_import_read.read(data, deadline)
-            plan = Plan(csv_import_state.load())
+            state = csv_import_state.load()
+            plan = Plan(state, authorities=rules.own_authorities(read.rows, state))
             for count, row in enumerate(read.rows):
                 if count % 1000 == 0:
                     csv_import_read.check_deadline(deadline)
@@ -91,6 +93,7 @@ def import_csv(data: bytes, *, dry_run: bool, deadline: float | None = None) -> 
             return ImportResult([], [str(error)], dict.fromkeys(CREATED, 0), dict.fromkeys(CHANGED, 0), False,
                                 error_count=1)
         plan.check_one_holder()
+        plan.check_one_officer()
         outcomes, errors, error_count = plan.outcomes(read.errors)
     result = ImportResult(outcomes, errors, plan.created(), plan.changed(), applied=False, error_count=error_count)
     if result.ok and not dry_run:
@@ -104,6 +107,7 @@ class Plan:
     """What the file asks of the registry, line by line, before anything is written."""
 
     state: State
+    authorities: dict[str, str] = field(default_factory=dict)   # organisation name → its own (own_authorities)
     errors: list[tuple[int, str]] = field(default_factory=list)
     texts: dict[int, tuple[str, str]] = field(default_factory=dict)     # line → (action, text)
     new_municipalities: dict[str, dict] = field(default_factory=dict)
@@ -118,14 +122,18 @@ class Plan:
     appointment_changes: dict[int, tuple[Held, Row]] = field(default_factory=dict)
     new_appointments: list[Row] = field(default_factory=list)
     stays: dict[HoldKey, list[Stay]] = field(default_factory=lambda: defaultdict(list))
+    office_stays: dict[OfficeKey, list[Stay]] = field(default_factory=lambda: defaultdict(list))
     _first: dict[tuple, tuple[int, object]] = field(default_factory=dict)
     _positions: dict[str, int] = field(default_factory=dict)
+    _seats: dict[SeatKey, dict] = field(default_factory=dict)       # each seat as it will be: kind, … (SEAT_DEFAULTS)
+    _in_file: set[int] = field(default_factory=set)                 # appointments the file has a line for
+    _roles_held: set[tuple[int, Role]] | None = None
 
     def add(self, row: Row) -> None:
         errors: list[str] = []
         notes: list[str] = []
-        self._organisation(row, errors, notes)
-        self._seat(row, notes)
+        self._organisation(row, notes)
+        self._seat(row, errors, notes)
         self._municipality_and_party(row, notes)
         self._person(row, errors, notes)
         if row.reference and row.reference not in self.state.decisions and row.reference not in self.new_references:
@@ -150,40 +158,104 @@ class Plan:
         """The first line in the file that gave this value, and its value."""
         return self._first.setdefault(key, (line, value))
 
-    def _organisation(self, row: Row, errors: list[str], notes: list[str]) -> None:
-        first_line, authority = self._seen_first(("authority", row.organisation), row.line, row.authority)
-        if authority != row.authority:
-            errors.append(_("udpegende myndighed '%(authority)s' for %(name)s afviger fra '%(first)s' på linje "
-                            "%(line)d", authority=row.authority, name=row.organisation, first=authority,
-                            line=first_line))
+    def _organisation(self, row: Row, notes: list[str]) -> None:
+        """Told on the organisation's first line: a new one, or another authority for a known one."""
+        name = row.organisation
+        if self._seen_first(("organisation", name), row.line, None)[0] != row.line:
             return
-        existing = self.state.organisations.get(row.organisation)
+        authority = self.authorities[name]
+        existing = self.state.organisations.get(name)
         if existing is None:
-            if row.organisation not in self.new_organisations:
-                self.new_organisations[row.organisation] = {"name": row.organisation, "authority": row.authority}
-                notes.append(_("ny organisation (udpegende myndighed: %(authority)s)", authority=row.authority))
-        elif existing.authority != row.authority and existing.id not in self.organisation_changes:
-            self.organisation_changes[existing.id] = {"appointing_authority": (existing.authority, row.authority)}
+            self.new_organisations[name] = {"name": name, "authority": authority}
+            notes.append(_("ny organisation (udpegende myndighed: %(authority)s)", authority=authority))
+        elif existing.authority != authority:
+            self.organisation_changes[existing.id] = {"appointing_authority": (existing.authority, authority)}
             notes.append(_("udpegende myndighed for %(name)s ændres fra '%(old)s' til '%(new)s'",
-                           name=row.organisation, old=existing.authority, new=row.authority))
+                           name=name, old=existing.authority, new=authority))
 
-    def _seat(self, row: Row, notes: list[str]) -> None:
+    def _seat(self, row: Row, errors: list[str], notes: list[str]) -> None:
+        """The seat's first line says what it is (kind, who fills and nominates it, its authority); the others
+        must say the same. A known seat the file describes otherwise is changed, as its body's authority is."""
         key = (row.organisation, row.seat)
         existing = self.state.seats.get(key)
-        if existing is not None:
-            if row.role is Role.substitute and not existing.has_substitute and existing.id not in self.seat_changes:
-                self.seat_changes[existing.id] = {"has_substitute": (False, True)}
+        first_line, (authority, terms) = self._seen_first(("seat", key), row.line, (row.authority, row.seat_terms))
+        if first_line == row.line:
+            self._seats[key] = self._new_seat(row, errors, notes) if existing is None else \
+                self._known_seat(row, existing, errors, notes)
+        else:
+            name = f"{row.organisation}, {row.seat}"
+            if row.authority != authority:
+                errors.append(_("udpegende myndighed '%(authority)s' for %(name)s afviger fra '%(first)s' på linje "
+                                "%(line)d", authority=row.authority, name=name, first=authority, line=first_line))
+            errors += [_("%(column)s for %(name)s afviger fra linje %(line)d", column=rules.COLUMN_OF[attribute],
+                         name=name, line=first_line)
+                       for attribute, value in row.seat_terms.items() if terms[attribute] != value]
+        seat = self._seats[key]
+        if seat["kind"] is SeatKind.pooled_substitute:
+            if row.role is Role.member:  # the wording of appointments/services.py role_problem
+                errors.append(_("Pladsen (%(organisation)s, %(seat)s) er en fælles suppleantplads; den besættes med "
+                                "en suppleant, ikke et medlem.", organisation=row.organisation, seat=row.seat))
+        elif row.role is Role.substitute and not seat["has_substitute"]:
+            # A suppleant on a seat without one gives it one, rather than refusing the line.
+            seat["has_substitute"] = True
+            if existing is not None:
+                self.seat_changes.setdefault(existing.id, {})["has_substitute"] = (False, True)
                 notes.append(_("pladsen får en personlig suppleant"))
-            return
-        new = self.new_seats.get(key)
-        if new is None:
-            position = self._positions.get(row.organisation, self.state.last_position.get(row.organisation, 0)) + 1
-            self._positions[row.organisation] = position
-            new = self.new_seats[key] = {"organisation": row.organisation, "label": row.seat,
-                                         "position": position, "has_substitute": False}
-            notes.append(_("ny plads"))
-        if row.role is Role.substitute:
-            new["has_substitute"] = True
+
+    def _described(self, row: Row, base: dict) -> dict:
+        """The seat as the line describes it, on what is known of it (base); a change of kind drops what only
+        the old kind has."""
+        seat = base | row.seat_terms
+        if "kind" in row.seat_terms:
+            if seat["kind"] is not SeatKind.ex_officio and "ex_officio" not in row.seat_terms:
+                seat["ex_officio"] = None
+            if seat["kind"] is not SeatKind.pooled_substitute and "pool_rank" not in row.seat_terms:
+                seat["pool_rank"] = None
+        seat["appointing_authority"] = None if row.authority == self.authorities[row.organisation] else row.authority
+        return seat
+
+    def _new_seat(self, row: Row, errors: list[str], notes: list[str]) -> dict:
+        seat = self._described(row, SEAT_DEFAULTS)
+        errors += rules.seat_errors(seat)
+        described = rules.seat_text(seat)
+        notes.append(_("ny plads (%(what)s)", what=described) if described else _("ny plads"))
+        position = self._positions.get(row.organisation, self.state.last_position.get(row.organisation, 0)) + 1
+        self._positions[row.organisation] = position
+        seat |= {"organisation": row.organisation, "label": row.seat, "position": position, "has_substitute": False}
+        self.new_seats[(row.organisation, row.seat)] = seat
+        return seat
+
+    def _known_seat(self, row: Row, existing: SeatState, errors: list[str], notes: list[str]) -> dict:
+        before = {attribute: getattr(existing, attribute) for attribute in (*SEAT_DEFAULTS, "appointing_authority")}
+        seat = self._described(row, before)
+        errors += rules.seat_errors(seat)
+        kind = seat["kind"]
+        if kind is not existing.kind:
+            # Holders the new kind cannot have (organisations/services.py): members on a pooled suppleant's
+            # seat, or suppleants on a seat that stops being one.
+            clash = Role.member if kind is SeatKind.pooled_substitute else (
+                Role.substitute if existing.kind is SeatKind.pooled_substitute else None)
+            if clash is not None and (existing.id, clash) in self._holder_roles():
+                errors.append(_("Pladsen har haft indehavere som %(role)s; den kan ikke gøres til en %(kind)s.",
+                                role=clash.label, kind=kind.label))
+        changes = {attribute: (value, seat[attribute]) for attribute, value in before.items()
+                   if value != seat[attribute]}
+        seat["has_substitute"] = existing.has_substitute and kind is not SeatKind.pooled_substitute
+        if changes:
+            organisation = self.state.organisations[row.organisation].authority
+            notes.append(_("pladsen ændres: %(changes)s", changes=rules.seat_change_text(
+                changes, (existing.appointing_authority or organisation, row.authority))))
+        if existing.has_substitute and not seat["has_substitute"]:
+            changes["has_substitute"] = (True, False)
+            notes.append(_("pladsen har ikke længere en personlig suppleant (en fælles suppleant har ingen)"))
+        if changes:
+            self.seat_changes[existing.id] = changes
+        return seat
+
+    def _holder_roles(self) -> set[tuple[int, Role]]:
+        if self._roles_held is None:
+            self._roles_held = csv_import_state.roles_held()
+        return self._roles_held
 
     def _municipality_and_party(self, row: Row, notes: list[str]) -> None:
         name = row.municipality
@@ -239,10 +311,17 @@ class Plan:
     def _appointment(self, row: Row, errors: list[str], notes: list[str]) -> tuple[str, str]:
         person = (row.name, row.municipality)
         held = self.state.held_at.get((row.organisation, row.seat, row.role, row.start))
+        if held is not None and held.person != person:
+            held = None
         what = self._what(row)
-        self.stays[(row.organisation, row.seat, row.role)].append(
-            Stay(row.start, row.end, person, line=row.line, held=held if held and held.person == person else None))
-        if held is not None and held.person == person:
+        self.stays[(row.organisation, row.seat, row.role)].append(Stay(row.start, row.end, person, line=row.line,
+                                                                       held=held))
+        if held is not None and row.office_stated:
+            self._in_file.add(held.id)
+        if row.office in SINGLE_OFFICES:
+            self.office_stays[(row.organisation, row.office)].append(Stay(
+                row.office_start or row.start, row.office_end or row.end, person, line=row.line, held=held))
+        if held is not None:
             differences = rules.differences(held, row)
             if differences:
                 self.appointment_changes[held.id] = (held, row)
@@ -253,6 +332,8 @@ class Plan:
                                  _("uændret udpegning: %(what)s", what=what), notes)
         self.new_appointments.append(row)
         errors += self._life(row)
+        if row.office is not None:
+            notes.insert(0, rules.office_note(row))
         return self._outcome(errors, "create", _("ny udpegning: %(what)s", what=what), notes)
 
     @staticmethod
@@ -283,9 +364,19 @@ class Plan:
         """One member and one suppleant per seat on any day, over the file and the registry together."""
         for key, from_file in self.stays.items():
             for line, message in rules.overlaps(key, from_file, self.state.held.get(key, [])):
-                self.errors.append((line, message))
-                action, text = self.texts[line]
-                self.texts[line] = ("refused", f"{text}; {message}" if action == "refused" else message)
+                self._refuse(line, message)
+
+    def check_one_officer(self) -> None:
+        """One formand and one næstformand per body on any day, over the file and the registry together."""
+        for key, from_file in self.office_stays.items():
+            for line, message in rules.office_overlaps(key, from_file, self.state.held_offices.get(key, []),
+                                                       self._in_file):
+                self._refuse(line, message)
+
+    def _refuse(self, line: int, message: str) -> None:
+        self.errors.append((line, message))
+        action, text = self.texts[line]
+        self.texts[line] = ("refused", f"{text}; {message}" if action == "refused" else message)
 
     def outcomes(self, read_errors: list[tuple[int, str]]) -> tuple[list[LineOutcome], list[str], int]:
         """Every line's outcome in file order, the first MAX_ERRORS errors as "linje N: ..." and the number

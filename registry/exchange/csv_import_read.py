@@ -13,26 +13,44 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import get_translations
 
-from registry.appointments.models import EndReason, Role
+from registry.appointments.models import EndReason, Office, OfficeChooser, Role
 from registry.csvfiles import undo_neutralise
 from registry.dates import local_dates
-from registry.exchange.csv_export import HEADER
+from registry.exchange.csv_export import BASE_HEADER, BODY_HEADER, HEADER
 from registry.forms import control_character
 from registry.meetings.models import ITEM_NUMBER, reference
+from registry.organisations.models import SeatFiller, SeatKind
 from registry.people.models import Gender
 
-OPTIONAL = ["køn", "email"]
+# A file needs the first export's columns; the later ones, and a person's private fields, it may leave out.
+REQUIRED = BASE_HEADER
+OPTIONAL = [*BODY_HEADER, "køn", "email"]
 UTF8_BOM = b"\xef\xbb\xbf"
 
 # The columns' lengths in the database: PostgreSQL refuses a longer value
 # (SQLite would keep it), so it is refused here first, with its line.
 MAX_LENGTH = {"organisation": 200, "plads": 100, "navn": 200, "kommune": 100, "parti": 10,
-              "udpegende_myndighed": 200, "email": 254}
+              "udpegende_myndighed": 200, "email": 254, "hverv": 100, "embede": 200, "indstilles_af": 200}
+# The seat's columns, by the Seat attribute each gives. A file without one of them leaves that attribute of a
+# known seat as it is, and gives a new seat the ordinary value (SEAT_DEFAULTS); a file with it says what the
+# seat is, an empty cell included (as the export writes an ordinary seat).
+SEAT_COLUMNS = {"pladstype": "kind", "embede": "ex_officio", "suppleant_nr": "pool_rank",
+                "besættes_af": "filled_by", "indstilles_af": "nominated_by"}
+SEAT_DEFAULTS = {"kind": SeatKind.voting, "ex_officio": None, "pool_rank": None, "filled_by": SeatFiller.kkr,
+                 "nominated_by": None}
+# A hand-made file may name the office as the role: "formand" is a member who is formand.
+ROLE_OFFICES = {"formand": Office.chair, "næstformand": Office.vice_chair}
+# Whoever made such a file did not say who chose the office. Most bodies elect their own formand and
+# næstformand among the members (they "konstituerer sig selv"); where KKR appoints the formand, that is a KKR
+# decision the secretariat records as such, in the hverv_valgt_af column.
+IMPLIED_CHOOSER = OfficeChooser.body
+OFFICE_WORDS = {office.danish: office for office in (Office.chair, Office.vice_chair)}
+POOL_RANK = re.compile(r"[0-9]{1,6}")
 REQUIRED_CELLS = {"organisation": "organisation", "plads": "plads", "navn": "navn",
                   "udpegende_myndighed": "udpegende myndighed"}
 REFERENCE = re.compile(r"(?P<council>.+) (?P<date>\d{4}-\d{2}-\d{2}) pkt\. (?P<number>\S{1,20})")
@@ -106,6 +124,17 @@ class Row:
     reference: Reference | None
     gender: Gender | None
     email: str | None
+    # The member's office on the body, who chose it, and its first and last day (empty: as the appointment).
+    # A file without the hverv column says nothing of offices (office_stated False): a known appointment keeps
+    # its own. A role of formand or næstformand states it all the same.
+    office_stated: bool = False
+    office: Office | None = None
+    office_title: str | None = None
+    office_chosen_by: OfficeChooser | None = None
+    office_start: date | None = None
+    office_end: date | None = None
+    # What the file says the seat is, by Seat attribute: only the SEAT_COLUMNS the file has.
+    seat_terms: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass
@@ -157,13 +186,13 @@ def _columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
     for number, name in enumerate(names, start=1):
         if not name:
             errors.append(_("kolonne %(number)d har ingen overskrift", number=number))
-        elif name not in HEADER and name not in OPTIONAL:
+        elif name not in REQUIRED and name not in OPTIONAL:
             errors.append(_("ukendt kolonne '%(name)s'", name=name[:40]))
     for name in dict.fromkeys(names):
         if name and names.count(name) > 1:
             errors.append(_("kolonnen '%(name)s' står flere gange", name=name))
-    missing = [name for name in HEADER if name not in names]
-    if len(missing) == len(HEADER):
+    missing = [name for name in REQUIRED if name not in names]
+    if len(missing) == len(REQUIRED):
         return {}, [_("filen er ikke en liste over udpegninger: overskriften skal være %(header)s",
                       header=";".join(HEADER))]
     errors += [_("kolonnen '%(name)s' mangler", name=name) for name in missing]
@@ -237,17 +266,20 @@ def _date(cells: dict[str, str], column: str, errors: list[str]) -> date | None:
         return None
 
 
-def _label(enum_cls, cells: dict[str, str], column: str, errors: list[str]):
+def _label(enum_cls, cells: dict[str, str], column: str, errors: list[str], also: tuple[str, ...] = ()):
+    """The member whose Danish word the cell holds, in any case ("kkr" is KKR); None for an empty cell or an
+    unknown word (an error, which names the members' words and `also`, words the caller reads itself)."""
     text = cells[column].strip()
     if not text:
         return None
-    try:
-        return enum_cls.from_label(text.casefold())
-    except ValueError:
-        allowed = ", ".join(member.danish for member in enum_cls)  # the file's words, whatever the page's
-        errors.append(_("ukendt %(column)s '%(text)s' (brug %(allowed)s)", column=column, text=text[:40],
-                        allowed=allowed))
-        return None
+    folded = text.casefold()
+    for member in enum_cls:
+        if member.danish.casefold() == folded:
+            return member
+    allowed = ", ".join([*(member.danish for member in enum_cls), *also])  # the file's words, whatever the page's
+    errors.append(_("ukendt %(column)s '%(text)s' (brug %(allowed)s)", column=column, text=text[:40],
+                    allowed=allowed))
+    return None
 
 
 def _reference(text: str, errors: list[str]) -> Reference | None:
@@ -269,19 +301,24 @@ def _row(line: int, raw: list[str], columns: dict[str, int]) -> tuple[Row | None
     if len(raw) != len(columns):
         return None, [_cell_count(raw, columns)]
     cells = {name: undo_neutralise(raw[index]) for name, index in columns.items()}
-    cells.setdefault("køn", "")
-    cells.setdefault("email", "")
-    errors = _missing_or_too_long(cells)
-    errors += [_("kolonnen '%(name)s' indeholder linjeskift, tabulatorer eller andre kontroltegn", name=name)
-               for name, text in cells.items() if control_character(text, multiline=False)]
+    controlled = [_("kolonnen '%(name)s' indeholder linjeskift, tabulatorer eller andre kontroltegn", name=name)
+                  for name, text in cells.items() if text and control_character(text, multiline=False)]
+    for name in OPTIONAL:  # a column the file does not have reads as empty
+        cells.setdefault(name, "")
+    errors = _missing_or_too_long(cells) + controlled
     party = cells["parti"].strip().upper() or None
     if party and not PARTY_LETTER.fullmatch(party):
         errors.append(_("ugyldigt parti '%(text)s' (et listebogstav eller en kort kode af bogstaver og tal, "
                         "højst 10 tegn)", text=party[:40]))
-    role = _label(Role, cells, "rolle", errors)
+    role_office = ROLE_OFFICES.get(cells["rolle"].strip().casefold())
+    role = Role.member if role_office else _label(Role, cells, "rolle", errors, also=tuple(ROLE_OFFICES))
     if role is None and not cells["rolle"].strip():
         errors.append(_("rolle mangler (medlem eller suppleant)"))
     start, end, reason = _term(cells, errors)
+    office, title, chooser, office_start, office_end = _office(cells, role, role_office, errors)
+    if start and office:
+        _office_within(start, end, office_start, office_end, errors)
+    seat_terms = _seat_terms(cells, columns, errors)
     gender = _label(Gender, cells, "køn", errors)
     email = cells["email"].strip() or None
     if email and not EMAIL.fullmatch(email):
@@ -295,7 +332,9 @@ def _row(line: int, raw: list[str], columns: dict[str, int]) -> tuple[Row | None
     return Row(line=line, organisation=cells["organisation"], seat=cells["plads"], role=role, name=cells["navn"],
                party=party, municipality=municipality, start=start, end=end,
                reason=reason, authority=cells["udpegende_myndighed"], reference=reference, gender=gender,
-               email=email), []
+               email=email, office_stated="hverv" in columns or role_office is not None, office=office,
+               office_title=title, office_chosen_by=chooser, office_start=office_start,
+               office_end=office_end, seat_terms=seat_terms), []
 
 
 def _cell_count(raw: list[str], columns: dict[str, int]) -> str:
@@ -326,3 +365,61 @@ def _term(cells: dict[str, str], errors: list[str]) -> tuple[date | None, date |
     if start and end and end < start:
         errors.append(_("Slutdatoen ligger før startdatoen."))
     return start, end, reason
+
+
+def _office(cells: dict[str, str], role: Role | None, role_office: Office | None,
+            errors: list[str]) -> tuple[Office | None, str | None, OfficeChooser | None, date | None, date | None]:
+    """The member's office: hverv is formand, næstformand, or another office by its own title ("kasserer")."""
+    text = cells["hverv"]
+    office = OFFICE_WORDS.get(text.strip().casefold(), Office.other) if text.strip() else None
+    if role_office is not None:
+        if office is not None and office is not role_office:
+            errors.append(_("rolle '%(role)s' og hverv '%(office)s' passer ikke sammen", role=role_office.danish,
+                            office=text.strip()[:40]))
+        office = role_office
+    title = text if office is Office.other else None
+    chooser = _label(OfficeChooser, cells, "hverv_valgt_af", errors)
+    start, end = _date(cells, "hverv_start", errors), _date(cells, "hverv_slut", errors)
+    if office is None:
+        if any(cells[column].strip() for column in ("hverv_valgt_af", "hverv_start", "hverv_slut")):
+            errors.append(_("hverv_valgt_af, hverv_start og hverv_slut hører til et hverv, men hverv er tomt"))
+        return None, None, None, None, None
+    if role is Role.substitute:
+        errors.append(_("Kun et medlem kan have et hverv i organisationen."))
+    if chooser is None and not cells["hverv_valgt_af"].strip():
+        if role_office is not None:
+            chooser = IMPLIED_CHOOSER
+        else:
+            errors.append(_("%(column)s mangler (brug %(allowed)s)", column="hverv_valgt_af",
+                            allowed=", ".join(member.danish for member in OfficeChooser)))
+    return office, title, chooser, start, end
+
+
+def _office_within(start: date, end: date | None, office_start: date | None, office_end: date | None,
+                   errors: list[str]) -> None:
+    """The office lies within the appointment: the wording of appointments/services.py set_office."""
+    if office_start and (office_start < start or (end and office_start > end)):
+        errors.append(_("Hvervet skal begynde inden for udpegningen (fra %(day)s).", day=day(start)))
+    if office_end and (office_end < (office_start or start) or (end and office_end > end)):
+        errors.append(_("Hvervet skal slutte inden for udpegningen og efter sin første dag."))
+
+
+def _seat_terms(cells: dict[str, str], columns: dict[str, int], errors: list[str]) -> dict[str, object]:
+    """What the line says the seat is, for the SEAT_COLUMNS the file has. Whether the values fit together
+    (an ex officio seat names its office, …) is checked once per seat, with what the registry knows of it."""
+    terms: dict[str, object] = {}
+    if "pladstype" in columns:
+        terms["kind"] = _label(SeatKind, cells, "pladstype", errors) or SEAT_DEFAULTS["kind"]
+    if "embede" in columns:
+        terms["ex_officio"] = cells["embede"] if cells["embede"].strip() else None
+    if "suppleant_nr" in columns:
+        text = cells["suppleant_nr"].strip()
+        terms["pool_rank"] = int(text) if POOL_RANK.fullmatch(text) and int(text) >= 1 else None
+        if text and terms["pool_rank"] is None:
+            errors.append(_("ugyldigt suppleant_nr '%(text)s' (et helt tal fra 1: den fælles suppleants plads i "
+                            "rækkefølgen)", text=text[:40]))
+    if "besættes_af" in columns:
+        terms["filled_by"] = _label(SeatFiller, cells, "besættes_af", errors) or SEAT_DEFAULTS["filled_by"]
+    if "indstilles_af" in columns:
+        terms["nominated_by"] = cells["indstilles_af"] if cells["indstilles_af"].strip() else None
+    return terms

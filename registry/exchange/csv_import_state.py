@@ -14,12 +14,12 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 
-from registry.appointments.models import Appointment, EndReason, Role
+from registry.appointments.models import Appointment, EndReason, Office, OfficeChooser, Role
 from registry.exchange.csv_export import REPRESENTED, seated_rows
 from registry.exchange.csv_import_read import Reference
 from registry.extensions import db
 from registry.meetings.models import AgendaItem, Decision, Meeting
-from registry.organisations.models import Organisation, Seat
+from registry.organisations.models import Organisation, Seat, SeatFiller, SeatKind
 from registry.people.models import Gender, Municipality, Party, Person
 
 PersonKey = tuple[str, str | None]          # name, municipality name
@@ -39,6 +39,12 @@ class SeatState(NamedTuple):
     has_substitute: bool
     start: date | None
     end: date | None
+    kind: SeatKind
+    ex_officio: str | None
+    pool_rank: int | None
+    filled_by: SeatFiller
+    nominated_by: str | None
+    appointing_authority: str | None    # its own; None: its body's
 
 
 class PersonState(NamedTuple):
@@ -59,6 +65,15 @@ class Held(NamedTuple):
     reference: Reference | None
     party_id: int | None
     decision_id: int | None
+    office: Office | None
+    office_title: str | None
+    office_chosen_by: OfficeChooser | None
+    office_start: date | None
+    office_end: date | None
+
+
+# The offices a body has one holder of at a time.
+SINGLE_OFFICES = (Office.chair, Office.vice_chair)
 
 
 @dataclass
@@ -77,6 +92,8 @@ class State:
     held: dict[HoldKey, list[Held]] = field(default_factory=lambda: defaultdict(list))
     # One holder at a time: an appointed row is found by seat, role and start date.
     held_at: dict[tuple[str, str, Role, date], Held] = field(default_factory=dict)
+    # The formand and næstformand of each body, over time: organisation name, office → appointments.
+    held_offices: dict[tuple[str, Office], list[Held]] = field(default_factory=lambda: defaultdict(list))
 
 
 def load() -> State:
@@ -86,8 +103,12 @@ def load() -> State:
         state.organisations[row.name] = OrganisationState(row.id, row.appointing_authority, row.start_date,
                                                           row.end_date)
     for row in db.session.execute(sa.select(Seat.id, Organisation.name, Seat.label, Seat.has_substitute,
-                                            Seat.start_date, Seat.end_date, Seat.position).join(Seat.organisation)):
-        state.seats[(row.name, row.label)] = SeatState(row.id, row.has_substitute, row.start_date, row.end_date)
+                                            Seat.start_date, Seat.end_date, Seat.position, Seat.kind, Seat.ex_officio,
+                                            Seat.pool_rank, Seat.filled_by, Seat.nominated_by,
+                                            Seat.appointing_authority).join(Seat.organisation)):
+        state.seats[(row.name, row.label)] = SeatState(row.id, row.has_substitute, row.start_date, row.end_date,
+                                                       row.kind, row.ex_officio, row.pool_rank, row.filled_by,
+                                                       row.nominated_by, row.appointing_authority)
         state.last_position[row.name] = max(state.last_position.get(row.name, 0), row.position)
     for row in db.session.execute(sa.select(Municipality.id, Municipality.name, Municipality.code)):
         state.municipalities[row.name] = row.id
@@ -124,10 +145,21 @@ def _load_held(state: State) -> None:
         Appointment.start_date, Appointment.end_date, Appointment.end_reason, REPRESENTED.letter,
         Person.name.label("person"), Municipality.name.label("municipality"),
         Meeting.council_name, Meeting.date, AgendaItem.number, Appointment.party_id, Appointment.decision_id,
+        Appointment.office, Appointment.office_title, Appointment.office_chosen_by, Appointment.office_start,
+        Appointment.office_end,
     )
     for row in db.session.execute(stmt):
         reference = Reference(row.council_name, row.date, row.number) if row.council_name else None
         held = Held(row.id, row.start_date, row.end_date, row.end_reason, row.letter,
-                    (row.person, row.municipality), reference, row.party_id, row.decision_id)
+                    (row.person, row.municipality), reference, row.party_id, row.decision_id, row.office,
+                    row.office_title, row.office_chosen_by, row.office_start, row.office_end)
         state.held[(row.organisation, row.label, row.role)].append(held)
         state.held_at[(row.organisation, row.label, row.role, row.start_date)] = held
+        if row.office in SINGLE_OFFICES:
+            state.held_offices[(row.organisation, row.office)].append(held)
+
+
+def roles_held() -> set[tuple[int, Role]]:
+    """(seat id, role) for every role a seat has had a holder in, recommended ones included: what a change of
+    the seat's kind must not strand (organisations/services.py). Asked only when a file changes a kind."""
+    return set(db.session.execute(sa.select(Appointment.seat_id, Appointment.role).distinct()).tuples())

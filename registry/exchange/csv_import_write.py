@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from registry.appointments.models import ONE_HOLDER_CONSTRAINT, Appointment, Status
 from registry.audit.services import record, record_rows
 from registry.errors import RuleViolation
+from registry.exchange.csv_import_rules import office_values
 from registry.extensions import db
 from registry.meetings.models import AgendaItem, Decision, Meeting, Outcome
 from registry.organisations.models import Organisation, Seat
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
 
 UNKNOWN_ITEM = "Ukendt punkt (importeret)"
 CHUNK = 10_000
+# What a seat is and who fills it, as the plan has it for a new seat.
+SEAT_KIND_COLUMNS = ("kind", "ex_officio", "pool_rank", "filled_by", "appointing_authority", "nominated_by")
 
 
 def write(plan: "Plan", data: bytes, *, summary: "ImportResult") -> None:
@@ -66,7 +69,8 @@ def _write(plan: "Plan") -> None:
         for name, values in plan.new_organisations.items()})
     seats = {key: seat.id for key, seat in state.seats.items()} | _insert(Seat, {
         key: {"organisation_id": organisations[values["organisation"]], "label": values["label"],
-              "position": values["position"], "has_substitute": values["has_substitute"]}
+              "position": values["position"], "has_substitute": values["has_substitute"],
+              **{column: values[column] for column in SEAT_KIND_COLUMNS}}
         for key, values in plan.new_seats.items()})
     persons = {key: person.id for key, person in state.persons.items()} | _insert(Person, {
         key: {"name": values["name"], "sort_name": sort_key(values["name"]),
@@ -92,15 +96,16 @@ def _write(plan: "Plan") -> None:
     # so no order of the updates can make two of them overlap on the way.
     changes = {}
     for held, row in plan.appointment_changes.values():
-        new = {"end_date": row.end, "end_reason": row.reason, **ids(row, held)}
+        new = {"end_date": row.end, "end_reason": row.reason, **ids(row, held),
+               **(office_values(row) if row.office_stated else {})}
         old = {"end_date": held.end, "end_reason": held.reason, "party_id": held.party_id,
-               "decision_id": held.decision_id}
+               "decision_id": held.decision_id, **office_values(held)}
         changes[held.id] = {column: (old[column], value) for column, value in new.items() if old[column] != value}
     _update(Appointment, changes)
     _insert(Appointment, {row.line: {
         "seat_id": seats[(row.organisation, row.seat)], "person_id": persons[(row.name, row.municipality)],
         "role": row.role, "start_date": row.start, "end_date": row.end, "end_reason": row.reason,
-        "status": Status.appointed, **ids(row)} for row in plan.new_appointments})
+        "status": Status.appointed, **ids(row), **office_values(row)} for row in plan.new_appointments})
 
 
 def _insert_decisions(plan: "Plan") -> dict:

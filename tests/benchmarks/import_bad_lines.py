@@ -23,7 +23,7 @@ os.environ.setdefault("SECRET_KEY", "benchmark-only")
 from flask_migrate import upgrade  # noqa: E402
 
 from registry import create_app  # noqa: E402
-from registry.exchange.csv_export import HEADER  # noqa: E402
+from registry.exchange.csv_export import BASE_HEADER as HEADER  # noqa: E402
 from registry.exchange.csv_import import import_csv  # noqa: E402
 from registry.extensions import db  # noqa: E402
 

@@ -28,7 +28,7 @@ from flask_migrate import upgrade  # noqa: E402
 
 from registry import create_app  # noqa: E402
 from registry.audit.services import Actor, acting_as  # noqa: E402
-from registry.exchange.csv_export import HEADER  # noqa: E402
+from registry.exchange.csv_export import BASE_HEADER as HEADER  # noqa: E402
 from registry.exchange.csv_import import import_csv  # noqa: E402
 from registry.extensions import db  # noqa: E402
 from registry.people.reference import DENMARK, PARTIES  # noqa: E402
