@@ -6,6 +6,8 @@ Everything goes through the app's own services and flushes; the test commits
     f_seat = allocated_seat("F")                      # RAR-like body, seat with suppleant, held by F now
     sf = party_user("sf", "F")                        # party group user of F; login(client, "sf")
     sent = nomination(f_seat, candidate("Anna", "F"))  # F nominates Anna as member, status submitted
+    di_seat = organisation_seat("Dansk Industri")     # Erhvervshus Hovedstaden's seat that DI nominates for
+    di = organisation_nomination(di_seat, candidate("Jens", None))  # recorded by the secretariat, no party
 """
 
 from datetime import date, timedelta
@@ -91,3 +93,25 @@ def call(seat: Seat, *, role: Role = Role.member, reason: CallReason = CallReaso
     """An open call (opfordring) to the party holding the seat (or the party given), due in 30 days."""
     return services.open_call(seat, role, reason, deadline or today() + timedelta(days=30),
                               party=factories.party(party_letter) if party_letter else None, note=note)
+
+
+def organisation_seat(nominator: str = "Dansk Industri", organisation_name: str = "Erhvervshus Hovedstaden", *,
+                      label: str | None = None, has_substitute: bool = False, **organisation_values) -> Seat:
+    """A new seat on the body (created if missing, KKR appointing) that the organisation nominates for; like
+    every such seat, it is allocated to no party group."""
+    organisation = factories.organisation(organisation_name)
+    for key, value in organisation_values.items():
+        setattr(organisation, key, value)
+    seat = factories.seat(organisation, label=label or f"{nominator} {len(organisation.seats) + 1}",
+                          has_substitute=has_substitute, nominated_by=nominator)
+    db.session.refresh(organisation)
+    return seat
+
+
+def organisation_nomination(seat: Seat, person: Person | None = None, *, role: Role = Role.member,
+                            substitute: Person | None = None, motivation: str | None = None,
+                            gender_reason: str | None = None, by: User | None = None) -> Nomination:
+    """The organisation's nomination for its seat, as the secretariat records it (services.submit, no party)."""
+    person = person or candidate(f"Kandidat {seat.id}-{role.value}", None)
+    return services.submit(seat, role, None, person, substitute=substitute, motivation=motivation,
+                           gender_reason=gender_reason, by=by)

@@ -116,7 +116,8 @@ def test_the_secretariat_reads_every_nomination_with_its_decision(client, nomina
     appointed = nominations["appointed"]
     assert get(client, f"/api/v1/nominations/{appointed.id}") == {
         "id": appointed.id, "post_id": nominations["rar_f"].id, "organization_id": nominations["rar"].id,
-        "role": "member", "on_behalf_of_id": make.party("F").id, "person_id": nominations["kofoed"].id,
+        "role": "member", "on_behalf_of_id": make.party("F").id, "nominated_by": None,
+        "person_id": nominations["kofoed"].id,
         "substitute_person_id": nominations["peschardt"].id, "status": "appointed", "motivation": None,
         "gender_reason": None, "comment": None, "meeting_date": "2024-04-19", "item_number": "4.1",
         "decision_id": appointed.decision_id, "outcome": "appointed",

@@ -157,3 +157,58 @@ def test_seats_and_appointments_keep_their_data_through_0012_and_back(empty_data
             assert conn.exec_driver_sql("SELECT role, start_date FROM appointments").one()[0] == "member"
         upgrade()
         db.engine.dispose()
+
+
+def test_organisations_nominations_come_with_0013_and_hold_the_downgrade_back(empty_database_url, capsys):
+    """0013 lets a nomination name an organisation instead of a party group (on SQLite by recreating the table):
+    the party groups' rows stay, the database takes exactly one of the two, and going back to 0012, which has no
+    place for an organisation's nomination, is refused while one exists, with nothing changed."""
+    app = make_app(empty_database_url)
+    with app.app_context():
+        upgrade(revision="0012")
+        with db.engine.begin() as conn:
+            for statement in (
+                "INSERT INTO parties (id, letter, name) VALUES (1, 'F', 'SF')",
+                "INSERT INTO persons (id, name, sort_name, search_name, party_id, version) "
+                "VALUES (1, 'Anna Andersen', 'andersen anna', 'anna andersen', 1, 1)",
+                "INSERT INTO persons (id, name, sort_name, search_name, version) "
+                "VALUES (2, 'Jens Erhverv', 'erhverv jens', 'jens erhverv', 1)",
+                "INSERT INTO organisations (id, name, sort_name, search_name, kind, appointing_authority, "
+                "authority_is_external, gender_rule, follows_election_period, warning_days, version) VALUES (1, "
+                "'Erhvervshus Hovedstaden', 'erhvervshus hovedstaden', 'erhvervshus hovedstaden', 'other', "
+                "'KKR Hovedstaden', false, 'none', true, 90, 1)",
+                "INSERT INTO seats (id, organisation_id, label, position, has_substitute, nominated_by, version) "
+                "VALUES (1, 1, 'Erhverv 1', 1, false, 'Dansk Industri', 1)",
+                "INSERT INTO seats (id, organisation_id, label, position, has_substitute, version) "
+                "VALUES (2, 1, 'Plads 2', 2, false, 1)",
+                "INSERT INTO nominations (id, seat_id, role, party_id, person_id, status, submitted_at, version) "
+                "VALUES (1, 2, 'member', 1, 1, 'submitted', '2024-04-01 10:00:00', 1)",
+            ):
+                conn.exec_driver_sql(statement)
+        upgrade()
+        with db.engine.begin() as conn:
+            assert conn.exec_driver_sql("SELECT party_id, nominated_by, status FROM nominations").one() == (
+                1, None, "submitted")
+            conn.exec_driver_sql(
+                "INSERT INTO nominations (id, seat_id, role, party_id, nominated_by, person_id, status, submitted_at, "
+                "version) VALUES (2, 1, 'member', NULL, 'Dansk Industri', 2, 'submitted', '2024-04-02 10:00:00', 1)")
+        for broken in (
+                "UPDATE nominations SET nominated_by = 'Dansk Industri' WHERE id = 1",   # both
+                "UPDATE nominations SET nominated_by = NULL WHERE id = 2",               # neither
+                "UPDATE nominations SET substitute_id = person_id"):                      # 0003's rule stays
+            with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+                conn.exec_driver_sql(broken)
+        with pytest.raises(SystemExit):  # Flask-Migrate logs the migration's error and exits, as `flask db` does
+            downgrade(revision="0012")
+        assert "Cannot downgrade below 0013: 1 nomination(s) were made by an organisation" in capsys.readouterr().err
+        with db.engine.begin() as conn:
+            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0013"
+            assert conn.exec_driver_sql("SELECT count(*) FROM nominations").scalar() == 2
+            conn.exec_driver_sql("DELETE FROM nominations WHERE id = 2")
+        downgrade(revision="0012")
+        with db.engine.begin() as conn:
+            assert conn.exec_driver_sql("SELECT party_id, person_id FROM nominations").one() == (1, 1)
+            with pytest.raises(sa.exc.IntegrityError):
+                conn.exec_driver_sql("UPDATE nominations SET party_id = NULL")
+        upgrade()
+        db.engine.dispose()

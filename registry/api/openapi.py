@@ -213,7 +213,11 @@ SCHEMAS = {
         "organization_id": ID,
         "role": {"type": "string", "enum": ["member", "substitute"],
                  "description": "member (medlem) or substitute (personlig suppleant)."},
-        "on_behalf_of_id": {**ID, "description": "The party group that nominates (see /parties)."},
+        "on_behalf_of_id": {**_nullable(ID), "description": "The party group that nominates (see /parties); null "
+                                                            "when an organisation nominates (nominated_by)."},
+        "nominated_by": {"type": ["string", "null"], "description": "The organisation that nominates instead of "
+                                                                    "a party group, e.g. Dansk Industri; the "
+                                                                    "secretariat records its nomination."},
         "person_id": {**ID, "description": "The person nominated in `role`."},
         "substitute_person_id": {**_nullable(ID), "description": "A personal suppleant nominated together with "
                                                                 "a member, where the post has one."},

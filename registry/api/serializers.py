@@ -172,6 +172,7 @@ def nomination(row: Nomination) -> dict:
         "organization_id": row.seat.organisation_id,
         "role": row.role.value,
         "on_behalf_of_id": row.party_id,
+        "nominated_by": row.nominated_by,
         "person_id": row.person_id,
         "substitute_person_id": row.substitute_id,
         "status": row.status.value,

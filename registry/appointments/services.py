@@ -138,17 +138,19 @@ def _flush(appointment: Appointment, seat: Seat) -> None:
 
 def appoint(seat: Seat, person: Person, role: Role, start: date, *, end: date | None = None,
             party: Party | None = None, decision: Decision | None = None,
-            status: Status = Status.appointed, note: str | None = None) -> Appointment:
+            status: Status = Status.appointed, note: str | None = None,
+            for_a_party: bool = True) -> Appointment:
     """Seat a person as member or personal suppleant from a date.
 
-    The party represented defaults to the person's party today.
+    The party represented defaults to the person's party today; for_a_party=False seats the person for no
+    party (an organisation's nominee sits for the organisation, whatever party the person is in).
     """
     closing = min((day for day in (seat.organisation.end_date, seat.end_date) if day), default=None)
     if end is None and closing is not None and start <= closing:
         # A body or seat with a closing date ends its appointments with it.
         end = closing
     check(seat, role, start, end, status=status)
-    if party is None:
+    if party is None and for_a_party:
         party = person.party
     db.session.flush()  # gives new seats, people and decisions their ids
     # Linked by id, not by relationship: assigning seat= would put the row in

@@ -42,9 +42,22 @@ def party_name(party: Party) -> str:
     return party.name.split(" – ", 1)[-1]
 
 
+def nominator_name(nomination: Nomination) -> str:
+    """Who proposes, in agenda prose: the party group ('Socialistisk Folkeparti'), or the organisation that
+    nominates for the seat ('Dansk Industri')."""
+    return party_name(nomination.party) if nomination.party is not None else nomination.nominated_by or ""
+
+
+def _nominator_key(nomination: Nomination) -> tuple[int | None, str | None]:
+    return nomination.party_id, nomination.nominated_by
+
+
 def genitive(name: str) -> str:
-    """Danish genitive: Socialistisk Folkepartis, Venstres; a name ending in s, x or z takes an apostrophe."""
-    return f"{name}'" if name[-1:].lower() in "sxz" else f"{name}s"
+    """Danish genitive: Socialistisk Folkepartis, Venstres; a name ending in s, x or z takes an apostrophe, and
+    so does an abbreviation: FH's, DI's."""
+    if name[-1:].lower() in "sxz":
+        return f"{name}'"
+    return f"{name}'s" if name.isupper() else f"{name}s"
 
 
 def municipality_name(municipality: Municipality | None) -> str:
@@ -108,9 +121,9 @@ def _proposal(nomination: Nomination, holders: dict[Role, Appointment]) -> str:
         current = next((held for held in holders.values() if held.person_id == person.id), None)
         now = f"nuværende {current.role.danish} " if current is not None and current.role is not role else ""
         phrases.append(f"{now}{person_ref(person, nomination.party)}, udpeges som {NEW[role]}")
-    text = f"{party_name(nomination.party)} indstiller, at " + ", og at ".join(phrases) + f" til {organisation.name}."
+    text = f"{nominator_name(nomination)} indstiller, at " + ", og at ".join(phrases) + f" til {organisation.name}."
     if nomination.gender_reason:
-        text += (f" {party_name(nomination.party)} har ikke indstillet både en kvinde og en mand og oplyser "
+        text += (f" {nominator_name(nomination)} har ikke indstillet både en kvinde og en mand og oplyser "
                  f"som særlige grunde: {nomination.gender_reason.strip()}")
     return text
 
@@ -119,7 +132,7 @@ def _open_calls(nominations: list[Nomination]) -> list[Call]:
     """Calls still open for the same seats and party groups that no nomination on the item answers."""
     named = {(n.seat_id, role) for n in nominations for _, role in n.candidates}
     seats = {n.seat_id for n in nominations}
-    parties = {n.party_id for n in nominations}
+    parties = {n.party_id for n in nominations if n.party_id is not None}
     calls = db.session.scalars(sa.select(Call).where(Call.seat_id.in_(seats), Call.party_id.in_(parties),
                                                      Call.closed_on.is_(None)).order_by(Call.role, Call.id))
     return [call for call in calls if (call.seat_id, call.role) not in named]
@@ -179,19 +192,19 @@ def _background(nominations: list[Nomination], calls: list[Call], day: date, cou
 
 
 def _recommendation(nominations: list[Nomination], calls: list[Call], council: str) -> str:
-    """One recommendation per party group and body: "Det indstilles, at ..."."""
-    groups: dict[tuple[int, int], list] = {}
+    """One recommendation per proposer (party group or organisation) and body: "Det indstilles, at ..."."""
+    groups: dict[tuple[tuple[int | None, str | None], int], list] = {}
     for nomination in nominations:
-        groups.setdefault((nomination.party_id, nomination.seat.organisation_id), []).append(nomination)
+        groups.setdefault((_nominator_key(nomination), nomination.seat.organisation_id), []).append(nomination)
     recommendations = []
-    for (party_id, organisation_id), members in groups.items():
-        party, organisation = members[0].party, members[0].seat.organisation
+    for ((party_id, _organisation_nominator), organisation_id), members in groups.items():
+        organisation = members[0].seat.organisation
         roles = {role for n in members for _, role in n.candidates}
-        roles |= {call.role for call in calls if call.party_id == party_id
+        roles |= {call.role for call in calls if party_id is not None and call.party_id == party_id
                   and call.seat.organisation_id == organisation_id}
         if organisation.authority_is_external:
             recommendations.append(
-                f"{council} tager {genitive(party_name(party))} indstilling af "
+                f"{council} tager {genitive(nominator_name(members[0]))} indstilling af "
                 f"{join([NEW[role] for role in Role if role in roles])} til {organisation.name} til efterretning")
         else:
             named = [as_role(person, n.party, role) for n in members for person, role in n.candidates]
@@ -206,7 +219,7 @@ def decision_text(nomination: Nomination, outcome: Outcome, effective: date | No
     council = nomination.item.meeting.council_name if nomination.item else "KKR"
     organisation = nomination.seat.organisation
     named = join([as_role(person, nomination.party, role) for person, role in nomination.candidates])
-    party = genitive(party_name(nomination.party))
+    proposer = genitive(nominator_name(nomination))
     if outcome is Outcome.appointed:
         since = f" fra {danish_date(effective, long=True)}" if effective else ""
         return f"{council} udpegede {named} af {organisation.name}{since}."
@@ -214,7 +227,7 @@ def decision_text(nomination: Nomination, outcome: Outcome, effective: date | No
         return (f"{council} indstillede {named} af {organisation.name} over for "
                 f"{authority_in_prose(organisation)}.")
     if outcome is Outcome.noted:
-        return f"{council} tog {party} indstilling af {named} af {organisation.name} til efterretning."
+        return f"{council} tog {proposer} indstilling af {named} af {organisation.name} til efterretning."
     if outcome is Outcome.not_supported:
-        return f"{council} tiltrådte ikke {party} indstilling af {named} af {organisation.name}."
-    return f"{council} godkendte {party} indstilling af {named} af {organisation.name}."
+        return f"{council} tiltrådte ikke {proposer} indstilling af {named} af {organisation.name}."
+    return f"{council} godkendte {proposer} indstilling af {named} af {organisation.name}."

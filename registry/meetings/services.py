@@ -7,7 +7,8 @@ appointment that follows a recommendation.
                      └──▶ submitted                    (taken off the agenda before KKR decided)
 
 Services check, change and flush; the view commits once. Every change of
-status queues a message to the party group (notifications.services).
+status queues a message to the party group (notifications.services); an organisation's nomination, recorded by
+the secretariat, gets none, and seats its candidates for no party.
 """
 
 from datetime import date, timedelta
@@ -150,7 +151,9 @@ def _seat(nomination: Nomination, day: date, reason: EndReason, day_field: str) 
         if moving:
             # Stored with the appointment, as the registry's other data: in Danish.
             held.note = f"Udpeget som {new_role[held.person_id].danish} fra {danish_date(day)}."
-    seated = [appointments.appoint(seat, person, role, day, party=nomination.party, decision=nomination.decision)
+    # An organisation's nominee sits for the organisation, not for a party, whatever party the person is in.
+    seated = [appointments.appoint(seat, person, role, day, party=nomination.party, decision=nomination.decision,
+                                   for_a_party=nomination.party is not None)
               for person, role in candidates]
     nomination.appointed_on = day
     nomination.status = NominationStatus.appointed

@@ -1,6 +1,9 @@
 """The party groups' nomination forms and the secretariat's calls and returns. They check shape;
 whether the nomination may be made (gender rule, suppleant, two people) is the services' question."""
 
+from dataclasses import replace
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
@@ -9,6 +12,7 @@ from registry.appointments.forms import person_choices, seat_choices
 from registry.appointments.models import Role
 from registry.forms import ChoiceField, Chosen, DanishDateField, Form, VersionField, optional_int
 from registry.nominations.models import CallReason
+from registry.organisations.models import Seat
 from registry.people.models import Gender, Municipality, Party
 
 EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Skriv en gyldig e-mailadresse."))
@@ -31,12 +35,25 @@ def party_choices(parties: list[Party], empty: str) -> list[SelectChoice]:
     return [SelectChoice("", empty)] + [SelectChoice(p.id, f"{p.letter} – {p.name}") for p in parties]
 
 
+def nomination_seat_choices(seats: list[Seat]) -> list[SelectChoice]:
+    """The seats as appointments.forms groups them; a seat an organisation nominates for says which, since its
+    nomination names no party group."""
+    nominators = {seat.id: seat.nominated_by for seat in seats if seat.kkr_fills and seat.nominated_by}
+    choices = seat_choices(seats)
+    for index, choice in enumerate(choices):
+        if choice.value in nominators:
+            nominated_by = _("indstilles af %(nominator)s", nominator=nominators[choice.value])
+            choices[index] = replace(choice, label=f"{choice.label} – {nominated_by}")
+    return choices
+
+
 class NominationForm(Form):
     """Indstilling: a seat and role, the candidate (an existing person or a new one) and optionally a
     personal suppleant the same way. The edit form is the same without seat, role and party."""
 
     seat = ChoiceField(_l("Plads"), coerce=optional_int, validators=[Chosen(_l("Vælg en plads."))])
     role = ChoiceField(_l("Rolle"), choices=ROLE_CHOICES, default=Role.member.value)
+    # Left out where an organisation nominates for the seat (views.create).
     party = ChoiceField(_l("Partigruppe"), coerce=optional_int,
                         validators=[Chosen(_l("Vælg den partigruppe, der indstiller."))])
 
@@ -71,7 +88,7 @@ class NominationForm(Form):
 
     def set_choices(self, *, seats, people, municipalities, parties) -> None:
         if self.seat is not None:
-            self.seat.choices = seat_choices(seats)
+            self.seat.choices = nomination_seat_choices(seats)
         if self.party is not None:
             self.party.choices = party_choices(parties, _l("Vælg en partigruppe"))
         self.person.choices = [SelectChoice("", _l("Ny person (udfyld felterne nedenfor)"))] + \

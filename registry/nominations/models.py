@@ -83,19 +83,24 @@ DECIDED = (NominationStatus.pending, NominationStatus.appointed, NominationStatu
 class Nomination(db.Model):
     """Indstilling: a party group proposes a person for a seat and role, optionally with a personal suppleant.
 
-    Before KKR has decided, only the party group that made it and the
-    secretariat may see it.
+    On a seat an organisation nominates for (Dansk Industri, FH, Praksisudvalget), the organisation proposes
+    instead; it has no login, and the secretariat records the nomination on its behalf, with no party group.
+    Before KKR has decided, only the party group that made it and the secretariat may see it.
     """
 
     __tablename__ = "nominations"
     __table_args__ = (
         sa.CheckConstraint("substitute_id IS NULL OR substitute_id <> person_id", name="two_people"),
+        # A party group or an organisation nominates, never both, never neither.
+        sa.CheckConstraint("(party_id IS NULL) <> (nominated_by IS NULL)", name="one_nominator"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     seat_id: Mapped[int] = mapped_column(sa.ForeignKey("seats.id"), index=True)
     role: Mapped[Role] = mapped_column(enum_column(Role))
-    party_id: Mapped[int] = mapped_column(sa.ForeignKey("parties.id"), index=True)
+    party_id: Mapped[int | None] = mapped_column(sa.ForeignKey("parties.id"), index=True)
+    # The organisation that nominates, as the seat named it when the secretariat recorded the nomination.
+    nominated_by: Mapped[str | None] = mapped_column(sa.String(200))
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("persons.id"), index=True)
     # The personal suppleant nominated with a member, where the seat has one.
     substitute_id: Mapped[int | None] = mapped_column(sa.ForeignKey("persons.id"), index=True)
@@ -118,7 +123,7 @@ class Nomination(db.Model):
     version: Mapped[int] = mapped_column(default=1)
 
     seat: Mapped[Seat] = relationship()
-    party: Mapped[Party] = relationship()
+    party: Mapped[Party | None] = relationship()
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
     substitute: Mapped[Person | None] = relationship(foreign_keys=[substitute_id])
     call: Mapped[Optional[Call]] = relationship(back_populates="nominations")
@@ -138,6 +143,11 @@ class Nomination(db.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE
+
+    @property
+    def nominator(self) -> str:
+        """Who nominates, for display: the party group's name, or the organisation's."""
+        return self.party.name if self.party is not None else self.nominated_by or ""
 
     def __repr__(self) -> str:
         return f"<Nomination seat={self.seat_id} {self.role.value} {self.status.value}>"

@@ -6,8 +6,13 @@
            on_agenda ─▶ ...                (KKR's meeting and decision: meetings.services)
     submitted/returned ─▶ withdrawn
 
+A seat an organisation nominates for (seat.nominated_by: Dansk Industri, FH, Praksisudvalget) takes no calls;
+the organisation has no login and sends its nomination to the secretariat, which records it with no party
+group. Such a nomination cannot be returned, edited or withdrawn by a party group, and it goes on from
+submitted to the agenda like any other.
+
 Services check, change and flush; the view commits once. Every change of
-status queues a message to the party group (notifications.services).
+status queues a message to the party group (notifications.services); an organisation gets none.
 """
 
 from dataclasses import dataclass
@@ -45,7 +50,8 @@ def visible_to(user) -> sa.ColumnElement[bool]:
         return sa.false()
     if user.role in SECRETARIAT:
         return sa.true()
-    if user.role is UserRole.party:
+    if user.role is UserRole.party and user.party_id is not None:
+        # Never an organisation's nomination: those have no party (and == None would mean IS NULL).
         return Nomination.party_id == user.party_id
     return sa.false()
 
@@ -71,17 +77,36 @@ def _no_substitute(seat: Seat) -> str:
               organisation=seat.organisation.name, seat=seat.label)
 
 
-def _not_a_party_seat(seat: Seat) -> None:
-    """Refuse a call or a nomination for a seat that no party group nominates for."""
-    values = dict(organisation=seat.organisation.name, seat=seat.label)
+def _not_kkrs_seat(seat: Seat) -> None:
+    """Refuse a call or a nomination for a seat another appointer fills: KKR neither calls nor decides there."""
     if not seat.kkr_fills:
         raise RuleViolation(_l("Pladsen (%(organisation)s, %(seat)s) besættes af %(authority)s, ikke af KKR; "
                                "sekretariatet registrerer blot, hvem der sidder.", authority=seat.authority,
-                               **values), field="seat")
+                               organisation=seat.organisation.name, seat=seat.label), field="seat")
+
+
+def _organisations_seat(seat: Seat) -> RuleViolation:
+    return RuleViolation(_l("Pladsen (%(organisation)s, %(seat)s) indstilles af %(nominator)s, ikke af en "
+                            "partigruppe; sekretariatet registrerer indstillingen.", nominator=seat.nominated_by,
+                            organisation=seat.organisation.name, seat=seat.label), field="seat")
+
+
+def _not_a_party_seat(seat: Seat) -> None:
+    """Refuse a call for a seat that no party group nominates for."""
+    _not_kkrs_seat(seat)
     if seat.nominated_by:
-        raise RuleViolation(_l("Pladsen (%(organisation)s, %(seat)s) indstilles af %(nominator)s, ikke af en "
-                               "partigruppe; sekretariatet registrerer indstillingen.", nominator=seat.nominated_by,
-                               **values), field="seat")
+        raise _organisations_seat(seat)
+
+
+def _nominator_fits(seat: Seat, party: Party | None, by: User | None) -> None:
+    """A party group nominates for a party group's seat; on an organisation's seat the secretariat records the
+    organisation's nomination (no party), and a party group may not nominate at all."""
+    _not_kkrs_seat(seat)
+    if seat.nominated_by:
+        if party is not None or (by is not None and by.role is UserRole.party):
+            raise _organisations_seat(seat)
+    elif party is None:
+        raise RuleViolation(_l("Vælg den partigruppe, der indstiller."), field="party")
 
 
 def open_call(seat: Seat, role: Role, reason: CallReason, deadline: date, *, party: Party | None = None,
@@ -137,19 +162,22 @@ def gender_problem(seat: Seat, people: list[Person]) -> str | None:
               "til at lade være.", name=organisation.name, rule=organisation.gender_rule.label)
 
 
-def warnings(seat: Seat, role: Role, party: Party, people: list[Person], day: date | None = None, *,
+def warnings(seat: Seat, role: Role, party: Party | None, people: list[Person], day: date | None = None, *,
              viewer, nomination: Nomination | None = None) -> list[str]:
     """What the secretariat would otherwise catch by hand. Shown, not refused: KKR may still decide.
 
+    party: the party group that nominates; None for an organisation's nomination, whose seat is allocated to
+    no party and whose candidates need be neither the party's nor local politicians, so those warnings go.
     viewer: who will read the warnings; rival nominations are counted only among those the viewer may see, so
     a party group does not learn from a warning that a rival party has nominated. nomination: the one being
     looked at, so it does not count as a rival to itself. The texts are for the page that asked (gettext, not
     lazy), which shows them as they are.
     """
     day = day or today()
-    return [*_closed(seat, day), *_allocated_elsewhere(seat, party, day), *_held_already(seat, people, day),
-            *_outsiders(party, people), *_too_many_terms(seat, role, people, day),
-            *_rivals(seat, role, day, viewer, nomination)]
+    elsewhere = _allocated_elsewhere(seat, party, day) if party else []
+    outsiders = _outsiders(party, people) if party else []
+    return [*_closed(seat, day), *elsewhere, *_held_already(seat, people, day), *outsiders,
+            *_too_many_terms(seat, role, people, day), *_rivals(seat, role, day, viewer, nomination)]
 
 
 def _too_many_terms(seat: Seat, role: Role, people: list[Person], day: date) -> list[str]:
@@ -226,8 +254,9 @@ def _rivals(seat: Seat, role: Role, day: date, viewer, nomination: Nomination | 
     return []
 
 
-def _check(seat: Seat, role: Role, person: Person, substitute: Person | None, gender_reason: str | None) -> None:
-    _not_a_party_seat(seat)
+def _check(seat: Seat, role: Role, party: Party | None, person: Person, substitute: Person | None,
+           gender_reason: str | None, by: User | None = None) -> None:
+    _nominator_fits(seat, party, by)
     if problem := role_problem(seat, role):
         raise RuleViolation(problem, field="role")
     if substitute is not None:
@@ -239,18 +268,24 @@ def _check(seat: Seat, role: Role, person: Person, substitute: Person | None, ge
         if substitute.id == person.id:
             raise RuleViolation(_l("Medlem og suppleant skal være to forskellige personer."), field="substitute")
     people = [person] + ([substitute] if substitute else [])
+    # Ligestillingsloven binds every proposer, an organisation as much as a party group.
     if (problem := gender_problem(seat, people)) and not (gender_reason or "").strip():
         raise RuleViolation(problem, field="gender_reason")
 
 
-def submit(seat: Seat, role: Role, party: Party, person: Person, *, substitute: Person | None = None,
+def submit(seat: Seat, role: Role, party: Party | None, person: Person, *, substitute: Person | None = None,
            motivation: str | None = None, gender_reason: str | None = None, by: User | None = None) -> Nomination:
-    """A party group nominates a person (and a personal suppleant) for a seat and role."""
-    _check(seat, role, person, substitute, gender_reason)
+    """A party group nominates a person (and a personal suppleant) for a seat and role.
+
+    party None: the secretariat records the nomination of the organisation that nominates for the seat
+    (seat.nominated_by), on its behalf.
+    """
+    _check(seat, role, party, person, substitute, gender_reason, by)
     db.session.flush()  # new people get their ids
-    nomination = Nomination(seat_id=seat.id, role=role, party_id=party.id, person_id=person.id,
-                            substitute_id=substitute.id if substitute else None,
-                            call_id=call.id if (call := open_call_for(seat, role, party)) else None,
+    call = open_call_for(seat, role, party) if party is not None else None
+    nomination = Nomination(seat_id=seat.id, role=role, party_id=party.id if party else None,
+                            nominated_by=None if party else seat.nominated_by, person_id=person.id,
+                            substitute_id=substitute.id if substitute else None, call_id=call.id if call else None,
                             motivation=motivation or None, gender_reason=(gender_reason or "").strip() or None,
                             submitted_by_id=by.id if by else None, status=NominationStatus.submitted)
     db.session.add(nomination)
@@ -271,7 +306,7 @@ def update(nomination: Nomination, *, person: Person, substitute: Person | None 
     """The party group changes its nomination; a returned one is thereby submitted again."""
     check_version(nomination, version)
     _editable(nomination)
-    _check(nomination.seat, nomination.role, person, substitute, gender_reason)
+    _check(nomination.seat, nomination.role, nomination.party, person, substitute, gender_reason)
     db.session.flush()
     nomination.person_id = person.id
     nomination.substitute_id = substitute.id if substitute else None
@@ -303,6 +338,9 @@ def return_to_party(nomination: Nomination, comment: str, *, version: int | None
     if nomination.status is not NominationStatus.submitted:
         raise RuleViolation(_l("Kun en indsendt indstilling kan sendes retur; denne er %(status)s.",
                                status=nomination.status.label))
+    if nomination.party_id is None:
+        raise RuleViolation(_l("Indstillingen er fra %(nominator)s, som ikke har adgang til registret; den kan "
+                               "ikke sendes retur.", nominator=nomination.nominator))
     if not comment.strip():
         raise RuleViolation(_l("Skriv en kommentar til partigruppen."), field="comment")
     nomination.status = NominationStatus.returned

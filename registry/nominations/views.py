@@ -3,9 +3,11 @@
 Two layers of authorisation: a role decorator on every view, and
 services.get_visible for every nomination, so that a party group gets a 404
 for another party's nomination, never a hint that it exists. A party group
-always nominates for its own party, whatever is posted. Every change goes
-through nominations/services.py and is committed once; a refusal is shown on
-the form and nothing is saved.
+always nominates for its own party, whatever is posted. On a seat an
+organisation nominates for, the secretariat records the organisation's
+nomination: the form asks for no party group. Every change goes through
+nominations/services.py and is committed once; a refusal is shown on the form
+and nothing is saved.
 """
 
 import sqlalchemy as sa
@@ -122,7 +124,7 @@ def _people_to_choose(nomination: Nomination | None) -> list[Person]:
         .order_by(Person.sort_name, Person.id)))
 
 
-def _nomination_form(nomination: Nomination | None) -> NominationForm:
+def _nomination_form(nomination: Nomination | None, seats: list[Seat] | None = None) -> NominationForm:
     form = NominationForm(version=nomination.version if nomination else None)
     if nomination is not None:
         # The seat, role and party of a nomination stay; another seat is another nomination.
@@ -134,20 +136,21 @@ def _nomination_form(nomination: Nomination | None) -> NominationForm:
             form.gender_reason.data = nomination.gender_reason
     elif _own_party() is not None:
         del form.party  # a party group nominates for its own party, never for one it posts
-    form.set_choices(seats=seats_to_choose() if form.seat is not None else [], people=_people_to_choose(nomination),
+    form.set_choices(seats=seats or [], people=_people_to_choose(nomination),
                      municipalities=people.municipalities(), parties=people.parties())
     return form
 
 
-def _candidate(form: NominationForm, prefix: str, chosen: int | None, party: Party) -> Person | None:
-    """The person chosen, or a new one created from the prefix's fields (registered as the party's)."""
+def _candidate(form: NominationForm, prefix: str, chosen: int | None, party: Party | None) -> Person | None:
+    """The person chosen, or a new one created from the prefix's fields (registered as the party's, if any)."""
     if chosen is not None:
         return db.session.get(Person, chosen)
     name = (form[f"{prefix}_name"].data or "").strip()
     if not name:
         return None
     gender = form[f"{prefix}_gender"].data
-    return people.save(None, name=name, municipality_id=form[f"{prefix}_municipality"].data, party_id=party.id,
+    return people.save(None, name=name, municipality_id=form[f"{prefix}_municipality"].data,
+                       party_id=party.id if party else None,
                        office=(form[f"{prefix}_office"].data or "").strip() or None,
                        gender=Gender(gender) if gender else None,
                        email=(form[f"{prefix}_email"].data or "").strip() or None)
@@ -163,17 +166,28 @@ def _refused(form, error: Exception) -> None:
 @bp.route("/indstillinger/ny", methods=["GET", "POST"])
 @role_required(*NOMINATORS)
 def create():
-    form = _nomination_form(None)
+    """A party group nominates; the secretariat registers a party group's nomination, or on a seat an
+    organisation nominates for, the organisation's: then the form shows the organisation and asks for no party."""
+    seats = seats_to_choose()
+    form = _nomination_form(None, seats)
     if request.method == "GET":
         form.seat.data = id_param("plads", prefill=True)
         if request.args.get("rolle") in {role.value for role in Role}:
             form.role.data = request.args["rolle"]
-        if form.party is not None and form.seat.data and (seat := db.session.get(Seat, form.seat.data)):
+    # The seat shown (on a GET) or posted, if it is one of the choices.
+    seat = next((seat for seat in seats if seat.id == form.seat.data), None)
+    nominator = None
+    if form.party is not None and seat is not None:
+        if not seat.party_nominates:
+            # An organisation nominates (or another appointer fills the seat, which the service refuses).
+            del form.party
+            nominator = seat.nominated_by if seat.kkr_fills else None
+        elif request.method == "GET":
             allocation = services.allocation_on(seat, today())
             form.party.data = allocation.party_id if allocation else None
     if form.validate_on_submit():
         seat = db.session.get(Seat, form.seat.data)
-        party = _own_party() or db.session.get(Party, form.party.data)
+        party = _own_party() or (db.session.get(Party, form.party.data) if form.party is not None else None)
 
         def submit() -> Nomination:
             person = _candidate(form, "new", form.person.data, party)
@@ -188,10 +202,14 @@ def create():
             _refused(form, error)
         else:
             notifications.deliver_after_commit()
-            flash(_("Indstillingen af %(name)s er sendt til sekretariatet.", name=nomination.person.name),
-                  "success")
+            if nomination.party_id is None:
+                flash(_("Indstillingen af %(name)s fra %(nominator)s er registreret.", name=nomination.person.name,
+                        nominator=nomination.nominator), "success")
+            else:
+                flash(_("Indstillingen af %(name)s er sendt til sekretariatet.", name=nomination.person.name),
+                      "success")
             return redirect(url_for("nominations.detail", nomination_id=nomination.id))
-    return render_template("nominations/form.html", form=form, nomination=None)
+    return render_template("nominations/form.html", form=form, nomination=None, nominator=nominator)
 
 
 def _not_editable(nomination: Nomination):
@@ -229,9 +247,13 @@ def edit(nomination_id: int):
 
 
 @bp.route("/indstillinger/<int:nomination_id>/traek-tilbage", methods=["GET", "POST"])
-@role_required(UserRole.party)
+@role_required(*NOMINATORS)
 def withdraw(nomination_id: int):
+    """The party group withdraws its own nomination; the secretariat an organisation's, on its word (the
+    organisation has no login). A party group's nomination is the group's alone to withdraw."""
     nomination = _nomination(nomination_id)
+    if is_secretariat() and nomination.party_id is not None:
+        abort(403)
     if not nomination.is_editable:
         return _not_editable(nomination)
     form = WithdrawForm(version=nomination.version)
@@ -258,6 +280,10 @@ def return_(nomination_id: int):
     if nomination.status is not NominationStatus.submitted:
         flash(_("Kun en indsendt indstilling kan sendes retur; denne er %(status)s.",
                 status=nomination.status.label), "error")
+        return redirect(url_for("nominations.detail", nomination_id=nomination.id))
+    if nomination.party is None:
+        flash(_("Indstillingen er fra %(nominator)s, som ikke har adgang til registret; den kan ikke sendes retur.",
+                nominator=nomination.nominator), "error")
         return redirect(url_for("nominations.detail", nomination_id=nomination.id))
     form = ReturnForm(version=nomination.version)
     if form.validate_on_submit():

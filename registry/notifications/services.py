@@ -1,4 +1,4 @@
-"""Telling party groups when their nominations change status.
+"""Telling party groups when their nominations change status (organisations, which have no login, are not told).
 
 A message is written to the outbox (messages) in the same transaction as
 the change, so nothing is told that did not happen and nothing that happened
@@ -95,7 +95,12 @@ def _link(nomination) -> str | None:
 
 
 def nomination_changed(nomination) -> list[Message]:
-    """Queue a message to the party group's contacts about the nomination's new status."""
+    """Queue a message to the party group's contacts about the nomination's new status.
+
+    None for an organisation's nomination: the organisation has no login, and the secretariat, which recorded
+    the nomination on its behalf, tells it by its own means."""
+    if nomination.party_id is None:
+        return []
     messages = [Message(recipient=address, subject=f"{SUBJECTS[nomination.status.value]}: "
                                                    f"{nomination.seat.organisation.name}",
                         body=describe(nomination), nomination_id=nomination.id)
