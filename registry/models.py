@@ -4,6 +4,7 @@ from registry.appointments.models import Appointment, EndReason, Role, Status  #
 from registry.audit.models import AuditEntry  # noqa: F401
 from registry.auth.models import LoginDelay, LoginFailure, User, UserRole  # noqa: F401
 from registry.exchange.models import Upload  # noqa: F401
+from registry.mandates.models import CouncilMandate  # noqa: F401
 from registry.meetings.models import AgendaItem, Decision, Meeting, Outcome  # noqa: F401
 from registry.nominations.models import Call, CallReason, Nomination, NominationStatus  # noqa: F401
 from registry.notifications.models import Message  # noqa: F401
@@ -16,3 +17,4 @@ from registry.organisations.models import (  # noqa: F401
     SeatAllocation,
 )
 from registry.people.models import Gender, Municipality, Party, Person  # noqa: F401
+from registry.rounds.models import ElectoralGroup, PeriodParty, ShareOut  # noqa: F401

@@ -185,7 +185,7 @@ def test_organisations_nominations_come_with_0013_and_hold_the_downgrade_back(em
                 "VALUES (1, 2, 'member', 1, 1, 'submitted', '2024-04-01 10:00:00', 1)",
             ):
                 conn.exec_driver_sql(statement)
-        upgrade()
+        upgrade(revision="0013")
         with db.engine.begin() as conn:
             assert conn.exec_driver_sql("SELECT party_id, nominated_by, status FROM nominations").one() == (
                 1, None, "submitted")

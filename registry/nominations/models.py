@@ -60,6 +60,8 @@ class Call(db.Model):
 class NominationStatus(LabelledEnum):
     """Where a nomination is on its way from the party group to a seated member."""
 
+    # Saved by the party group on its period page, not yet submitted: the group's own, the secretariat's not.
+    draft = "draft", N_("kladde")
     submitted = "submitted", N_("indsendt")
     returned = "returned", N_("sendt retur")
     withdrawn = "withdrawn", N_("trukket tilbage")
@@ -74,7 +76,7 @@ class NominationStatus(LabelledEnum):
 
 
 # The party group may change or withdraw its nomination until the secretariat has put it on an agenda.
-EDITABLE = (NominationStatus.submitted, NominationStatus.returned)
+EDITABLE = (NominationStatus.draft, NominationStatus.submitted, NominationStatus.returned)
 # KKR has decided: from here on the nomination is part of the public history.
 DECIDED = (NominationStatus.pending, NominationStatus.appointed, NominationStatus.not_supported,
            NominationStatus.not_appointed)

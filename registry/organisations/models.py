@@ -215,6 +215,9 @@ class SeatAllocation(db.Model):
     seat_id: Mapped[int] = mapped_column(sa.ForeignKey("seats.id"), index=True)
     period_id: Mapped[int] = mapped_column(sa.ForeignKey("election_periods.id"), index=True)
     party_id: Mapped[int] = mapped_column(sa.ForeignKey("parties.id"), index=True)
+    # The valggruppe holding the seat (rounds/models.py), if a group holds it: party_id is then the member
+    # party the group agreed should nominate.
+    group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("electoral_groups.id"))
     note: Mapped[str | None] = mapped_column(sa.Text)
 
     seat: Mapped[Seat] = relationship(back_populates="allocations")

@@ -1,0 +1,1 @@
+"""Council mandates: who sits on which municipal council, and so may hold the seats that ask for one."""
