@@ -27,6 +27,8 @@ from registry.meetings.models import ITEM_NUMBER, AgendaItem, Decision, Meeting,
 from registry.nominations import services as nominations
 from registry.nominations.models import CallReason, Nomination, NominationStatus
 from registry.notifications import services as notifications
+from registry.organisations import terms
+from registry.organisations.services import election_periods
 
 # What the predecessor's appointment ends with, by why the seat was called.
 PREDECESSOR_REASON = {CallReason.resignation: EndReason.resigned, CallReason.new_period: EndReason.term_ended}
@@ -138,10 +140,18 @@ def _seat(nomination: Nomination, day: date, reason: EndReason, day_field: str) 
                                      sa.or_(Appointment.role.in_(roles), Appointment.person_id.in_(people)))
         .order_by(Appointment.id))
     new_role = {person.id: role for person, role in candidates}
+    periods = election_periods()
     for held in making_room:
         if new_role.get(held.person_id) is held.role:
-            raise RuleViolation(_l("%(name)s er allerede %(role)s på pladsen.", name=held.person.name,
-                                   role=held.role.label))
+            last = terms.expected_end(held, periods)
+            if last is None or last >= day:
+                raise RuleViolation(_l("%(name)s er allerede %(role)s på pladsen.", name=held.person.name,
+                                       role=held.role.label))
+            # Re-appointed for a new term: the old appointment ends with its term (the day before, so there
+            # is no gap) and the new one rests on the new decision. One appointment per term keeps each term's
+            # decision, and the terms in a row count as the body's rules have it.
+            appointments.end(held, day - timedelta(days=1), EndReason.term_ended)
+            continue
         if held.start_date >= day:
             raise RuleViolation(_l("%(name)s er %(role)s fra %(day)s; udpegningen skal gælde fra en senere dag.",
                                    name=held.person.name, role=held.role.label, day=local_date(held.start_date)),

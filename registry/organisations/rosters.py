@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from registry.appointments.models import Appointment, Role, Status
 from registry.appointments.services import active_on
 from registry.extensions import db
+from registry.organisations import terms
 from registry.organisations.models import ElectionPeriod, Organisation, Seat, SeatAllocation, SeatKind
 
 
@@ -26,6 +27,9 @@ class Roster:
     seats: list[SeatHolders] = field(default_factory=list)
     # The pooled suppleants' seats, each side's in rank order: they belong to no member's seat.
     pool: list[SeatHolders] = field(default_factory=list)
+    # Holders whose term ended before the day without an end date: they carry on until a successor is
+    # seated ("fungerer, indtil nye er udpeget"), as a body following the election period asks.
+    carried_over: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -42,6 +46,10 @@ class OrganisationPage:
     roster: Roster
     histories: list[SeatHistory]
     predecessors: list[Organisation]
+
+
+def _periods() -> list[ElectionPeriod]:
+    return list(db.session.scalars(sa.select(ElectionPeriod).order_by(ElectionPeriod.start_date)))
 
 
 def open_on(day: date) -> sa.ColumnElement[bool]:
@@ -66,13 +74,17 @@ def _holders_by_seat(day: date, organisation: Organisation | None = None) -> dic
     return by_seat
 
 
-def _roster(organisation: Organisation, day: date, by_seat: dict[int, dict[Role, Appointment]]) -> Roster:
+def _roster(organisation: Organisation, day: date, by_seat: dict[int, dict[Role, Appointment]],
+            periods: list[ElectionPeriod]) -> Roster:
     roster = Roster(organisation)
     for seat in organisation.seats:
         if seat.is_open_on(day):
             held = by_seat.get(seat.id, {})
             holders = SeatHolders(seat, held.get(Role.member), held.get(Role.substitute))
             (roster.pool if seat.kind is SeatKind.pooled_substitute else roster.seats).append(holders)
+            for appointment in held.values():
+                if appointment.end_date is None and (last := terms.expected_end(appointment, periods)) and last < day:
+                    roster.carried_over.add(appointment.id)
     roster.pool.sort(key=lambda held: (held.seat.nominated_by or "", held.seat.pool_rank or 0, held.seat.position))
     return roster
 
@@ -88,7 +100,8 @@ def rosters_on(day: date) -> list[Roster]:
         .order_by(Organisation.sort_name, Organisation.id)
     ).all()
     by_seat = _holders_by_seat(day)
-    return [_roster(organisation, day, by_seat) for organisation in organisations]
+    periods = _periods()
+    return [_roster(organisation, day, by_seat, periods) for organisation in organisations]
 
 
 def organisation_page(organisation: Organisation, day: date) -> OrganisationPage:
@@ -97,7 +110,7 @@ def organisation_page(organisation: Organisation, day: date) -> OrganisationPage
     A fixed number of queries however long the history: seats, holders on the day,
     all holders, allocations, predecessors.
     """
-    roster = _roster(organisation, day, _holders_by_seat(day, organisation))
+    roster = _roster(organisation, day, _holders_by_seat(day, organisation), _periods())
     histories = {seat.id: SeatHistory(seat) for seat in organisation.seats}
     appointments = db.session.scalars(
         sa.select(Appointment).join(Appointment.seat)
