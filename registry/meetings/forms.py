@@ -92,3 +92,31 @@ class AppointmentForm(Form):
                                                   "Den nuværende indehavers udpegning slutter dagen før."))
     reason = ChoiceField(_l("Forgængerens ophørsårsag"), choices=reason_choices())
     version = VersionField()
+
+
+class RoundAgendaForm(Form):
+    """Every submitted nomination of a round on one meeting's agenda: one item per body."""
+
+    period = ChoiceField(_l("Valgperiode"), coerce=int)
+    meeting_date = DanishDateField(_l("Mødedato"), validators=[InputRequired(_l("Skriv mødets dato."))])
+    section = StringField(_l("Dagsordenens punkt"), filters=[strip], default="5",
+                          validators=[InputRequired(_l("Skriv punktets nummer, fx 5.")), longest(5)],
+                          description=_l("Organisationerne bliver underpunkter i alfabetisk orden: 5.1, 5.2 osv."))
+    location = StringField(_l("Mødested"), filters=[strip], validators=[Optional(), longest(300)])
+    case_number = StringField(_l("Sagsnummer"), filters=[strip], validators=[Optional(), longest(50)])
+
+
+class DecideMeetingForm(Form):
+    """KKR's decisions on the whole meeting; each nomination's outcome is a field of its own (outcome-<id>),
+    read by the view."""
+
+    effective_date = DanishDateField(_l("Udpeget fra"), validators=[InputRequired(_l("Skriv datoen."))],
+                                     description=_l("Den dag, KKR's egne udpegninger gælder fra."))
+
+
+class AuthorityAppointmentsForm(Form):
+    """An outside authority has appointed everyone KKR recommended to it."""
+
+    authority = ChoiceField(_l("Udpegende myndighed"))
+    appointed_on = DanishDateField(_l("Udpeget fra"), validators=[InputRequired(_l("Skriv datoen."))],
+                                   description=_l("Den dag, myndighedens udpegning gælder fra."))

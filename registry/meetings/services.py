@@ -113,7 +113,7 @@ def unpublish_agenda(meeting: Meeting) -> Meeting:
 
 def outcomes_for(nomination: Nomination) -> list[Outcome]:
     """What KKR can decide: it appoints itself, or (where an outside authority appoints) recommends or takes note."""
-    if nomination.seat.organisation.authority_is_external:
+    if nomination.seat.external:
         return [Outcome.recommended, Outcome.noted, Outcome.not_supported]
     return [Outcome.appointed, Outcome.not_supported]
 
@@ -187,9 +187,9 @@ def decide(nomination: Nomination, outcome: Outcome, *, text: str | None = None,
     allowed = outcomes_for(nomination)
     if outcome not in allowed:
         organisation = nomination.seat.organisation
-        if organisation.authority_is_external:
+        if nomination.seat.external:
             raise RuleViolation(_l("%(authority)s udpeger til %(name)s; KKR kan indstille eller tage til "
-                                   "efterretning.", authority=organisation.appointing_authority,
+                                   "efterretning.", authority=nomination.seat.authority,
                                    name=organisation.name), field="outcome")
         raise RuleViolation(_l("KKR udpeger selv til %(name)s; vælg udpeget eller ikke tiltrådt.",
                                name=organisation.name), field="outcome")

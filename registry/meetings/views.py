@@ -23,14 +23,17 @@ from registry.errors import Conflict, RuleViolation
 from registry.extensions import db
 from registry.forms import show_refusal
 from registry.http import commit, conflict_page, id_param, page_param
-from registry.meetings import drafting, services
+from registry.meetings import constituent, drafting, services
 from registry.meetings import history as decisions
 from registry.meetings.forms import (
     AppointmentForm,
+    AuthorityAppointmentsForm,
     DecideForm,
+    DecideMeetingForm,
     NotAppointedForm,
     PlaceForm,
     PublishForm,
+    RoundAgendaForm,
     TakeOffForm,
     outcome_choices,
 )
@@ -38,7 +41,8 @@ from registry.meetings.models import AgendaItem, Meeting, Outcome
 from registry.nominations import services as nominations
 from registry.nominations.models import Nomination, NominationStatus
 from registry.notifications import services as notifications
-from registry.organisations.models import Organisation, Seat
+from registry.organisations import services as organisation_services
+from registry.organisations.models import ElectionPeriod, Organisation, Seat
 from registry.paging import numbered
 from registry.people import services as people_services
 from registry.people.models import Person
@@ -358,3 +362,107 @@ def record_not_appointed(nomination_id: int):
                   "success")
             return redirect(_nomination_url(nomination))
     return render_template("meetings/not_appointed.html", form=form, nomination=nomination, blocked=blocked)
+
+
+# The constituent meeting of an election-period round: everything at once.
+
+def _periods_choices(form) -> None:
+    periods = organisation_services.election_periods()
+    form.period.choices = [(period.id, period.name) for period in periods]
+    if form.period.data is None:
+        current = next((p for p in periods if p.start_date <= today() <= p.end_date), periods[-1] if periods else None)
+        form.period.data = current.id if current else None
+
+
+@bp.route("/moeder/runde", methods=["GET", "POST"])
+@role_required(*SECRETARIAT)
+def round_agenda():
+    """Every submitted nomination of the period's round onto one meeting, one item per body."""
+    form = RoundAgendaForm()
+    if request.method == "GET":
+        form.period.data = request.args.get("periode", type=int)
+    _periods_choices(form)
+    period = db.session.get(ElectionPeriod, form.period.data) if form.period.data else None
+    found = constituent.round_nominations(period) if period else []
+    if form.validate_on_submit():
+        council = current_app.config["COUNCIL_NAME"]
+        try:
+            items = commit(lambda: constituent.place_round(found, form.meeting_date.data, form.section.data,
+                                                     council=council, location=form.location.data,
+                                                     case_number=form.case_number.data))
+        except RuleViolation as refused:
+            show_refusal(form, refused)
+        else:
+            notifications.deliver_after_commit()
+            flash(_("%(nominations)d indstillinger er sat på dagsordenen i %(items)d punkter.",
+                    nominations=len(found), items=len(items)), "success")
+            return redirect(url_for("meetings.detail", meeting_id=items[0].meeting_id))
+    return render_template("meetings/round_agenda.html", form=form, nominations=found, period=period)
+
+
+@bp.route("/moeder/<int:meeting_id>/beslutninger", methods=["GET", "POST"])
+@role_required(*SECRETARIAT)
+def decide_meeting(meeting_id: int):
+    """KKR's decisions on every nomination on the meeting's agenda in one step; the exceptions are marked."""
+    meeting = db.get_or_404(Meeting, meeting_id)
+    waiting = constituent.nominations_on(meeting)
+    form = DecideMeetingForm()
+    if request.method == "GET":
+        form.effective_date.data = meeting.date
+    outcomes = {}
+    for nomination in waiting:
+        chosen = request.form.get(f"outcome-{nomination.id}")
+        if chosen and chosen in {o.value for o in services.outcomes_for(nomination)}:
+            outcomes[nomination.id] = Outcome(chosen)
+    if form.validate_on_submit():
+        try:
+            decided = commit(lambda: constituent.decide_meeting(meeting, outcomes, form.effective_date.data))
+        except RuleViolation as refused:
+            show_refusal(form, refused)
+        else:
+            notifications.deliver_after_commit()
+            flash(_("KKR's beslutning er registreret for %(num)d indstillinger.", num=len(decided)), "success")
+            return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    rows = [(nomination, outcomes.get(nomination.id, constituent.usual_outcome(nomination)),
+             outcome_choices(services.outcomes_for(nomination))) for nomination in waiting]
+    return render_template("meetings/decide_meeting.html", form=form, meeting=meeting, rows=rows)
+
+
+@bp.route("/indstillinger/afventende", methods=["GET", "POST"])
+@role_required(*SECRETARIAT)
+def authority_appointments():
+    """Recommendations waiting for outside authorities; one date seats all of one authority's."""
+    pending = constituent.pending_by_authority()
+    form = AuthorityAppointmentsForm()
+    form.authority.choices = [(authority, authority) for authority in pending]
+    if form.validate_on_submit():
+        try:
+            seated = commit(lambda: constituent.record_authoritys_appointments(form.authority.data,
+                                                                         form.appointed_on.data))
+        except RuleViolation as refused:
+            show_refusal(form, refused)
+        else:
+            notifications.deliver_after_commit()
+            flash(_("%(authority)s har udpeget %(num)d fra %(day)s.", authority=form.authority.data,
+                    num=len(seated), day=local_date(form.appointed_on.data)), "success")
+            return redirect(url_for("meetings.authority_appointments"))
+    return render_template("meetings/authority_appointments.html", form=form, pending=pending)
+
+
+@bp.get("/moeder/<int:meeting_id>/bilag")
+@role_required(*SECRETARIAT)
+def annex(meeting_id: int):
+    """The round's annex for KKR to approve: every nomination on the meeting, grouped by body, one page."""
+    meeting = db.get_or_404(Meeting, meeting_id)
+    listed = db.session.scalars(
+        sa.select(Nomination).join(Nomination.item)
+        .where(AgendaItem.meeting_id == meeting.id, Nomination.status.not_in(OFF_ITEM))
+        .options(joinedload(Nomination.seat).joinedload(Seat.organisation), joinedload(Nomination.person),
+                 joinedload(Nomination.substitute), joinedload(Nomination.party), joinedload(Nomination.item))
+        .order_by(AgendaItem.position, AgendaItem.number, Seat.position, Nomination.id)
+        .join(Nomination.seat)).all()
+    by_item: dict[int, list[Nomination]] = {}
+    for nomination in listed:
+        by_item.setdefault(nomination.item_id, []).append(nomination)
+    return render_template("meetings/annex.html", meeting=meeting, by_item=by_item,
+                           items={n.item_id: n.item for n in listed})
