@@ -17,6 +17,7 @@ from registry.appointments.models import Appointment, EndReason, Office, OfficeC
 from registry.auth import services as users
 from registry.auth.models import User, UserRole
 from registry.extensions import db
+from registry.meetings import constituent
 from registry.meetings import services as meetings
 from registry.meetings.models import AgendaItem, Meeting, Outcome
 from registry.nominations import services as nominations
@@ -306,6 +307,7 @@ def load() -> list[tuple[str, str, str]]:
             created.append((username, role.value, password))
 
     _item_4_1(rar_seat, peschardt, _one(AgendaItem, meeting_id=meeting.id, number="4.1"))
+    _round_2026(organisations["SOSU H"], periods["2026-2029"])
     return created
 
 
@@ -333,3 +335,37 @@ def _item_4_1(seat: Seat, peschardt: Person, item: AgendaItem) -> None:
     nomination.submitted_at = datetime(2024, 4, 5, 10, 0)
     meetings.place_on_agenda(nomination, date(2024, 4, 19), "4.1", council=COUNCIL)
     meetings.decide(nomination, Outcome.noted)
+
+
+CONSTITUENT_MEETING = date(2026, 1, 26)
+
+
+def _round_2026(sosu: Organisation, period: ElectionPeriod) -> None:
+    """Part of the 2026-2029 round at KKR Hovedstaden's constituent meeting of 26 January 2026 (example data).
+
+    SOSU H's Plads 1: Gitte Eksempel (F), appointed in 2022, carries on after the period until her successor,
+    Hans Eksempel (F), is seated from 1 March 2026. Plads 2's appointment is the minister's on KKR's
+    recommendation: Karen Eksempel (A) is recommended on 26 January and appointed on 16 March 2026.
+    Rosters as of 31 December 2025, 1 February and 1 April 2026 tell it.
+    """
+    if _one(Meeting, council_name=COUNCIL, date=CONSTITUENT_MEETING) is not None:
+        return
+    plads_1 = _one(Seat, organisation_id=sosu.id, label="Plads 1")
+    plads_2 = _seat(sosu, "Plads 2", 2, False, EXAMPLE, appointing_authority="Børne- og undervisningsministeren",
+                    authority_is_external=True)
+    for seat, letter in ((plads_1, "F"), (plads_2, "A")):
+        _ensure(SeatAllocation, {"seat_id": seat.id, "period_id": period.id}, party=_one(Party, letter=letter),
+                note=EXAMPLE)
+    example = "Fiktiv person (eksempeldata)"
+    gitte = _person("Gitte Eksempel", "Hillerød", "F", Gender.woman, example)
+    _hold(plads_1, gitte, Role.member, date(2022, 1, 1))
+    hans = _person("Hans Eksempel", "Helsingør", "F", Gender.man, example)
+    karen = _person("Karen Eksempel", "Ballerup", "A", Gender.woman, example)
+    submitted = [nominations.submit(plads_1, Role.member, _one(Party, letter="F"), hans),
+                 nominations.submit(plads_2, Role.member, _one(Party, letter="A"), karen)]
+    constituent.place_round(submitted, CONSTITUENT_MEETING, "5", council=COUNCIL,
+                            location="Glostrup Park Hotel, Hovedvejen 41, 2600 Glostrup")
+    meeting = _one(Meeting, council_name=COUNCIL, date=CONSTITUENT_MEETING)
+    meeting.published_on = date(2026, 1, 19)
+    constituent.decide_meeting(meeting, {}, date(2026, 3, 1))
+    constituent.record_authoritys_appointments("Børne- og undervisningsministeren", date(2026, 3, 16))

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from registry import PROJECT_ROOT
 from registry.appointments.models import Appointment, EndReason, Role
+from registry.appointments.services import active_on
 from registry.audit.models import AuditEntry
 from registry.auth.models import User, UserRole
 from registry.extensions import db
@@ -20,6 +21,7 @@ from registry.models import (
     Organisation,
     Party,
     Person,
+    Seat,
 )
 
 
@@ -126,7 +128,28 @@ def test_meeting_of_19_april_2024_with_items_3_10_and_4_1(runner, app):
     assert item.recommendation == ("Det indstilles, at KKR Hovedstaden tager Socialistisk Folkepartis indstilling "
                                    "af nyt medlem og ny suppleant til RAR Hovedstaden til efterretning.")
     assert {m.date for m in db.session.scalars(sa.select(Meeting))} == \
-        {date(2024, 2, 6), date(2024, 4, 19), date(2024, 6, 18)}
+        {date(2024, 2, 6), date(2024, 4, 19), date(2024, 6, 18), date(2026, 1, 26)}
+
+
+def test_the_2026_round_tells_its_story_as_of_three_days(runner, app):
+    """SOSU H: Gitte carries on after the period until Hans is seated on 1 March; the minister appoints Karen,
+    recommended at the constituent meeting of 26 January, on 16 March."""
+    load(runner)
+
+    def holders(day: date) -> list[tuple[str, str]]:
+        return sorted(db.session.execute(
+            sa.select(Seat.label, Person.name).select_from(Appointment).join(Appointment.seat)
+            .join(Appointment.person).join(Seat.organisation)
+            .where(Organisation.name == "SOSU H", active_on(day))).all())
+    assert holders(date(2025, 12, 31)) == [("Plads 1", "Gitte Eksempel")]
+    assert holders(date(2026, 2, 1)) == [("Plads 1", "Gitte Eksempel")]
+    assert holders(date(2026, 4, 1)) == [("Plads 1", "Hans Eksempel"), ("Plads 2", "Karen Eksempel")]
+    gitte = db.session.scalar(sa.select(Appointment).join(Appointment.person)
+                              .where(Person.name == "Gitte Eksempel"))
+    assert (gitte.end_date, gitte.end_reason) == (date(2026, 2, 28), EndReason.term_ended)
+    items = db.session.scalars(sa.select(AgendaItem).join(AgendaItem.meeting)
+                               .where(Meeting.date == date(2026, 1, 26))).all()
+    assert [(item.number, item.title) for item in items] == [("5.1", "Udpegning til SOSU H")]
 
 
 def test_fictitious_people_say_so(runner, app):

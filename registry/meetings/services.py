@@ -157,6 +157,10 @@ def _seat(nomination: Nomination, day: date, reason: EndReason, day_field: str) 
                                    name=held.person.name, role=held.role.label, day=local_date(held.start_date)),
                                 field=day_field)
         moving = held.person_id in people
+        if not moving and (last := terms.expected_end(held, periods)) is not None and last < day:
+            # A holder carried over past the term's end leaves because the term has run out, whatever
+            # the call said.
+            reason = EndReason.term_ended
         appointments.end(held, day - timedelta(days=1), EndReason.other if moving else reason)
         if moving:
             # Stored with the appointment, as the registry's other data: in Danish.
