@@ -9,6 +9,8 @@ from registry.appointments.models import Appointment, EndReason, Role, Status
 from registry.audit.models import AuditEntry
 from registry.auth.models import UserRole
 from registry.extensions import db
+from registry.mandates.models import CouncilMandate
+from registry.people import services as people_services
 from registry.people.models import Gender, Person
 from tests import factories as make
 
@@ -213,7 +215,7 @@ def test_merge_moves_the_appointments_to_the_older_record_and_writes_the_audit_t
     assert merge.actor == "gitb"
     assert merge.entity_id == kofoed.id
     assert merge.changes == {"kept_id": kofoed.id, "removed_id": duplicate_id, "removed_name": "Lotte Kofoed",
-                             "appointment_ids": [moved.id]}
+                             "appointment_ids": [moved.id], "mandate_ids": []}
     assert db.session.scalar(sa.select(AuditEntry).where(
         AuditEntry.action == "delete", AuditEntry.entity == "persons", AuditEntry.entity_id == duplicate_id))
     assert db.session.scalar(sa.select(AuditEntry).where(
@@ -286,3 +288,19 @@ def test_role_and_dates_are_shown_the_danish_way(client, kofoed):
     assert "Suppleant" in page
     assert "Medlem" in page
     assert "2022-01-01" not in page
+
+
+def test_merge_takes_the_council_mandates_along_and_drops_one_recorded_twice(app, kofoed):
+    duplicate = make.person("Lotte Kofoed", "Hvidovre", office=None)
+    frederiksberg, hvidovre = make.municipality("Frederiksberg"), make.municipality("Hvidovre")
+    db.session.add_all([
+        CouncilMandate(person=kofoed, municipality=frederiksberg, start_date=date(2022, 1, 1)),
+        CouncilMandate(person=duplicate, municipality=frederiksberg, start_date=date(2022, 1, 1)),  # the same one
+        CouncilMandate(person=duplicate, municipality=hvidovre, start_date=date(2018, 1, 1),
+                       end_date=date(2021, 12, 31))])
+    db.session.flush()
+    people_services.merge(kofoed, duplicate)
+    assert sorted((m.municipality.name, m.start_date) for m in db.session.scalars(
+        sa.select(CouncilMandate).where(CouncilMandate.person_id == kofoed.id))) == [
+        ("Frederiksberg", date(2022, 1, 1)), ("Hvidovre", date(2018, 1, 1))]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CouncilMandate)) == 2

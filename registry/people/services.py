@@ -17,6 +17,7 @@ from registry.appointments.services import active_on
 from registry.audit.services import record
 from registry.errors import RuleViolation, check_version
 from registry.extensions import db
+from registry.mandates.models import CouncilMandate
 from registry.organisations.models import Organisation, Seat
 from registry.paging import Page, numbered
 from registry.people.models import Gender, Municipality, Party, Person
@@ -178,6 +179,10 @@ def lost_on_merge(kept: Person, removed: Person) -> list[str]:
             if getattr(kept, key) is not None and getattr(removed, key) not in (None, getattr(kept, key))]
 
 
+def _mandates_of(person: Person) -> list[CouncilMandate]:
+    return list(db.session.scalars(sa.select(CouncilMandate).where(CouncilMandate.person_id == person.id)))
+
+
 def merge(first: Person, second: Person, *, versions: tuple[int | None, int | None] = (None, None)) -> Person:
     """Join two records of one person: the older is kept, gets the other's appointments
     and the details it lacks, and the other is deleted. Every row change is audited,
@@ -188,12 +193,22 @@ def merge(first: Person, second: Person, *, versions: tuple[int | None, int | No
     moved = list(removed.appointments)
     for appointment in moved:
         appointment.person = kept
+    # Council mandates go along; one the kept record has already (same council, same first day) is the same
+    # mandate recorded twice, and the removed record's copy goes with it.
+    held = {(m.municipality_id, m.start_date) for m in _mandates_of(kept)}
+    mandates = _mandates_of(removed)
+    for mandate in mandates:
+        if (mandate.municipality_id, mandate.start_date) in held:
+            db.session.delete(mandate)
+        else:
+            mandate.person_id = kept.id
     for key in DETAILS:
         if getattr(kept, key) is None and getattr(removed, key) is not None:
             setattr(kept, key, getattr(removed, key))
     record(db.session, "merge", "persons", kept.id,
            changes={"kept_id": kept.id, "removed_id": removed.id, "removed_name": removed.name,
-                    "appointment_ids": sorted(a.id for a in moved)})
+                    "appointment_ids": sorted(a.id for a in moved),
+                    "mandate_ids": sorted(m.id for m in mandates)})
     db.session.flush()  # the appointments point to the kept record before the other goes
     db.session.delete(removed)
     db.session.flush()
