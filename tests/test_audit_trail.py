@@ -18,11 +18,13 @@ from registry.audit.services import Actor, acting_as, record
 from registry.auth.models import LoginDelay, LoginFailure, User, UserRole
 from registry.exchange.models import Upload
 from registry.extensions import db
+from registry.mandates.models import CouncilMandate
 from registry.meetings.models import AgendaItem, Decision, Meeting, Outcome
 from registry.nominations.models import Call, CallReason, Nomination
 from registry.notifications.models import Message
 from registry.organisations.models import ElectionPeriod, Organisation, Seat, SeatAllocation
 from registry.people.models import Municipality, Party, Person
+from registry.rounds.models import ElectoralGroup, PeriodParty, ShareOut
 from tests import factories as make
 
 # Both databases: the audit triggers.
@@ -418,7 +420,18 @@ BUILDERS: dict[type, Callable[[], tuple[object, str, object]]] = {
     Upload: _upload,
     Message: lambda: (Message(recipient="sf@example.dk", subject="Indstilling", body="Tekst"), "recipient",
                       "ny@example.dk"),
+    CouncilMandate: lambda: (CouncilMandate(person=make.person(), municipality=make.municipality(),
+                                            start_date=date(2026, 1, 1)), "office", "borgmester"),
+    ElectoralGroup: lambda: (ElectoralGroup(period=_period(), name="A+F+Ø"), "note", "Aftalt 5. januar"),
+    PeriodParty: lambda: (PeriodParty(period=_period(), party=make.party("A"), members=9), "members", 10),
+    ShareOut: lambda: (ShareOut(period=_period(), seats=5, result="{}"), "note", "efter aftale"),
 }
+
+
+def _period() -> ElectionPeriod:
+    period = ElectionPeriod(name="2026-2029", start_date=date(2026, 1, 1), end_date=date(2029, 12, 31))
+    db.session.add(period)
+    return period
 
 MODELS = sorted((mapper.class_ for mapper in db.Model.registry.mappers if mapper.class_ is not AuditEntry),
                 key=lambda cls: cls.__name__)
