@@ -366,12 +366,16 @@ def record_not_appointed(nomination_id: int):
 
 # The constituent meeting of an election-period round: everything at once.
 
-def _periods_choices(form) -> None:
+def _period_chosen(form) -> ElectionPeriod | None:
+    """The period the form names, among those there are (the one containing today by default)."""
     periods = organisation_services.election_periods()
     form.period.choices = [(period.id, period.name) for period in periods]
-    if form.period.data is None:
-        current = next((p for p in periods if p.start_date <= today() <= p.end_date), periods[-1] if periods else None)
-        form.period.data = current.id if current else None
+    chosen = next((period for period in periods if period.id == form.period.data), None)
+    if chosen is None:
+        chosen = next((p for p in periods if p.start_date <= today() <= p.end_date), periods[-1] if periods else None)
+        if request.method == "GET" and chosen is not None:
+            form.period.data = chosen.id
+    return chosen
 
 
 @bp.route("/moeder/runde", methods=["GET", "POST"])
@@ -381,8 +385,7 @@ def round_agenda():
     form = RoundAgendaForm()
     if request.method == "GET":
         form.period.data = request.args.get("periode", type=int)
-    _periods_choices(form)
-    period = db.session.get(ElectionPeriod, form.period.data) if form.period.data else None
+    period = _period_chosen(form)
     found = constituent.round_nominations(period) if period else []
     if form.validate_on_submit():
         council = current_app.config["COUNCIL_NAME"]
