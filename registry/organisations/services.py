@@ -12,10 +12,11 @@ from flask_babel import lazy_gettext as _l
 from registry.appointments import services as appointments
 from registry.appointments.models import Appointment, EndReason, Role
 from registry.dates import local_date
-from registry.errors import RuleViolation, check_version
+from registry.errors import Conflict, RuleViolation, check_version
 from registry.extensions import db
 from registry.organisations.models import ElectionPeriod, Organisation, Seat, SeatAllocation, SeatFiller, SeatKind
 from registry.people.models import Party
+from registry.rounds.models import ElectoralGroup, PeriodParty
 
 # The columns the organisation form edits; end date and successor change only by closing.
 ORGANISATION_FIELDS = ("name", "short_name", "kind", "appointing_authority", "authority_is_external",
@@ -28,6 +29,61 @@ SEAT_FIELDS = ("label", "position", "has_substitute", "start_date", "note", "kin
 def election_periods() -> list[ElectionPeriod]:
     """Every election period, first first: what the term rules (terms.py) and the allocation form read."""
     return list(db.session.scalars(sa.select(ElectionPeriod).order_by(ElectionPeriod.start_date)))
+
+
+def period_on(day: date) -> ElectionPeriod | None:
+    """The election period that contains the day, if one does."""
+    return db.session.scalar(sa.select(ElectionPeriod).where(ElectionPeriod.start_date <= day,
+                                                             ElectionPeriod.end_date >= day))
+
+
+def default_period(day: date) -> ElectionPeriod | None:
+    """The period a page or command shows when none is asked for: the one containing the day, else the next to
+    begin, else the last that ended."""
+    return period_on(day) or db.session.scalar(
+        sa.select(ElectionPeriod).order_by((ElectionPeriod.start_date < day).asc(),
+                                           sa.case((ElectionPeriod.start_date >= day, ElectionPeriod.start_date)),
+                                           ElectionPeriod.start_date.desc()).limit(1))
+
+
+def period_fingerprint(period: ElectionPeriod) -> str:
+    """What the period form saw (election periods carry no version column): a change meanwhile is a conflict."""
+    return f"{period.name}|{period.start_date.isoformat()}|{period.end_date.isoformat()}"
+
+
+def _check_period(name: str, start: date, end: date, period: ElectionPeriod | None = None) -> None:
+    if end < start:
+        raise RuleViolation(_l("Sidste dag ligger før første dag."), field="end_date")
+    others = sa.select(ElectionPeriod)
+    if period is not None and period.id is not None:
+        others = others.where(ElectionPeriod.id != period.id)
+    if db.session.scalar(others.where(sa.func.lower(ElectionPeriod.name) == name.lower()).limit(1)) is not None:
+        raise RuleViolation(_l("Der findes allerede en valgperiode med navnet %(name)s.", name=name), field="name")
+    overlap = db.session.scalar(others.where(ElectionPeriod.start_date <= end, ElectionPeriod.end_date >= start)
+                                .order_by(ElectionPeriod.start_date).limit(1))
+    if overlap is not None:
+        raise RuleViolation(_l("Perioden overlapper valgperioden %(name)s (%(start)s–%(end)s). Valgperioder må ikke "
+                               "overlappe.", name=overlap.name, start=local_date(overlap.start_date),
+                               end=local_date(overlap.end_date)), field="start_date")
+
+
+def create_period(name: str, start_date: date, end_date: date) -> ElectionPeriod:
+    """A new valgperiode. Its seat allocation is made afterwards, in the allocation grid (rounds/grid.py)."""
+    _check_period(name, start_date, end_date)
+    period = ElectionPeriod(name=name, start_date=start_date, end_date=end_date)
+    db.session.add(period)
+    db.session.flush()
+    return period
+
+
+def update_period(period: ElectionPeriod, name: str, start_date: date, end_date: date, *,
+                  fingerprint: str | None = None) -> ElectionPeriod:
+    if fingerprint is not None and fingerprint != period_fingerprint(period):
+        raise Conflict()
+    _check_period(name, start_date, end_date, period)
+    period.name, period.start_date, period.end_date = name, start_date, end_date
+    db.session.flush()
+    return period
 
 
 def _check_name_free(name: str, organisation: Organisation | None = None) -> None:
@@ -284,8 +340,12 @@ def retire_seat(seat: Seat, last_day: date, *, version: int | None = None) -> Se
     return seat
 
 
-def allocate(seat: Seat, period: ElectionPeriod, party: Party | None, note: str | None = None) -> SeatAllocation | None:
-    """Record which party group holds the seat in the election period; no party removes the record."""
+def allocate(seat: Seat, period: ElectionPeriod, party: Party | None, note: str | None = None, *,
+             group: ElectoralGroup | None = None) -> SeatAllocation | None:
+    """Record which party group holds the seat in the election period; no party removes the record.
+
+    Where a valggruppe holds the seat, party is the member party the group agreed should nominate.
+    """
     allocation = db.session.scalar(sa.select(SeatAllocation).where(SeatAllocation.seat_id == seat.id,
                                                                    SeatAllocation.period_id == period.id))
     if party is None:
@@ -304,11 +364,28 @@ def allocate(seat: Seat, period: ElectionPeriod, party: Party | None, note: str 
              organisation.start_date, organisation.end_date)):
         if (start and start > period.end_date) or (end and end < period.start_date):
             raise RuleViolation(message, field="period")
+    if group is not None:
+        _check_group_member(group, period, party)
+    group_id = group.id if group is not None else None
     if allocation is None:
-        allocation = SeatAllocation(seat_id=seat.id, period_id=period.id, party_id=party.id, note=note)
+        allocation = SeatAllocation(seat_id=seat.id, period_id=period.id, party_id=party.id, group_id=group_id,
+                                    note=note)
         db.session.add(allocation)
     else:
         allocation.party_id = party.id
+        allocation.group_id = group_id
         allocation.note = note
     db.session.flush()
     return allocation
+
+
+def _check_group_member(group: ElectoralGroup, period: ElectionPeriod, party: Party) -> None:
+    if group.period_id != period.id:
+        raise RuleViolation(_l("Valggruppen %(group)s hører til en anden valgperiode.", group=group.name),
+                            field="party")
+    member = db.session.scalar(sa.select(PeriodParty.id).where(PeriodParty.period_id == period.id,
+                                                               PeriodParty.party_id == party.id,
+                                                               PeriodParty.group_id == group.id))
+    if member is None:
+        raise RuleViolation(_l("%(party)s er ikke med i valggruppen %(group)s og kan ikke indstille for den.",
+                               party=party.letter, group=group.name), field="party")
