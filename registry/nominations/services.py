@@ -31,6 +31,7 @@ from registry.auth.permissions import SECRETARIAT
 from registry.dates import local_date, today
 from registry.errors import RuleViolation, check_version
 from registry.extensions import db
+from registry.mandates.services import without_mandate
 from registry.meetings.models import AgendaItem
 from registry.nominations.models import EDITABLE, Call, CallReason, Nomination, NominationStatus
 from registry.notifications import services as notifications
@@ -176,6 +177,8 @@ def warnings(seat: Seat, role: Role, party: Party | None, people: list[Person], 
     day = day or today()
     elsewhere = _allocated_elsewhere(seat, party, day) if party else []
     outsiders = _outsiders(party, people) if party else []
+    # A party's candidates are local politicians: one without a council mandate on the day is worth a look.
+    outsiders += without_mandate(people, day) if party else []
     return [*_closed(seat, day), *elsewhere, *_held_already(seat, people, day), *outsiders,
             *_too_many_terms(seat, role, people, day), *_rivals(seat, role, day, viewer, nomination)]
 
