@@ -1,10 +1,19 @@
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from registry.auth.models import UserRole
 from registry.auth.permissions import SECRETARIAT, is_secretariat, role_required
+from registry.csvfiles import DELIMITERS
 from registry.dashboard import services
 from registry.dates import today
-from registry.http import page_param
+from registry.errors import Conflict
+from registry.http import bad_request, commit, page_param
+from registry.nominations import period as round_rules
+from registry.nominations import progress as round_progress
+from registry.notifications import services as notifications
+from registry.organisations.models import ElectionPeriod
+from registry.organisations.services import election_periods
 
 bp = Blueprint("dashboard", __name__)
 
@@ -29,3 +38,59 @@ def index():
         # Nominations are not for readers' eyes, not even as counts.
         workload=services.workload(day) if is_secretariat() else None,
     )
+
+
+# The election-period round.
+
+def _period() -> ElectionPeriod | None:
+    """?periode=<name>; without it the period that contains today, or else the latest."""
+    name = request.args.get("periode", "").strip()
+    if name:
+        return (round_rules.period_named(name) if len(name) <= 20 else None) or abort(404)
+    periods = election_periods()
+    return round_rules.period_on(today()) or (periods[-1] if periods else None)
+
+
+@bp.get("/runde")
+@role_required(*SECRETARIAT)
+def round_():
+    """How far the period's round has got, per body and party group and per seat; the gender rule over each
+    party group's proposal for a body."""
+    period = _period()
+    found = round_progress.progress(period) if period is not None else None
+    return render_template("dashboard/round.html", period=period, periods=election_periods(), progress=found,
+                           stages=round_progress.COUNTED, Stage=round_progress.Stage)
+
+
+@bp.get("/runde.csv")
+@role_required(*SECRETARIAT)
+def round_csv():
+    period = _period() or abort(404)
+    delimiter = request.args.get("delimiter", ";")
+    if delimiter not in DELIMITERS:
+        bad_request(_("Ukendt skilletegn: brug ';' eller ','."))
+    chunks = round_progress.export(round_progress.progress(period), delimiter)
+    # Named by the period's years, not its name, which the secretariat types.
+    name = f"runde-{period.start_date.year}-{period.end_date.year}.csv"
+    return Response("".join(chunks).encode("utf-8"), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.post("/runde/paamindelse")
+@role_required(*SECRETARIAT)
+def remind():
+    """Remind the party groups that are late: open calls past their deadline without a nomination."""
+    period = _period() or abort(404)
+    try:
+        parties = commit(lambda: round_progress.send_reminders(round_progress.progress(period)))
+    except Conflict:
+        flash(_("Påmindelserne kunne ikke gemmes lige nu. Prøv igen."), "error")
+    else:
+        notifications.deliver_after_commit()
+        if parties:
+            flash(ngettext("Der er sendt en påmindelse til %(num)d partigruppe: %(names)s.",
+                           "Der er sendt en påmindelse til %(num)d partigrupper: %(names)s.", len(parties),
+                           names=", ".join(party.name for party in parties)), "success")
+        else:
+            flash(_("Ingen partigrupper har overskredet fristen."), "info")
+    return redirect(url_for("dashboard.round_", periode=period.name))

@@ -136,3 +136,12 @@ class CallForm(Form):
     party = ChoiceField(_l("Partigruppe"), coerce=optional_int,
                         description=_l("Tomt: den partigruppe, der har pladsen i valgperioden."))
     note = TextAreaField(_l("Note til partigruppen"), validators=[Optional(), longest(5000)])
+
+
+class PeriodCallsForm(Form):
+    """Opfordringer til en ny valgperiode: every seat allocated in the period, one deadline."""
+
+    period = ChoiceField(_l("Valgperiode"), coerce=optional_int, validators=[Chosen(_l("Vælg en valgperiode."))])
+    deadline = DanishDateField(_l("Frist"), validators=[InputRequired(_l("Skriv fristen."))],
+                               description=_l("Den sidste dag, partigrupperne kan indstille."))
+    note = TextAreaField(_l("Note til partigrupperne"), validators=[Optional(), longest(5000)])

@@ -26,11 +26,20 @@ from registry.errors import Conflict, RuleViolation
 from registry.extensions import db
 from registry.forms import show_refusal
 from registry.http import MAX_ID, bad_request, commit, conflict_page, id_param
+from registry.nominations import period as round_rules
 from registry.nominations import services
-from registry.nominations.forms import CallForm, NominationForm, ReturnForm, WithdrawForm, party_choices
+from registry.nominations.forms import (
+    CallForm,
+    NominationForm,
+    PeriodCallsForm,
+    ReturnForm,
+    WithdrawForm,
+    party_choices,
+)
 from registry.nominations.models import DECIDED, Call, CallReason, Nomination, NominationStatus
 from registry.notifications import services as notifications
 from registry.organisations.models import Seat
+from registry.organisations.services import election_periods
 from registry.people import services as people
 from registry.people.models import Gender, Party, Person
 
@@ -349,3 +358,36 @@ def close_call(call_id: int):
         notifications.deliver_after_commit()
         flash(_("Opfordringen til %(party)s er lukket.", party=call.party.name), "success")
     return redirect(url_for("nominations.calls"))
+
+
+@bp.route("/opfordringer/valgperiode", methods=["GET", "POST"])
+@role_required(*SECRETARIAT)
+def period_calls():
+    """One step for the whole round: a call to each party group for every seat allocated to it in the period,
+    one deadline, one e-mail per group. Shows how many calls are missing; opening them again opens only those."""
+    periods = election_periods()
+    form = PeriodCallsForm()
+    form.period.choices = [("", _("Vælg en valgperiode"))] + [(p.id, p.name) for p in periods]
+    if request.method == "GET":
+        chosen = request.args.get("periode")
+        period = round_rules.period_named(chosen) if chosen else round_rules.period_on(today())
+        form.period.data = period.id if period else None
+    period = next((period for period in periods if period.id == form.period.data), None)
+    if form.validate_on_submit() and period is not None:
+        try:
+            calls = commit(lambda: round_rules.open_period_calls(period, form.deadline.data,
+                                                                 note=(form.note.data or "").strip() or None))
+        except (RuleViolation, Conflict) as error:
+            _refused(form, error)
+        else:
+            notifications.deliver_after_commit()
+            if calls:
+                flash(_("Der er sendt %(calls)d opfordringer til %(parties)d partigrupper.", calls=len(calls),
+                        parties=len({call.party_id for call in calls})), "success")
+            else:
+                flash(_("Alle fordelte pladser i valgperioden har allerede en opfordring; der er ikke sendt flere."),
+                      "info")
+            return redirect(url_for("dashboard.round_", periode=period.name))
+    missing = round_rules.missing_calls(period) if period is not None else []
+    return render_template("nominations/period_calls.html", form=form, period=period, periods=periods,
+                           missing=missing, parties=len({allocation.party_id for allocation, _role in missing}))

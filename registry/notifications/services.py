@@ -132,6 +132,80 @@ def call_opened(call) -> list[Message]:
     return messages
 
 
+def contacts_of(party_ids: Iterable[int]) -> dict[int, list[str]]:
+    """contacts() for several party groups in one query."""
+    found: dict[int, list[str]] = {}
+    for party_id, address in db.session.execute(
+            sa.select(User.party_id, User.email).where(
+                User.party_id.in_(list(party_ids)), User.role == UserRole.party, User.active,
+                User.email.is_not(None), User.email != "").order_by(User.email).distinct()):
+        found.setdefault(party_id, []).append(address)
+    return found
+
+
+def _seat_lines(calls) -> list[str]:
+    """One line per seat, its roles together: "- RAR Hovedstaden, Plads 1: medlem og suppleant (frist ...)"."""
+    roles: dict = {}
+    for call in calls:
+        roles.setdefault(call.seat, []).append(call)
+    lines = []
+    for seat, asked in roles.items():
+        asked.sort(key=lambda call: call.role.value != "member")
+        names = " og ".join(call.role.danish for call in asked)
+        deadline = danish_date(min(call.deadline for call in asked))
+        lines.append(f"- {seat.organisation.name}, {seat.label}: {names} (frist {deadline})")
+    return lines
+
+
+def _to_groups(subject: str, bodies: dict[int, str]) -> list[Message]:
+    """Queue one message per contact of each party group (party id -> body), contacts read in one query."""
+    addresses = contacts_of(bodies)
+    messages = [Message(recipient=address, subject=subject, body=body)
+                for party_id, body in bodies.items() for address in addresses.get(party_id, [])]
+    db.session.add_all(messages)
+    db.session.flush()
+    g.setdefault(QUEUED, []).extend(message.id for message in messages)
+    return messages
+
+
+def _party_page_line() -> str:
+    try:
+        link = external_url("nominations.party_home")
+    except BuildError:
+        link = None
+    return f"Indstil i udpegningsregistret: {link}" if link else "Indstil i udpegningsregistret."
+
+
+def period_calls_opened(period_name: str, calls) -> list[Message]:
+    """One message to each party group asked in a round (nominations/period.py): every seat it is asked to
+    nominate for, rather than one message per seat and role."""
+    by_party: dict[int, list] = {}
+    for call in calls:
+        by_party.setdefault(call.party_id, []).append(call)
+    bodies = {}
+    for party_id, asked in by_party.items():
+        first = asked[0]
+        lines = [f"KKR-sekretariatet opfordrer {first.party.name} til at indstille til de pladser, partigruppen "
+                 f"har i valgperioden {period_name}.", f"Anledning: {first.reason.danish}", "",
+                 "Pladserne:", *_seat_lines(asked)]
+        if first.note:
+            lines += ["", first.note]
+        bodies[party_id] = "\n".join([*lines, "", _party_page_line()])
+    return _to_groups(f"Opfordring til indstilling: valgperioden {period_name}", bodies)
+
+
+def round_reminder(period_name: str, calls) -> list[Message]:
+    """One message to each party group whose calls in the round have passed their deadline unanswered."""
+    by_party: dict[int, list] = {}
+    for call in calls:
+        by_party.setdefault(call.party_id, []).append(call)
+    bodies = {party_id: "\n".join([
+        f"Påmindelse: KKR-sekretariatet mangler indstillinger fra {asked[0].party.name} til disse pladser i "
+        f"valgperioden {period_name}. Fristen er overskredet.", "", *_seat_lines(asked), "", _party_page_line()])
+        for party_id, asked in by_party.items()}
+    return _to_groups(f"Påmindelse: indstillinger til valgperioden {period_name}", bodies)
+
+
 # Delivery.
 
 class MailServerUnavailable(Exception):

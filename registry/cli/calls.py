@@ -1,0 +1,74 @@
+"""`flask registry open-period-calls|round-progress|remind-late`: the election-period round's calls and progress,
+as on the pages /opfordringer/valgperiode and /runde."""
+
+from pathlib import Path
+
+import click
+
+from registry.audit.services import Actor, acting_as
+from registry.cli.data import _save
+from registry.cli.groups import iso_date, needs_schema, registry_cli
+from registry.csvfiles import DELIMITERS
+from registry.dates import today
+from registry.errors import RuleViolation
+from registry.extensions import db
+from registry.nominations import period as round_rules
+from registry.nominations import progress as round_progress
+from registry.notifications import services as notifications
+from registry.organisations.models import ElectionPeriod
+
+PERIOD_HELP = "Valgperioden, fx 2026-2029 (standard: den, der omfatter i dag)."
+
+
+def _period(name: str | None) -> ElectionPeriod:
+    period = round_rules.period_named(name) if name else round_rules.period_on(today())
+    if period is None:
+        raise click.ClickException(f"Valgperioden '{name}' findes ikke." if name else
+                                   "Ingen valgperiode omfatter i dag; angiv --period.")
+    return period
+
+
+@registry_cli.command("open-period-calls")
+@click.option("--period", "name", required=True, metavar="NAVN", help="Valgperioden, fx 2026-2029.")
+@click.option("--deadline", required=True, callback=iso_date, metavar="ÅÅÅÅ-MM-DD",
+              help="Den sidste dag, partigrupperne kan indstille.")
+@click.option("--note", help="Note til partigrupperne.")
+@needs_schema
+def open_period_calls(name, deadline, note):
+    """Send opfordringer til alle fordelte pladser i valgperioden (kun dem, der mangler)."""
+    period = _period(name)
+    with acting_as(Actor("cli:open-period-calls")):
+        try:
+            calls = round_rules.open_period_calls(period, deadline, note=(note or "").strip() or None)
+        except RuleViolation as error:
+            db.session.rollback()
+            raise click.ClickException(str(error)) from None
+        db.session.commit()
+    notifications.deliver_after_commit()
+    parties = len({call.party_id for call in calls})
+    click.echo(f"{len(calls)} opfordringer sendt til {parties} partigrupper i valgperioden {period.name}.")
+
+
+@registry_cli.command("round-progress")
+@click.option("--period", "name", metavar="NAVN", help=PERIOD_HELP)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Fil (standard: stdout).")
+@click.option("--delimiter", type=click.Choice(DELIMITERS), default=";", show_default=True)
+@needs_schema
+def round_progress_csv(name, output, delimiter):
+    """Rundens fremdrift pr. plads som CSV, som på siden /runde."""
+    period = _period(name)
+    _save(output, round_progress.export(round_progress.progress(period), delimiter))
+
+
+@registry_cli.command("remind-late")
+@click.option("--period", "name", metavar="NAVN", help=PERIOD_HELP)
+@needs_schema
+def remind_late(name):
+    """Send en påmindelse til de partigrupper, der har overskredet fristen uden at indstille."""
+    period = _period(name)
+    with acting_as(Actor("cli:remind-late")):
+        parties = round_progress.send_reminders(round_progress.progress(period))
+        db.session.commit()
+    notifications.deliver_after_commit()
+    click.echo(f"Påmindelse sendt til {len(parties)} partigrupper." if parties else
+               "Ingen partigrupper har overskredet fristen.")
