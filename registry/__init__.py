@@ -95,11 +95,13 @@ def register_blueprints(app: Flask) -> None:
     from registry.dashboard.views import bp as dashboard
     from registry.exchange.views import bp as exchange
     from registry.i18n import bp as i18n
+    from registry.mandates.views import bp as mandates
     from registry.meetings.views import bp as meetings
     from registry.nominations.views import bp as nominations
     from registry.notifications.views import bp as notifications
     from registry.organisations.views import bp as organisations
     from registry.people.views import bp as people
+    from registry.rounds.views import bp as rounds
     from registry.search.views import bp as search
 
     app.register_blueprint(auth)
@@ -115,6 +117,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(meetings)
     app.register_blueprint(notifications)
     app.register_blueprint(audit)
+    app.register_blueprint(mandates)
+    app.register_blueprint(rounds)
 
 
 def register_commands(app: Flask) -> None:

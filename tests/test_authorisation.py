@@ -108,6 +108,22 @@ ACCESS: dict[tuple[str, str], dict[str, str]] = {
     ("organisations.retire_seat", POST): SECRETARIAT,
     ("organisations.allocations", GET): SECRETARIAT,
     ("organisations.allocations", POST): SECRETARIAT,
+    # The election-period round: the composition and allocation are public once recorded; the rest is the
+    # secretariat's (periods, the composition form, share-outs by d'Hondt, the allocation grid).
+    ("rounds.composition", GET): PUBLIC,
+    ("rounds.periods", GET): SECRETARIAT,
+    ("rounds.create_period", GET): SECRETARIAT,
+    ("rounds.create_period", POST): SECRETARIAT,
+    ("rounds.edit_period", GET): SECRETARIAT,
+    ("rounds.edit_period", POST): SECRETARIAT,
+    ("rounds.edit_composition", GET): SECRETARIAT,
+    ("rounds.edit_composition", POST): SECRETARIAT,
+    ("rounds.share_outs", GET): SECRETARIAT,
+    ("rounds.share_outs", POST): SECRETARIAT,
+    ("rounds.share_out", GET): SECRETARIAT,
+    ("rounds.share_out", POST): SECRETARIAT,
+    ("rounds.allocation_grid", GET): SECRETARIAT,
+    ("rounds.allocation_grid", POST): SECRETARIAT,
     # People, and their personal data (GDPR).
     ("people.create", GET): SECRETARIAT,
     ("people.create", POST): SECRETARIAT,
@@ -134,6 +150,18 @@ ACCESS: dict[tuple[str, str], dict[str, str]] = {
     ("exchange.import_upload", GET): SECRETARIAT,
     ("exchange.import_upload", POST): SECRETARIAT,
     ("exchange.import_confirm", POST): SECRETARIAT,
+    # Council mandates: recorded by the secretariat (shown publicly on the person's page), their import, and
+    # the appointments of those whose mandate has ended.
+    ("mandates.create", GET): SECRETARIAT,
+    ("mandates.create", POST): SECRETARIAT,
+    ("mandates.edit", GET): SECRETARIAT,
+    ("mandates.edit", POST): SECRETARIAT,
+    ("mandates.lapsed", GET): SECRETARIAT,
+    ("mandates.end_one", POST): SECRETARIAT,
+    ("mandates.end_all", POST): SECRETARIAT,
+    ("mandates.import_upload", GET): SECRETARIAT,
+    ("mandates.import_upload", POST): SECRETARIAT,
+    ("mandates.import_confirm", POST): SECRETARIAT,
     # Nominations: the party groups' side.
     ("nominations.party_home", GET): NOMINATORS,
     ("nominations.index", GET): NOMINATORS,
@@ -151,6 +179,12 @@ ACCESS: dict[tuple[str, str], dict[str, str]] = {
     ("nominations.open_call", GET): SECRETARIAT,
     ("nominations.open_call", POST): SECRETARIAT,
     ("nominations.close_call", POST): SECRETARIAT,
+    # The election-period round: bulk calls, the progress page, its CSV and the reminder to late groups.
+    ("nominations.period_calls", GET): SECRETARIAT,
+    ("nominations.period_calls", POST): SECRETARIAT,
+    ("dashboard.round_", GET): SECRETARIAT,
+    ("dashboard.round_csv", GET): SECRETARIAT,
+    ("dashboard.remind", POST): SECRETARIAT,
     # Meetings: agenda items (with undecided nominations), decisions, the authority's appointment.
     ("meetings.item", GET): SECRETARIAT,
     ("meetings.save_draft", POST): SECRETARIAT,
@@ -165,6 +199,14 @@ ACCESS: dict[tuple[str, str], dict[str, str]] = {
     ("meetings.record_appointment", POST): SECRETARIAT,
     ("meetings.record_not_appointed", GET): SECRETARIAT,
     ("meetings.record_not_appointed", POST): SECRETARIAT,
+    # The constituent meeting of a round: everything at once.
+    ("meetings.round_agenda", GET): SECRETARIAT,
+    ("meetings.round_agenda", POST): SECRETARIAT,
+    ("meetings.decide_meeting", GET): SECRETARIAT,
+    ("meetings.decide_meeting", POST): SECRETARIAT,
+    ("meetings.authority_appointments", GET): SECRETARIAT,
+    ("meetings.authority_appointments", POST): SECRETARIAT,
+    ("meetings.annex", GET): SECRETARIAT,
     # The outbox: the party groups' contact addresses are private.
     ("notifications.outbox", GET): SECRETARIAT,
     ("notifications.send", POST): SECRETARIAT,
