@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from registry.appointments.models import Appointment, EndReason, Role
+from registry.auth.models import UserRole
 from registry.errors import RuleViolation
 from registry.extensions import db
 from registry.meetings import services as meetings
@@ -90,3 +91,12 @@ def test_re_appointing_a_holder_within_the_same_term_is_still_refused(app, movia
         meetings.decide(nomination, Outcome.appointed, effective=date(2024, 5, 1))
     assert current.end_date is None
     assert Role.member is current.role
+
+
+def test_the_dashboard_lists_a_seat_whose_term_ended_without_a_successor(client, movia):
+    make.user("haan", UserRole.secretariat)
+    db.session.commit()
+    make.login(client, "haan")
+    page = " ".join(client.get("/sekretariat").text.split())
+    assert "31.12.2025 <strong>udløbet uden efterfølger</strong>" in page
+    assert "Carla Eksempel" in page

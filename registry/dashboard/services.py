@@ -60,6 +60,8 @@ class Ending:
     appointment: Appointment
     last_day: date
     expected: bool  # the end of the term by the body's rules, not a date anyone has entered
+    # The term ended before the day and no successor is seated: the holder carries on until one is.
+    carried_over: bool = False
 
 
 def ending_terms(day: date, number: int = 1, size: int = 25) -> Page[Ending]:
@@ -77,7 +79,8 @@ def ending_terms(day: date, number: int = 1, size: int = 25) -> Page[Ending]:
     for appointment in db.session.scalars(stmt):
         last_day = terms.expected_end(appointment, periods)
         if last_day is not None and last_day <= day + timedelta(days=appointment.seat.organisation.warning_days):
-            found.append(Ending(appointment, last_day, appointment.end_date is None))
+            expected = appointment.end_date is None
+            found.append(Ending(appointment, last_day, expected, expected and last_day < day))
     found.sort(key=lambda ending: (ending.last_day, ending.appointment.seat.organisation.sort_name,
                                    ending.appointment.id))
     start = (number - 1) * size
