@@ -1,0 +1,124 @@
+"""Times an election-period round of 400 seat roles (200 seats with a member and a personal suppleant) across
+60 bodies and 12 party groups, on PostgreSQL: the calls in one step, every nomination onto the constituent
+meeting's agenda, and KKR's decisions for the whole meeting. Prints each step's time and SQL statements.
+
+    .venv/bin/python -m tests.benchmarks.round [SEATS]
+
+The registry is built through the services (with ANALYZE afterwards, as production's autovacuum may lag),
+then each step runs once in its own transaction. Not a test: timings vary with the machine; the query counts
+of the calls and the agenda are tests (tests/test_round_calls.py, tests/test_constituent.py).
+"""
+
+import os
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date
+
+os.environ.setdefault("REGISTRY_INSTANCE_PATH", tempfile.mkdtemp(prefix="registry-bench-"))
+os.environ.setdefault("SECRET_KEY", "benchmark-only")
+
+import psycopg  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
+from flask_migrate import upgrade  # noqa: E402
+
+from registry import create_app  # noqa: E402
+from registry.appointments.models import Role  # noqa: E402
+from registry.auth.models import User, UserRole  # noqa: E402
+from registry.extensions import db  # noqa: E402
+from registry.meetings import constituent  # noqa: E402
+from registry.models import ElectionPeriod, Organisation, Party, Person, Seat, SeatAllocation  # noqa: E402
+from registry.nominations import period as round_calls  # noqa: E402
+from registry.nominations import services as nominations  # noqa: E402
+
+POSTGRES_URL = os.environ.get("REGISTRY_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+BODIES, PARTIES = 60, 12
+
+
+def build(seats: int) -> ElectionPeriod:
+    period = ElectionPeriod(name="2026-2029", start_date=date(2026, 1, 1), end_date=date(2029, 12, 31))
+    parties = [Party(letter=f"P{i}", name=f"Parti {i}") for i in range(PARTIES)]
+    bodies = [Organisation(name=f"Organ {i:02}", appointing_authority="KKR Hovedstaden") for i in range(BODIES)]
+    db.session.add_all([period, *parties, *bodies])
+    db.session.flush()
+    db.session.add_all([User(username=f"parti{i}", role=UserRole.party, party_id=party.id,
+                             email=f"parti{i}@example.org", password_hash="x" * 20)
+                        for i, party in enumerate(parties)])
+    rows = [Seat(organisation=bodies[i % BODIES], label=f"Plads {i}", position=i, has_substitute=True)
+            for i in range(seats)]
+    db.session.add_all(rows)
+    db.session.flush()
+    db.session.add_all([SeatAllocation(seat_id=seat.id, period_id=period.id, party_id=parties[i % PARTIES].id)
+                        for i, seat in enumerate(rows)])
+    db.session.commit()
+    return period
+
+
+def nominate_all(period: ElectionPeriod) -> None:
+    """A member and a personal suppleant for every seat, as the party groups submit them."""
+    allocations = db.session.scalars(sa.select(SeatAllocation).where(SeatAllocation.period_id == period.id)).all()
+    for n, allocation in enumerate(allocations):
+        member = Person(name=f"Medlem {n}", party_id=allocation.party_id)
+        substitute = Person(name=f"Suppleant {n}", party_id=allocation.party_id)
+        db.session.add_all([member, substitute])
+        nominations.submit(allocation.seat, Role.member, allocation.party, member, substitute=substitute)
+    db.session.commit()
+
+
+def analyse() -> None:
+    db.session.execute(sa.text("ANALYZE"))
+    db.session.commit()
+
+
+def timed(label: str, step) -> None:
+    statements = []
+
+    def remember(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    db.session.remove()
+    sa.event.listen(db.engine, "before_cursor_execute", remember)
+    began = time.perf_counter()
+    try:
+        result = step()
+        db.session.commit()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", remember)
+    elapsed = time.perf_counter() - began
+    print(f"{label:<44} {elapsed:6.2f} s  {len(statements):>5} statements  ({len(result)} rows)")
+
+
+def main() -> None:
+    seats = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    name = f"registry_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        url = sa.make_url(POSTGRES_URL).set(drivername="postgresql+psycopg", database=name)
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url.render_as_string(hide_password=False)})
+        with app.app_context(), app.test_request_context():
+            upgrade()
+            period_id = build(seats).id
+            analyse()
+            print(f"PostgreSQL, {seats} seats ({2 * seats} seat roles), {BODIES} bodies, {PARTIES} party groups")
+
+            def period():
+                return db.session.get(ElectionPeriod, period_id)
+            timed("calls for the whole period", lambda: round_calls.open_period_calls(period(), date(2027, 1, 15)))
+            nominate_all(period())
+            analyse()
+            timed("every nomination onto the agenda", lambda: constituent.place_round(
+                constituent.round_nominations(period()), date(2027, 1, 26), "5", council="KKR Hovedstaden"))
+            analyse()
+            timed("KKR's decisions for the whole meeting", lambda: constituent.decide_meeting(
+                db.session.scalar(sa.select(constituent.Meeting).where(constituent.Meeting.date == date(2027, 1, 26))),
+                {}, date(2027, 2, 1)))
+            db.engine.dispose()
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()
