@@ -133,7 +133,7 @@ def test_the_secretariats_round_pages(client, contacts):
     response = client.post("/moeder/runde", data={"period": nominate.current_period().id,
                                                   "meeting_date": "2026-01-26", "section": "5"},
                            follow_redirects=True)
-    assert "2 indstillinger er sat på dagsordenen i 2 punkter." in response.text
+    assert "2 indstillinger er sat på dagsordenen, ét punkt pr. organisation." in response.text
     db.session.commit()  # a new transaction, which sees what the request committed
     meeting = db.session.scalar(sa.select(Meeting).where(Meeting.date == MEETING))
     annex = " ".join(client.get(f"/moeder/{meeting.id}/bilag").text.split())

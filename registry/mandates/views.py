@@ -5,7 +5,7 @@ on the person's page (people/views.py)."""
 import time
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -163,7 +163,8 @@ def _end(ids: list[int], versions: dict[int, int | None]):
             flash(_("Udpegningen af %(name)s er afsluttet pr. %(day)s.", name=ended[0].person.name,
                     day=local_date(ended[0].end_date)), "success")
         else:
-            flash(_("%(count)d udpegninger er afsluttet.", count=len(ended)), "success")
+            flash(ngettext("%(num)d udpegning er afsluttet.", "%(num)d udpegninger er afsluttet.", len(ended)),
+                  "success")
     return redirect(url_for("mandates.lapsed"))
 
 

@@ -13,6 +13,7 @@ is saved. A version that changed since the form was shown is a conflict.
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -397,8 +398,9 @@ def round_agenda():
             show_refusal(form, refused)
         else:
             notifications.deliver_after_commit()
-            flash(_("%(nominations)d indstillinger er sat på dagsordenen i %(items)d punkter.",
-                    nominations=len(found), items=len(items)), "success")
+            flash(ngettext("%(num)d indstilling er sat på dagsordenen, ét punkt pr. organisation.",
+                           "%(num)d indstillinger er sat på dagsordenen, ét punkt pr. organisation.", len(found)),
+                  "success")
             return redirect(url_for("meetings.detail", meeting_id=items[0].meeting_id))
     return render_template("meetings/round_agenda.html", form=form, nominations=found, period=period)
 
@@ -424,7 +426,8 @@ def decide_meeting(meeting_id: int):
             show_refusal(form, refused)
         else:
             notifications.deliver_after_commit()
-            flash(_("KKR's beslutning er registreret for %(num)d indstillinger.", num=len(decided)), "success")
+            flash(ngettext("KKR's beslutning er registreret for %(num)d indstilling.",
+                           "KKR's beslutning er registreret for %(num)d indstillinger.", len(decided)), "success")
             return redirect(url_for("meetings.detail", meeting_id=meeting.id))
     rows = [(nomination, outcomes.get(nomination.id, constituent.usual_outcome(nomination)),
              outcome_choices(services.outcomes_for(nomination))) for nomination in waiting]
