@@ -33,6 +33,8 @@ from registry.organisations.models import (
 )
 from registry.people.models import Gender, Municipality, Party, Person
 from registry.people.reference import DENMARK, PARTIES
+from registry.rounds import services as rounds
+from registry.rounds.models import PeriodParty
 
 COUNCIL = "KKR Hovedstaden"
 EXAMPLE = "Eksempeldata: ikke fra kilden."
@@ -307,6 +309,7 @@ def load() -> list[tuple[str, str, str]]:
             created.append((username, role.value, password))
 
     _item_4_1(rar_seat, peschardt, _one(AgendaItem, meeting_id=meeting.id, number="4.1"))
+    _composition_2026(periods["2026-2029"], organisations["Sundhedssamarbejdsudvalget"])
     _round_2026(organisations["SOSU H"], periods["2026-2029"])
     return created
 
@@ -369,3 +372,18 @@ def _round_2026(sosu: Organisation, period: ElectionPeriod) -> None:
     meeting.published_on = date(2026, 1, 19)
     constituent.decide_meeting(meeting, {}, date(2026, 3, 1))
     constituent.record_authoritys_appointments("Børne- og undervisningsministeren", date(2026, 3, 16))
+
+
+# KKR Hovedstaden's members per party in 2026-2029, and the valggruppe A, F and Ø formed for the sharing-out:
+# example data, not from the source.
+COMPOSITION_2026 = [("A", 14, "A+F+Ø"), ("F", 7, "A+F+Ø"), ("Ø", 5, "A+F+Ø"), ("V", 9, None), ("C", 8, None),
+                    ("B", 4, None), ("I", 3, None), ("O", 2, None)]
+
+
+def _composition_2026(period: ElectionPeriod, ssu: Organisation) -> None:
+    """The KKR's composition in 2026-2029 and the d'Hondt share-out of KKR's 5 seats on SSU (no tie to draw)."""
+    if _one(PeriodParty, period_id=period.id) is not None:
+        return
+    rounds.set_composition(period, [rounds.Member(_one(Party, letter=letter), members, group)
+                                    for letter, members, group in COMPOSITION_2026])
+    rounds.record_share_out(period, 5, organisation=ssu, note=EXAMPLE)

@@ -23,6 +23,7 @@ from registry.models import (
     Person,
     Seat,
 )
+from registry.rounds.models import ElectoralGroup, PeriodParty, ShareOut
 
 
 def load(runner):
@@ -191,3 +192,11 @@ def test_party_group_users_for_the_seeds_parties_with_a_contact_address(runner, 
     party_users = db.session.scalars(sa.select(User).where(User.role == UserRole.party)).all()
     assert {(user.party.letter, user.email) for user in party_users} == \
         {("F", "sf@example.org"), ("B", "radikale@example.org")}
+
+
+def test_the_2026_composition_and_the_share_out_of_ssus_seats(runner, app):
+    load(runner)
+    assert db.session.scalar(sa.select(sa.func.sum(PeriodParty.members))) == 52
+    assert db.session.scalars(sa.select(ElectoralGroup.name)).all() == ["A+F+Ø"]
+    share = db.session.scalar(sa.select(ShareOut))
+    assert (share.seats, share.organisation.name, share.lot) == (5, "Sundhedssamarbejdsudvalget", None)
