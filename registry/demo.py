@@ -17,6 +17,8 @@ from registry.appointments.models import Appointment, EndReason, Office, OfficeC
 from registry.auth import services as users
 from registry.auth.models import User, UserRole
 from registry.extensions import db
+from registry.mandates import services as mandates
+from registry.mandates.models import CouncilMandate
 from registry.meetings import constituent
 from registry.meetings import services as meetings
 from registry.meetings.models import AgendaItem, Meeting, Outcome
@@ -311,6 +313,7 @@ def load() -> list[tuple[str, str, str]]:
     _item_4_1(rar_seat, peschardt, _one(AgendaItem, meeting_id=meeting.id, number="4.1"))
     _composition_2026(periods["2026-2029"], organisations["Sundhedssamarbejdsudvalget"])
     _round_2026(organisations["SOSU H"], periods["2026-2029"])
+    _not_re_elected(organisations["Københavns Professionshøjskole"])
     return created
 
 
@@ -387,3 +390,17 @@ def _composition_2026(period: ElectionPeriod, ssu: Organisation) -> None:
     rounds.set_composition(period, [rounds.Member(_one(Party, letter=letter), members, group)
                                     for letter, members, group in COMPOSITION_2026])
     rounds.record_share_out(period, 5, organisation=ssu, note=EXAMPLE)
+
+
+def _not_re_elected(kp: Organisation) -> None:
+    """Lars Eksempel (V) sat on Gladsaxe's council until 31 December 2025 and was not re-elected; his seat on
+    Københavns Professionshøjskole's board (terms from 1 June) ended with his mandate (example data)."""
+    lars = _person("Lars Eksempel", "Gladsaxe", "V", Gender.man, "Fiktiv person (eksempeldata)")
+    if _one(CouncilMandate, person_id=lars.id) is not None:
+        return
+    mandates.record(lars, _one(Municipality, name="Gladsaxe"), date(2022, 1, 1), end=date(2025, 12, 31),
+                    party=_one(Party, letter="V"))
+    seat = _one(Seat, organisation_id=kp.id, label="Plads 1")
+    _hold(seat, lars, Role.member, date(2022, 6, 1))
+    held = _one(Appointment, seat_id=seat.id, person_id=lars.id)
+    mandates.end_all_lapsed([held.id], date(2026, 1, 2))

@@ -200,3 +200,10 @@ def test_the_2026_composition_and_the_share_out_of_ssus_seats(runner, app):
     assert db.session.scalars(sa.select(ElectoralGroup.name)).all() == ["A+F+Ø"]
     share = db.session.scalar(sa.select(ShareOut))
     assert (share.seats, share.organisation.name, share.lot) == (5, "Sundhedssamarbejdsudvalget", None)
+
+
+def test_a_councillor_not_re_elected_left_his_seat_with_his_mandate(runner, app):
+    load(runner)
+    held = db.session.scalar(sa.select(Appointment).join(Appointment.person).where(Person.name == "Lars Eksempel"))
+    assert (held.end_date, held.end_reason) == (date(2025, 12, 31), EndReason.resigned)
+    assert "Udtrådt af kommunalbestyrelsen." in held.note
