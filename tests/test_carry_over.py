@@ -17,6 +17,7 @@ from registry.meetings.models import Outcome
 from registry.nominations.models import CallReason
 from registry.organisations.models import ElectionPeriod
 from registry.organisations.rosters import organisation_page
+from registry.organisations.services import election_periods
 from tests import factories as make
 from tests import nomination_factories as nominate
 
@@ -65,7 +66,7 @@ def test_a_holder_carries_on_after_the_period_until_the_successor_is_seated(clie
         ("Carla Eksempel", date(2022, 1, 1), date(2026, 2, 28), EndReason.term_ended),
         ("Dina Efterfølger", date(2026, 3, 1), None, None)]
     assert 'Dina Efterfølger (C) <span class="meta">til 31.12.2029</span>' in roster_text(client, seat, "2026-04-01")
-    page = organisation_page(seat.organisation, date(2026, 4, 1))
+    page = organisation_page(seat.organisation, date(2026, 4, 1), election_periods())
     assert page.roster.carried_over == set()
 
 

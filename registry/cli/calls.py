@@ -16,12 +16,13 @@ from registry.nominations import period as round_rules
 from registry.nominations import progress as round_progress
 from registry.notifications import services as notifications
 from registry.organisations.models import ElectionPeriod
+from registry.organisations.services import period_named, period_on
 
 PERIOD_HELP = "Valgperioden, fx 2026-2029 (standard: den, der omfatter i dag)."
 
 
 def _period(name: str | None) -> ElectionPeriod:
-    period = round_rules.period_named(name) if name else round_rules.period_on(today())
+    period = period_named(name) if name else period_on(today())
     if period is None:
         raise click.ClickException(f"Valgperioden '{name}' findes ikke." if name else
                                    "Ingen valgperiode omfatter i dag; angiv --period.")

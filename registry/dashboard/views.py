@@ -9,11 +9,10 @@ from registry.dashboard import services
 from registry.dates import today
 from registry.errors import Conflict
 from registry.http import bad_request, commit, page_param
-from registry.nominations import period as round_rules
 from registry.nominations import progress as round_progress
 from registry.notifications import services as notifications
 from registry.organisations.models import ElectionPeriod
-from registry.organisations.services import election_periods
+from registry.organisations.services import default_period, election_periods, period_named
 
 bp = Blueprint("dashboard", __name__)
 
@@ -43,12 +42,11 @@ def index():
 # The election-period round.
 
 def _period() -> ElectionPeriod | None:
-    """?periode=<name>; without it the period that contains today, or else the latest."""
+    """?periode=<name>; without it the period that contains today (organisations.services.default_period)."""
     name = request.args.get("periode", "").strip()
     if name:
-        return (round_rules.period_named(name) if len(name) <= 20 else None) or abort(404)
-    periods = election_periods()
-    return round_rules.period_on(today()) or (periods[-1] if periods else None)
+        return (period_named(name) if len(name) <= 20 else None) or abort(404)
+    return default_period(today())
 
 
 @bp.get("/runde")

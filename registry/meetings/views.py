@@ -359,7 +359,7 @@ def record_not_appointed(nomination_id: int):
         else:
             notifications.deliver_after_commit()
             flash(_("Registreret: %(authority)s har ikke beskikket %(who)s. Pladsen er uændret.",
-                    authority=nomination.seat.organisation.appointing_authority, who=_candidates(nomination)),
+                    authority=nomination.seat.authority, who=_candidates(nomination)),
                   "success")
             return redirect(_nomination_url(nomination))
     return render_template("meetings/not_appointed.html", form=form, nomination=nomination, blocked=blocked)
@@ -373,7 +373,7 @@ def _period_chosen(form) -> ElectionPeriod | None:
     form.period.choices = [(period.id, period.name) for period in periods]
     chosen = next((period for period in periods if period.id == form.period.data), None)
     if chosen is None:
-        chosen = next((p for p in periods if p.start_date <= today() <= p.end_date), periods[-1] if periods else None)
+        chosen = organisation_services.default_period(today())
         if request.method == "GET" and chosen is not None:
             form.period.data = chosen.id
     return chosen

@@ -36,16 +36,6 @@ from registry.people.models import Gender, Person
 ROUND_LEAD = timedelta(days=92)
 
 
-def period_on(day: date) -> ElectionPeriod | None:
-    """The election period that contains the day."""
-    return db.session.scalars(sa.select(ElectionPeriod).where(ElectionPeriod.start_date <= day,
-                                                              ElectionPeriod.end_date >= day)).first()
-
-
-def period_named(name: str) -> ElectionPeriod | None:
-    return db.session.scalars(sa.select(ElectionPeriod).where(ElectionPeriod.name == name)).first()
-
-
 def round_start(period: ElectionPeriod) -> date:
     """The first day a call or nomination counts as the period's round."""
     return period.start_date - ROUND_LEAD

@@ -39,7 +39,7 @@ from registry.nominations.forms import (
 from registry.nominations.models import DECIDED, Call, CallReason, Nomination, NominationStatus
 from registry.notifications import services as notifications
 from registry.organisations.models import Seat
-from registry.organisations.services import election_periods
+from registry.organisations.services import election_periods, period_named, period_on
 from registry.people import services as people
 from registry.people.models import Gender, Party, Person
 
@@ -370,7 +370,7 @@ def period_calls():
     form.period.choices = [("", _("Vælg en valgperiode"))] + [(p.id, p.name) for p in periods]
     if request.method == "GET":
         chosen = request.args.get("periode")
-        period = round_rules.period_named(chosen) if chosen else round_rules.period_on(today())
+        period = period_named(chosen) if chosen else period_on(today())
         form.period.data = period.id if period else None
     period = next((period for period in periods if period.id == form.period.data), None)
     if form.validate_on_submit() and period is not None:

@@ -12,6 +12,7 @@ from registry.appointments.services import active_on
 from registry.extensions import db
 from registry.organisations import terms
 from registry.organisations.models import ElectionPeriod, Organisation, Seat, SeatAllocation, SeatKind
+from registry.organisations.services import election_periods
 
 
 @dataclass
@@ -46,10 +47,6 @@ class OrganisationPage:
     roster: Roster
     histories: list[SeatHistory]
     predecessors: list[Organisation]
-
-
-def _periods() -> list[ElectionPeriod]:
-    return list(db.session.scalars(sa.select(ElectionPeriod).order_by(ElectionPeriod.start_date)))
 
 
 def open_on(day: date) -> sa.ColumnElement[bool]:
@@ -100,17 +97,17 @@ def rosters_on(day: date) -> list[Roster]:
         .order_by(Organisation.sort_name, Organisation.id)
     ).all()
     by_seat = _holders_by_seat(day)
-    periods = _periods()
+    periods = election_periods()
     return [_roster(organisation, day, by_seat, periods) for organisation in organisations]
 
 
-def organisation_page(organisation: Organisation, day: date) -> OrganisationPage:
+def organisation_page(organisation: Organisation, day: date, periods: list[ElectionPeriod]) -> OrganisationPage:
     """The roster on the day, each seat's holders over time, and the bodies this one replaced.
 
     A fixed number of queries however long the history: seats, holders on the day,
     all holders, allocations, predecessors.
     """
-    roster = _roster(organisation, day, _holders_by_seat(day, organisation), _periods())
+    roster = _roster(organisation, day, _holders_by_seat(day, organisation), periods)
     histories = {seat.id: SeatHistory(seat) for seat in organisation.seats}
     appointments = db.session.scalars(
         sa.select(Appointment).join(Appointment.seat)

@@ -37,6 +37,11 @@ def period_on(day: date) -> ElectionPeriod | None:
                                                              ElectionPeriod.end_date >= day))
 
 
+def period_named(name: str) -> ElectionPeriod | None:
+    """The period by its name (2026-2029), as the command line and /runde name it."""
+    return db.session.scalar(sa.select(ElectionPeriod).where(ElectionPeriod.name == name))
+
+
 def default_period(day: date) -> ElectionPeriod | None:
     """The period a page or command shows when none is asked for: the one containing the day, else the next to
     begin, else the last that ended."""

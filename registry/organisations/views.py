@@ -68,9 +68,9 @@ def detail(organisation_id: int):
     is_open = ((organisation.start_date is None or organisation.start_date <= day)
                and (organisation.end_date is None or day <= organisation.end_date))
     decisions = history.page(history.Selection(organisation_id=organisation.id), 1, per_page=LATEST_DECISIONS).items
-    page = organisation_page(organisation, day)
     # Each holder's last day, entered or expected by the body's term rules.
     periods = services.election_periods()
+    page = organisation_page(organisation, day, periods)
     ends = {appointment.id: terms.expected_end(appointment, periods) for held in page.roster.seats
             for appointment in (held.member, held.substitute) if appointment is not None}
     return render_template("organisations/detail.html", organisation=organisation, page=page, ends=ends, day=day,
