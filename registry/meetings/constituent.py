@@ -65,14 +65,7 @@ def place_round(nominations: list[Nomination], meeting_date: date, section: str,
         by_body[nomination.seat.organisation_id].append(nomination)
     bodies = sorted((group[0].seat.organisation for group in by_body.values()),
                     key=lambda body: (sort_key(body.name), body.id))
-    meeting = db.session.scalar(sa.select(Meeting).where(Meeting.council_name == council,
-                                                         Meeting.date == meeting_date))
-    if meeting is None:
-        meeting = Meeting(council_name=council, date=meeting_date)
-        db.session.add(meeting)
-    meeting.location = meeting.location or (location or None)
-    meeting.case_number = meeting.case_number or (case_number or None)
-    db.session.flush()
+    meeting = services.meeting_on(council, meeting_date, location=location, case_number=case_number)
     numbers = [f"{section}.{index}" for index in range(1, len(bodies) + 1)]
     taken = set(db.session.scalars(sa.select(AgendaItem.number).where(AgendaItem.meeting_id == meeting.id,
                                                                       AgendaItem.number.in_(numbers))))

@@ -47,15 +47,7 @@ def place_on_agenda(nomination: Nomination, meeting_date: date, item_number: str
     item_number = item_number.strip()
     if not ITEM_NUMBER.fullmatch(item_number):
         raise RuleViolation(_l("Punktnummeret skal være tal adskilt af punktum, fx 4.1."), field="item_number")
-    meeting = db.session.scalar(sa.select(Meeting).where(Meeting.council_name == council,
-                                                         Meeting.date == meeting_date))
-    if meeting is None:
-        meeting = Meeting(council_name=council, date=meeting_date)
-        db.session.add(meeting)
-    # What the meeting lacks is filled in; what it has is kept (the case number is the meeting's).
-    meeting.location = meeting.location or (location or None)
-    meeting.case_number = meeting.case_number or (case_number or None)
-    db.session.flush()
+    meeting = meeting_on(council, meeting_date, location=location, case_number=case_number)
     item = db.session.scalar(sa.select(AgendaItem).where(AgendaItem.meeting_id == meeting.id,
                                                          AgendaItem.number == item_number))
     if item is None:
@@ -71,6 +63,20 @@ def place_on_agenda(nomination: Nomination, meeting_date: date, item_number: str
     db.session.expire(nomination, ["item"])
     notifications.nomination_changed(nomination)
     return item
+
+
+def meeting_on(council: str, day: date, *, location: str | None = None,
+               case_number: str | None = None) -> Meeting:
+    """The council's meeting on the day, created if missing and flushed. What the meeting lacks is filled in;
+    what it has is kept (the case number is the meeting's)."""
+    meeting = db.session.scalar(sa.select(Meeting).where(Meeting.council_name == council, Meeting.date == day))
+    if meeting is None:
+        meeting = Meeting(council_name=council, date=day)
+        db.session.add(meeting)
+    meeting.location = meeting.location or (location or None)
+    meeting.case_number = meeting.case_number or (case_number or None)
+    db.session.flush()
+    return meeting
 
 
 def take_off_agenda(nomination: Nomination, *, version: int | None = None) -> Nomination:
