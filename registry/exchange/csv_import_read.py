@@ -205,38 +205,46 @@ def check_deadline(deadline: float | None) -> None:
                             "den, der driver registret, om at indlæse den (kommandoen flask registry import-csv)."))
 
 
-def read(data: bytes, deadline: float | None = None) -> ReadFile:
-    """Every data line as a Row, or its errors. Raises FileRefused for a file that is not one at all,
-    or that could not be read by the deadline (a time.monotonic())."""
+def rows_of(data: bytes, deadline: float | None, errors: list[tuple[int, str]]) -> Iterator[tuple[int, list[str]]]:
+    """(line, cells) for the header and then every data row that is not blank, from a file's bytes (decoded and
+    split as Danish Excel writes them). A row is numbered by the line it begins on (a quoted cell may hold line
+    breaks). A row the csv module cannot read ends the file, with its error added to `errors`. Raises
+    FileRefused for a file that is not text, or that could not be read by the deadline (a time.monotonic())."""
     text = decode(data)
-    delimiter = delimiter_of(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[Row] = []
-    errors: list[tuple[int, str]] = []
-    columns: dict[str, int] | None = None
-    count = 0
-    line_end = 0
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text))
+    count = line_end = 0
     try:
         for cells in reader:
-            # A quoted cell may hold line breaks: a row is numbered by the line it begins on.
             line, line_end = line_end + 1, reader.line_num
-            if columns is None:
-                columns, header_errors = _columns(cells)
-                if header_errors:
-                    return ReadFile([], [(1, message) for message in header_errors], 0)
-                continue
-            if not any(cell.strip() for cell in cells):
+            if line > 1 and not any(cell.strip() for cell in cells):
                 continue  # Excel leaves empty rows, or rows of bare delimiters, at the end
             count += 1
             if count % 1000 == 0:
                 check_deadline(deadline)
-            row, row_errors = _row(line, cells, columns)
-            if row is not None:
-                rows.append(row)
-            errors += [(line, message) for message in row_errors]
+            yield line, cells
     except csv.Error:
         errors.append((line_end + 1, _("linjen kan ikke læses som CSV (et citationstegn er måske ikke lukket, "
                                        "eller en celle er for lang)")))
+
+
+def read(data: bytes, deadline: float | None = None) -> ReadFile:
+    """Every data line as a Row, or its errors. Raises FileRefused for a file that is not one at all,
+    or that could not be read by the deadline (a time.monotonic())."""
+    rows: list[Row] = []
+    errors: list[tuple[int, str]] = []
+    columns: dict[str, int] | None = None
+    count = 0
+    for line, cells in rows_of(data, deadline, errors):
+        if columns is None:
+            columns, header_errors = _columns(cells)
+            if header_errors:
+                return ReadFile([], [(1, message) for message in header_errors], 0)
+            continue
+        count += 1
+        row, row_errors = _row(line, cells, columns)
+        if row is not None:
+            rows.append(row)
+        errors += [(line, message) for message in row_errors]
     if columns is None:
         raise FileRefused(_("Filen er tom."))
     if count == 0 and not errors:

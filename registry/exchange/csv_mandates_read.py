@@ -5,8 +5,6 @@ the appointments import does it (csv_import_read). Nothing here touches the data
 registry is csv_mandates' question.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,9 +14,7 @@ from registry.exchange.csv_import_read import (
     FileRefused,
     _,
     _date,
-    check_deadline,
-    decode,
-    delimiter_of,
+    rows_of,
 )
 from registry.forms import control_character
 
@@ -40,32 +36,21 @@ class Line:
 
 def read(data: bytes, deadline: float | None) -> tuple[list[Line], set[str], list[tuple[int, str]]]:
     """The file's lines, the optional columns it has, and the errors of lines that could not be read."""
-    text = decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text))
     lines: list[Line] = []
     errors: list[tuple[int, str]] = []
     columns: dict[str, int] | None = None
-    line_end = count = 0
-    try:
-        for cells in reader:
-            number, line_end = line_end + 1, reader.line_num
-            if columns is None:
-                columns, header_errors = _columns(cells)
-                if header_errors:
-                    return [], set(), [(1, message) for message in header_errors]
-                continue
-            if not any(cell.strip() for cell in cells):
-                continue
-            count += 1
-            if count % 1000 == 0:
-                check_deadline(deadline)
-            line, line_errors = _line(number, cells, columns)
-            if line is not None:
-                lines.append(line)
-            errors += [(number, message) for message in line_errors]
-    except csv.Error:
-        errors.append((line_end + 1, _("linjen kan ikke læses som CSV (et citationstegn er måske ikke lukket, "
-                                       "eller en celle er for lang)")))
+    count = 0
+    for number, cells in rows_of(data, deadline, errors):
+        if columns is None:
+            columns, header_errors = _columns(cells)
+            if header_errors:
+                return [], set(), [(1, message) for message in header_errors]
+            continue
+        count += 1
+        line, line_errors = _line(number, cells, columns)
+        if line is not None:
+            lines.append(line)
+        errors += [(number, message) for message in line_errors]
     if columns is None:
         raise FileRefused(_("Filen er tom."))
     if count == 0 and not errors:
