@@ -15,21 +15,18 @@ from collections import defaultdict
 from datetime import date
 
 import sqlalchemy as sa
-from flask import g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from registry.appointments.models import Appointment
 from registry.audit.services import record_rows
-from registry.auth.models import User, UserRole
-from registry.dates import local_date, utcnow
+from registry.dates import local_date
 from registry.errors import RuleViolation
 from registry.extensions import db
 from registry.meetings import services
 from registry.meetings.models import ITEM_NUMBER, AgendaItem, Decision, Meeting, Outcome
 from registry.nominations.models import Nomination, NominationStatus
-from registry.notifications.models import Message
-from registry.notifications.services import QUEUED
+from registry.notifications import services as notifications
 from registry.organisations.models import ElectionPeriod, Organisation, Seat, SeatAllocation
 from registry.types import sort_key
 
@@ -105,15 +102,9 @@ def _insert(model, rows: list[dict]) -> list[int]:
     returned = {tuple(found[1:]): found[0] for found in db.session.execute(
         sa.insert(table).returning(table.c.id, *(table.c[key] for key in keys)), rows)}
     ids = [returned[tuple(row[key] for key in keys)] for row in rows]
-    record_rows(db.session, "create", table.name, [(row_id, _audited(row)) for row_id, row in zip(ids, rows,
-                                                                                                 strict=True)])
+    # The rows are plain values (numbers and text), as the flush listener would record them.
+    record_rows(db.session, "create", table.name, list(zip(ids, rows, strict=True)))
     return ids
-
-
-def _audited(row: dict) -> dict:
-    """A created row as the flush listener records it: plain JSON values, a message's recipient masked."""
-    return {key: "***" if key == "recipient" else value.isoformat() if hasattr(value, "isoformat") else value
-            for key, value in row.items()}
 
 
 def usual_outcome(nomination: Nomination) -> Outcome:
@@ -168,25 +159,11 @@ def record_authoritys_appointments(authority: str, day: date) -> list[Appointmen
 
 
 def _tell_party_groups(nominations: list[Nomination], subject: str, items: dict[int, str]) -> None:
-    """One message to each party group's contacts listing its nominations, instead of one per nomination;
-    organisations have no login and get none."""
-    by_party: dict[int, list[Nomination]] = defaultdict(list)
-    for nomination in nominations:
-        if nomination.party_id is not None:
-            by_party[nomination.party_id].append(nomination)
-    if not by_party:
-        return
-    contacts: dict[int, list[str]] = defaultdict(list)
-    for party_id, email in db.session.execute(
-            sa.select(User.party_id, User.email).where(User.party_id.in_(by_party), User.role == UserRole.party,
-                                                       User.active, User.email.is_not(None), User.email != "")
-            .order_by(User.email).distinct()):
-        contacts[party_id].append(email)
-    messages = []
-    for party_id, own in by_party.items():
-        lines = [f"Punkt {items[n.id]}: {n.person.name} som {n.role.danish}, {n.seat.organisation.name}, "
-                 f"{n.seat.label}" for n in own]
-        messages += [{"recipient": address, "subject": subject, "body": "\n".join(lines), "created_at": utcnow(),
-                      "attempts": 0} for address in contacts[party_id]]
-    if messages:
-        g.setdefault(QUEUED, []).extend(_insert(Message, messages))
+    """One message to each party group listing its nominations, instead of one per nomination; organisations
+    have no login and get none."""
+    lines: dict[int, list[str]] = defaultdict(list)
+    for n in nominations:
+        if n.party_id is not None:
+            lines[n.party_id].append(f"Punkt {items[n.id]}: {n.person.name} som {n.role.danish}, "
+                                     f"{n.seat.organisation.name}, {n.seat.label}")
+    notifications.to_party_groups(subject, {party_id: "\n".join(own) for party_id, own in lines.items()})

@@ -157,7 +157,7 @@ def _seat_lines(calls) -> list[str]:
     return lines
 
 
-def _to_groups(subject: str, bodies: dict[int, str]) -> list[Message]:
+def to_party_groups(subject: str, bodies: dict[int, str]) -> list[Message]:
     """Queue one message per contact of each party group (party id -> body), contacts read in one query."""
     addresses = contacts_of(bodies)
     messages = [Message(recipient=address, subject=subject, body=body)
@@ -191,7 +191,7 @@ def period_calls_opened(period_name: str, calls) -> list[Message]:
         if first.note:
             lines += ["", first.note]
         bodies[party_id] = "\n".join([*lines, "", _party_page_line()])
-    return _to_groups(f"Opfordring til indstilling: valgperioden {period_name}", bodies)
+    return to_party_groups(f"Opfordring til indstilling: valgperioden {period_name}", bodies)
 
 
 def round_reminder(period_name: str, calls) -> list[Message]:
@@ -203,7 +203,7 @@ def round_reminder(period_name: str, calls) -> list[Message]:
         f"Påmindelse: KKR-sekretariatet mangler indstillinger fra {asked[0].party.name} til disse pladser i "
         f"valgperioden {period_name}. Fristen er overskredet.", "", *_seat_lines(asked), "", _party_page_line()])
         for party_id, asked in by_party.items()}
-    return _to_groups(f"Påmindelse: indstillinger til valgperioden {period_name}", bodies)
+    return to_party_groups(f"Påmindelse: indstillinger til valgperioden {period_name}", bodies)
 
 
 # Delivery.
