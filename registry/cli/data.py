@@ -7,10 +7,9 @@ import click
 
 from registry import demo
 from registry.audit.services import Actor, acting_as
-from registry.cli.groups import iso_date, needs_schema, registry_cli
+from registry.cli.groups import iso_date, needs_schema, read_input, refuse_if_failed, registry_cli, run_import
 from registry.csvfiles import DELIMITERS
 from registry.dates import today
-from registry.errors import RuleViolation
 from registry.exchange import csv_decisions, csv_export, csv_import
 from registry.extensions import db
 
@@ -81,34 +80,14 @@ def _save(output: Path | None, chunks) -> None:
 @needs_schema
 def import_csv_command(file, dry_run, verbose):
     """Indlæs udpegninger fra en CSV-fil i eksportens format (alt eller intet)."""
-    try:
-        data = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
-    except FileNotFoundError:
-        raise click.ClickException(f"Filen '{file}' findes ikke.") from None
-    except OSError as error:
-        raise click.ClickException(f"Filen '{file}' kan ikke læses ({error.strerror}).") from None
-    with acting_as(Actor("cli:import-csv")):
-        try:
-            result = csv_import.import_csv(data, dry_run=dry_run)
-        except RuleViolation as error:
-            db.session.rollback()
-            raise click.ClickException(str(error)) from None
-        if result.applied:
-            db.session.commit()
-        else:
-            db.session.rollback()
+    data = read_input(file)
+    result = run_import("cli:import-csv", lambda: csv_import.import_csv(data, dry_run=dry_run))
     if verbose:
         for outcome in result.lines:
             click.echo(f"linje {outcome.line}: {outcome.text}")
     if any(outcome.line > 1 for outcome in result.lines):  # not when the header (line 1) was refused
         click.echo(_import_summary(result))
-    if not result.ok:
-        for error in result.errors:
-            click.echo(error, err=True)
-        if result.untold_errors:
-            click.echo(f"… og {result.untold_errors} flere fejl.", err=True)
-        click.echo(f"Importen er afvist ({result.error_count} fejl); intet er gemt.", err=True)
-        sys.exit(1)
+    refuse_if_failed(result)
     if dry_run:
         click.echo("Prøvekørsel: intet er gemt.")
     elif any(result.created.values()) or any(result.changed.values()):

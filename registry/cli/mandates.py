@@ -1,15 +1,11 @@
 """`flask registry import-mandates`: the elected councils from a CSV, as the secretariat's upload page does."""
 
-import sys
 from pathlib import Path
 
 import click
 
-from registry.audit.services import Actor, acting_as
-from registry.cli.groups import needs_schema, registry_cli
-from registry.errors import RuleViolation
+from registry.cli.groups import needs_schema, read_input, refuse_if_failed, registry_cli, run_import
 from registry.exchange.csv_mandates import MandateImport, import_mandates
-from registry.extensions import db
 
 
 @registry_cli.command("import-mandates")
@@ -19,22 +15,8 @@ from registry.extensions import db
 @needs_schema
 def import_mandates_command(file, dry_run, verbose):
     """Indlæs kommunalbestyrelsernes medlemmer (navn;parti;kommune;startdato[;slutdato;hverv]), alt eller intet."""
-    try:
-        data = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
-    except FileNotFoundError:
-        raise click.ClickException(f"Filen '{file}' findes ikke.") from None
-    except OSError as error:
-        raise click.ClickException(f"Filen '{file}' kan ikke læses ({error.strerror}).") from None
-    with acting_as(Actor("cli:import-mandates")):
-        try:
-            result = import_mandates(data, dry_run=dry_run)
-        except RuleViolation as error:
-            db.session.rollback()
-            raise click.ClickException(str(error)) from None
-        if result.applied:
-            db.session.commit()
-        else:
-            db.session.rollback()
+    data = read_input(file)
+    result = run_import("cli:import-mandates", lambda: import_mandates(data, dry_run=dry_run))
     if verbose:
         for outcome in result.lines:
             click.echo(f"linje {outcome.line}: {outcome.text}")
@@ -42,13 +24,7 @@ def import_mandates_command(file, dry_run, verbose):
             click.echo(text)
     if result.lines:
         click.echo(_summary(result))
-    if not result.ok:
-        for error in result.errors:
-            click.echo(error, err=True)
-        if result.untold_errors:
-            click.echo(f"… og {result.untold_errors} flere fejl.", err=True)
-        click.echo(f"Importen er afvist ({result.error_count} fejl); intet er gemt.", err=True)
-        sys.exit(1)
+    refuse_if_failed(result)
     if dry_run:
         click.echo("Prøvekørsel: intet er gemt.")
     elif any(result.created.values()) or any(result.changed.values()) or result.ended:
