@@ -104,6 +104,32 @@ def test_kkr_decides_the_whole_meeting_with_an_exception_and_the_minister_appoin
         Appointment.person_id == recommended.person_id)).one() == date(2026, 3, 15)
 
 
+def test_deciding_the_meeting_and_the_authoritys_appointment_take_the_same_queries_for_few_and_many(contacts):
+    def decided(bodies: int, day: date) -> tuple[int, int]:
+        own = round_of(bodies, per_body=2)
+        for number, nomination in enumerate(own):
+            # A sitting member for every other seat, who leaves when the new one is seated.
+            if number % 2:
+                make.appoint(nomination.seat, make.person(f"Siddende {day} {number}"), date(2022, 1, 1))
+        external = [nominate.nomination(
+            nominate.allocated_seat("F", f"Råd {day} {number}", has_substitute=False,
+                                    appointing_authority=f"Ministeren {day}", authority_is_external=True),
+            nominate.candidate(f"Rådsmedlem {day} {number}", "F")) for number in range(bodies)]
+        constituent.place_round([*own, *external], day, "5", council=COUNCIL)
+        db.session.commit()
+        with make.queries() as decisions:
+            meeting = db.session.scalar(sa.select(Meeting).where(Meeting.date == day))
+            constituent.decide_meeting(meeting, {}, day)
+        db.session.commit()
+        with make.queries() as appointments:
+            constituent.record_authoritys_appointments(f"Ministeren {day}", day)
+        db.session.commit()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Nomination).where(
+            Nomination.status == NominationStatus.appointed, Nomination.appointed_on == day)) == 3 * bodies
+        return len(decisions), len(appointments)
+    assert decided(2, date(2026, 1, 26)) == decided(8, date(2026, 2, 26))
+
+
 def test_a_refusal_in_the_middle_of_the_meeting_saves_no_decision(client, contacts):
     first, second, third = round_of(3)
     # The second candidate already holds the seat in the new term: KKR cannot appoint her twice.

@@ -53,7 +53,7 @@ def overlapping(seat: Seat, role: Role, start: date, end: date | None,
     return db.session.scalars(stmt.order_by(Appointment.start_date).limit(1)).first()
 
 
-def _one_holder_message(seat: Seat, role: Role, other: Appointment | None) -> str:
+def one_holder_message(seat: Seat, role: Role, other: Appointment | None) -> str:
     where = f"{seat.organisation.name}, {seat.label}"
     if other is None:
         return _l("Pladsen (%(seat)s) har allerede en indehaver som %(role)s i den periode.", seat=where,
@@ -96,6 +96,15 @@ def role_problem(seat: Seat, role: Role) -> str | None:
 def check(seat: Seat, role: Role, start: date, end: date | None, *,
           status: Status = Status.appointed, exclude: Appointment | None = None) -> None:
     """Refuse what would break a rule of the registry."""
+    fits(seat, role, start, end)
+    if status is Status.appointed:
+        other = overlapping(seat, role, start, end, exclude=exclude)
+        if other is not None:
+            raise RuleViolation(one_holder_message(seat, role, other), field="start_date")
+
+
+def fits(seat: Seat, role: Role, start: date, end: date | None) -> None:
+    """Refuse dates and a role the seat and its body cannot take; the rules that need no other appointment."""
     if end is not None and end < start:
         raise RuleViolation(_l("Slutdatoen ligger før startdatoen."), field="end_date")
     if problem := role_problem(seat, role):
@@ -115,10 +124,6 @@ def check(seat: Seat, role: Role, start: date, end: date | None, *,
     if seat.end_date and (start > seat.end_date or end is None or end > seat.end_date):
         raise RuleViolation(_l("Pladsen er nedlagt pr. %(day)s.", day=local_date(seat.end_date)),
                             field="start_date" if start > seat.end_date else "end_date")
-    if status is Status.appointed:
-        other = overlapping(seat, role, start, end, exclude=exclude)
-        if other is not None:
-            raise RuleViolation(_one_holder_message(seat, role, other), field="start_date")
 
 
 def _flush(appointment: Appointment, seat: Seat) -> None:
@@ -133,7 +138,15 @@ def _flush(appointment: Appointment, seat: Seat) -> None:
     except IntegrityError as error:
         if ONE_HOLDER_CONSTRAINT not in str(error.orig):
             raise
-        raise RuleViolation(_one_holder_message(seat, appointment.role, None), field="start_date") from None
+        raise RuleViolation(one_holder_message(seat, appointment.role, None), field="start_date") from None
+
+
+def closing_end(seat: Seat, start: date, end: date | None) -> date | None:
+    """A body or seat with a closing date ends its appointments with it."""
+    closing = min((day for day in (seat.organisation.end_date, seat.end_date) if day), default=None)
+    if end is None and closing is not None and start <= closing:
+        return closing
+    return end
 
 
 def appoint(seat: Seat, person: Person, role: Role, start: date, *, end: date | None = None,
@@ -145,10 +158,7 @@ def appoint(seat: Seat, person: Person, role: Role, start: date, *, end: date | 
     The party represented defaults to the person's party today; for_a_party=False seats the person for no
     party (an organisation's nominee sits for the organisation, whatever party the person is in).
     """
-    closing = min((day for day in (seat.organisation.end_date, seat.end_date) if day), default=None)
-    if end is None and closing is not None and start <= closing:
-        # A body or seat with a closing date ends its appointments with it.
-        end = closing
+    end = closing_end(seat, start, end)
     check(seat, role, start, end, status=status)
     if party is None and for_a_party:
         party = person.party

@@ -18,6 +18,7 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from registry.audit.models import AuditEntry
+from registry.errors import Conflict
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,48 @@ def record_rows(session: Session, action: str, entity: str, rows: list[tuple[int
     session.connection().execute(sa.insert(AuditEntry.__table__), [
         dict(user_id=actor.user_id, actor=actor.name, remote_addr=actor.remote_addr, action=action,
              entity=entity, entity_id=entity_id, changes=changes) for entity_id, changes in rows])
+
+
+def insert_rows(session: Session, table: sa.Table, rows: list[dict]) -> list[int]:
+    """Insert the rows in one statement and audit them as created; their ids in the rows' order.
+
+    The rows hold plain values (numbers, text, dates), all with the same keys. The ids come back with the
+    rows' contents (RETURNING) and are matched by content: asking the database to keep the parameters' order
+    would make SQLite send one INSERT per row. Rows alike in every column are interchangeable.
+    """
+    if not rows:
+        return []
+    keys = list(rows[0])
+    returned: dict[tuple, list[int]] = {}
+    for found in session.execute(sa.insert(table).returning(table.c.id, *(table.c[key] for key in keys)), rows):
+        returned.setdefault(tuple(_plain(value) for value in found[1:]), []).append(found[0])
+    ids = [returned[tuple(_plain(row[key]) for key in keys)].pop() for row in rows]
+    record_rows(session, "create", table.name, [
+        (row_id, {key: _plain(value) for key, value in row.items() if value is not None})
+        for row_id, row in zip(ids, rows, strict=True)])
+    return ids
+
+
+def update_rows(session: Session, table: sa.Table, rows: list[tuple[int, int, dict]]) -> None:
+    """Change the rows in one statement and audit them; refuse (Conflict) if any was changed by someone else
+    since it was read, as the models' version_id_col does at the flush.
+
+    rows: (id, version read, {column: [before, after]}), every row changing the same columns.
+    """
+    if not rows:
+        return
+    keys = list(rows[0][2])
+    statement = (sa.update(table)
+                 .where(table.c.id == sa.bindparam("row_id"), table.c.version == sa.bindparam("row_version"))
+                 .values(version=table.c.version + 1, **{key: sa.bindparam(f"new_{key}") for key in keys}))
+    result = session.execute(statement, [
+        {"row_id": row_id, "row_version": version, **{f"new_{key}": changes[key][1] for key in keys}}
+        for row_id, version, changes in rows])
+    if result.rowcount != len(rows):
+        raise Conflict()
+    record_rows(session, "update", table.name, [
+        (row_id, {key: [_plain(before), _plain(after)] for key, (before, after) in changes.items() if before != after})
+        for row_id, _version, changes in rows])
 
 
 def _plain(value):

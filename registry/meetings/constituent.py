@@ -6,9 +6,8 @@ secretariat marking the exceptions; and one date of an outside authority's appoi
 recommendations. Each is all or nothing: a refusal anywhere leaves everything as it was (the view commits
 once, and a RuleViolation rolls the whole request back).
 
-Placing on the agenda takes a fixed number of queries however many nominations; recording decisions and
-appointments goes through the one-nomination services, so their queries grow with the nominations (a few
-each; hundreds of seats still take well under a second on PostgreSQL, see the benchmark in the README).
+Placing on the agenda, recording the decisions and recording an authority's appointments each take a fixed
+number of queries however many nominations (the benchmark in the README times a round of 400 seat roles).
 """
 
 from collections import defaultdict
@@ -19,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from registry.appointments.models import Appointment
-from registry.audit.services import record_rows
+from registry.audit.services import insert_rows, update_rows
 from registry.dates import local_date
 from registry.errors import RuleViolation
 from registry.extensions import db
@@ -73,38 +72,19 @@ def place_round(nominations: list[Nomination], meeting_date: date, section: str,
     # audit entries the flush listener would have written.
     rows = [{"meeting_id": meeting.id, "number": number, "position": AgendaItem.position_of(number),
              "title": f"Udpegning til {body.name}"} for number, body in zip(numbers, bodies, strict=True)]
-    item_ids = _insert(AgendaItem, rows)
+    item_ids = insert_rows(db.session, AgendaItem.__table__, rows)
     item_of = {nomination.id: (item_id, number) for body, item_id, number in zip(bodies, item_ids, numbers,
                                                                                  strict=True)
                for nomination in by_body[body.id]}
-    db.session.execute(
-        sa.update(Nomination.__table__).where(Nomination.__table__.c.id == sa.bindparam("nomination_id"))
-        .values(item_id=sa.bindparam("new_item"), status=NominationStatus.on_agenda.value,
-                version=Nomination.__table__.c.version + 1),
-        [{"nomination_id": n.id, "new_item": item_of[n.id][0]} for n in nominations])
-    record_rows(db.session, "update", "nominations", [
-        (n.id, {"status": [n.status.value, NominationStatus.on_agenda.value], "item_id": [None, item_of[n.id][0]]})
-        for n in nominations])
+    update_rows(db.session, Nomination.__table__, [
+        (n.id, n.version, {"status": [n.status.value, NominationStatus.on_agenda.value],
+                           "item_id": [None, item_of[n.id][0]]}) for n in nominations])
     for nomination in nominations:
         db.session.expire(nomination, ["status", "item_id", "item", "version"])
     _tell_party_groups(nominations, f"Indstillinger sat på dagsordenen: {council} {meeting_date.isoformat()}",
                        {n_id: number for n_id, (_item, number) in item_of.items()})
     return list(db.session.scalars(sa.select(AgendaItem).where(AgendaItem.id.in_(item_ids))
                                    .order_by(AgendaItem.position, AgendaItem.number)))
-
-
-def _insert(model, rows: list[dict]) -> list[int]:
-    """Insert the rows in one statement and audit them; their ids in the rows' order."""
-    table = model.__table__
-    # RETURNING the rows' contents with their ids, matched back by content: asking the database to keep the
-    # parameters' order would make SQLite send one INSERT per row.
-    keys = list(rows[0])
-    returned = {tuple(found[1:]): found[0] for found in db.session.execute(
-        sa.insert(table).returning(table.c.id, *(table.c[key] for key in keys)), rows)}
-    ids = [returned[tuple(row[key] for key in keys)] for row in rows]
-    # The rows are plain values (numbers and text), as the flush listener would record them.
-    record_rows(db.session, "create", table.name, list(zip(ids, rows, strict=True)))
-    return ids
 
 
 def usual_outcome(nomination: Nomination) -> Outcome:
@@ -122,8 +102,8 @@ def decide_meeting(meeting: Meeting, outcomes: dict[int, Outcome], effective: da
     if effective < meeting.date:
         raise RuleViolation(_l("Udpegningen kan ikke gælde fra før mødet den %(day)s.",
                                day=local_date(meeting.date)), field="effective_date")
-    return [services.decide(nomination, outcomes.get(nomination.id, usual_outcome(nomination)),
-                            effective=effective) for nomination in on_agenda]
+    return services.decide_all(on_agenda, {n.id: outcomes.get(n.id, usual_outcome(n)) for n in on_agenda},
+                               effective)
 
 
 def nominations_on(meeting: Meeting) -> list[Nomination]:
@@ -132,7 +112,8 @@ def nominations_on(meeting: Meeting) -> list[Nomination]:
         sa.select(Nomination).join(Nomination.item)
         .where(AgendaItem.meeting_id == meeting.id, Nomination.status == NominationStatus.on_agenda)
         .options(joinedload(Nomination.seat).joinedload(Seat.organisation), joinedload(Nomination.person),
-                 joinedload(Nomination.substitute), joinedload(Nomination.party), joinedload(Nomination.item))
+                 joinedload(Nomination.substitute), joinedload(Nomination.party), joinedload(Nomination.item),
+                 joinedload(Nomination.call))
         .order_by(AgendaItem.position, AgendaItem.number, Nomination.id)))
 
 
@@ -142,6 +123,7 @@ def pending_by_authority() -> dict[str, list[Nomination]]:
     for nomination in db.session.scalars(
             sa.select(Nomination).where(Nomination.status == NominationStatus.pending)
             .options(joinedload(Nomination.seat).joinedload(Seat.organisation), joinedload(Nomination.person),
+                     joinedload(Nomination.substitute), joinedload(Nomination.party), joinedload(Nomination.call),
                      joinedload(Nomination.item).joinedload(AgendaItem.meeting))
             .order_by(Nomination.id)):
         found[nomination.seat.authority].append(nomination)
@@ -154,8 +136,7 @@ def record_authoritys_appointments(authority: str, day: date) -> list[Appointmen
     if not pending:
         raise RuleViolation(_l("Der er ingen afventende indstillinger til %(authority)s.", authority=authority),
                             field="authority")
-    return [appointment for nomination in pending
-            for appointment in services.record_appointment(nomination, day)]
+    return services.record_appointments(pending, day)
 
 
 def _tell_party_groups(nominations: list[Nomination], subject: str, items: dict[int, str]) -> None:

@@ -11,24 +11,22 @@ status queues a message to the party group (notifications.services); an organisa
 the secretariat, gets none, and seats its candidates for no party.
 """
 
-from datetime import date, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.attributes import set_committed_value
 
-from registry.appointments import services as appointments
 from registry.appointments.models import Appointment, EndReason
-from registry.appointments.services import active_on
-from registry.dates import danish_date, local_date, today
+from registry.audit.services import insert_rows, update_rows
+from registry.dates import local_date, today
 from registry.errors import RuleViolation, check_version
 from registry.extensions import db
+from registry.meetings import seating
 from registry.meetings.drafting import decision_text
 from registry.meetings.models import ITEM_NUMBER, AgendaItem, Decision, Meeting, Outcome
-from registry.nominations import services as nominations
-from registry.nominations.models import CallReason, Nomination, NominationStatus
+from registry.nominations.models import Call, CallReason, Nomination, NominationStatus
 from registry.notifications import services as notifications
-from registry.organisations import terms
-from registry.organisations.services import election_periods
 
 # What the predecessor's appointment ends with, by why the seat was called.
 PREDECESSOR_REASON = {CallReason.resignation: EndReason.resigned, CallReason.new_period: EndReason.term_ended}
@@ -128,58 +126,20 @@ def predecessor_reason(nomination: Nomination) -> EndReason:
     return PREDECESSOR_REASON.get(nomination.call.reason, EndReason.replaced) if nomination.call else EndReason.replaced
 
 
-def _seat(nomination: Nomination, day: date, reason: EndReason, day_field: str) -> list[Appointment]:
-    """Seat the candidates from the day, in one step: whoever holds their roles on the day, and a candidate's
-    own other role on the same seat (a suppleant becoming member), ends the day before.
-
-    day_field: the form field that gave the day, for a refusal of it."""
-    meeting_day = nomination.item.meeting.date
-    if day < meeting_day:
-        raise RuleViolation(_l("Udpegningen kan ikke gælde fra før mødet den %(day)s.", day=local_date(meeting_day)),
-                            field=day_field)
-    seat = nomination.seat
-    candidates = nomination.candidates
-    roles = [role for _, role in candidates]
-    people = [person.id for person, _ in candidates]
-    making_room = db.session.scalars(
-        sa.select(Appointment).where(Appointment.seat_id == seat.id, active_on(day),
-                                     sa.or_(Appointment.role.in_(roles), Appointment.person_id.in_(people)))
-        .order_by(Appointment.id))
-    new_role = {person.id: role for person, role in candidates}
-    periods = election_periods()
-    for held in making_room:
-        if new_role.get(held.person_id) is held.role:
-            last = terms.expected_end(held, periods)
-            if last is None or last >= day:
-                raise RuleViolation(_l("%(name)s er allerede %(role)s på pladsen.", name=held.person.name,
-                                       role=held.role.label))
-            # Re-appointed for a new term: the old appointment ends with its term (the day before, so there
-            # is no gap) and the new one rests on the new decision. One appointment per term keeps each term's
-            # decision, and the terms in a row count as the body's rules have it.
-            appointments.end(held, day - timedelta(days=1), EndReason.term_ended)
-            continue
-        if held.start_date >= day:
-            raise RuleViolation(_l("%(name)s er %(role)s fra %(day)s; udpegningen skal gælde fra en senere dag.",
-                                   name=held.person.name, role=held.role.label, day=local_date(held.start_date)),
-                                field=day_field)
-        moving = held.person_id in people
-        if not moving and (last := terms.expected_end(held, periods)) is not None and last < day:
-            # A holder carried over past the term's end leaves because the term has run out, whatever
-            # the call said.
-            reason = EndReason.term_ended
-        appointments.end(held, day - timedelta(days=1), EndReason.other if moving else reason)
-        if moving:
-            # Stored with the appointment, as the registry's other data: in Danish.
-            held.note = f"Udpeget som {new_role[held.person_id].danish} fra {danish_date(day)}."
-    # An organisation's nominee sits for the organisation, not for a party, whatever party the person is in.
-    seated = [appointments.appoint(seat, person, role, day, party=nomination.party, decision=nomination.decision,
-                                   for_a_party=nomination.party is not None)
-              for person, role in candidates]
-    nomination.appointed_on = day
-    nomination.status = NominationStatus.appointed
-    if nomination.call is not None:
-        nominations.close_call(nomination.call, min(meeting_day, today()))
-    return seated
+def _refuse(nomination: Nomination, outcome: Outcome) -> None:
+    """Refuse a decision KKR cannot make on the nomination."""
+    if nomination.status is not NominationStatus.on_agenda:
+        raise RuleViolation(_l("Indstillingen er %(status)s; KKR kan kun beslutte om en indstilling på dagsordenen.",
+                               status=nomination.status.label))
+    if outcome in outcomes_for(nomination):
+        return
+    organisation = nomination.seat.organisation
+    if nomination.seat.external:
+        raise RuleViolation(_l("%(authority)s udpeger til %(name)s; KKR kan indstille eller tage til "
+                               "efterretning.", authority=nomination.seat.authority,
+                               name=organisation.name), field="outcome")
+    raise RuleViolation(_l("KKR udpeger selv til %(name)s; vælg udpeget eller ikke tiltrådt.",
+                           name=organisation.name), field="outcome")
 
 
 def decide(nomination: Nomination, outcome: Outcome, *, text: str | None = None, effective: date | None = None,
@@ -191,38 +151,47 @@ def decide(nomination: Nomination, outcome: Outcome, *, text: str | None = None,
     not_supported: nothing changes on the seat.
     """
     check_version(nomination, version)
-    if nomination.status is not NominationStatus.on_agenda:
-        raise RuleViolation(_l("Indstillingen er %(status)s; KKR kan kun beslutte om en indstilling på dagsordenen.",
-                               status=nomination.status.label))
-    allowed = outcomes_for(nomination)
-    if outcome not in allowed:
-        organisation = nomination.seat.organisation
-        if nomination.seat.external:
-            raise RuleViolation(_l("%(authority)s udpeger til %(name)s; KKR kan indstille eller tage til "
-                                   "efterretning.", authority=nomination.seat.authority,
-                                   name=organisation.name), field="outcome")
-        raise RuleViolation(_l("KKR udpeger selv til %(name)s; vælg udpeget eller ikke tiltrådt.",
-                               name=organisation.name), field="outcome")
-    if outcome is Outcome.appointed and effective is None:
+    return decide_all([nomination], {nomination.id: outcome}, effective, texts={nomination.id: text},
+                      reasons={nomination.id: reason} if reason else None)[0]
+
+
+def decide_all(on_agenda: list[Nomination], outcomes: dict[int, Outcome], effective: date | None, *,
+               texts: dict[int, str | None] | None = None,
+               reasons: dict[int, EndReason] | None = None) -> list[Decision]:
+    """KKR's decisions on nominations on the agenda (outcome by nomination id), as decide() makes one, in a
+    fixed number of queries however many: a constituent meeting's hundreds are recorded in one step.
+
+    texts: the minutes' wording where it is not the drafted one; reasons: why the predecessors leave where it is
+    not what the call says. Everything is checked before anything is written.
+    """
+    for nomination in on_agenda:
+        _refuse(nomination, outcomes[nomination.id])
+    appointed = [n for n in on_agenda if outcomes[n.id] is Outcome.appointed]
+    if appointed and effective is None:
         raise RuleViolation(_l("Angiv den dato, udpegningen gælder fra."), field="effective_date")
-    decision = Decision(item_id=nomination.item_id, outcome=outcome,
-                        text=(text or "").strip() or decision_text(nomination, outcome, effective))
-    db.session.add(decision)
-    db.session.flush()
-    nomination.decision_id = decision.id
-    db.session.expire(nomination, ["decision"])
-    if outcome is Outcome.appointed:
-        _seat(nomination, effective, reason or predecessor_reason(nomination), "effective_date")
-    elif outcome is Outcome.not_supported:
-        # The call stays open: the party group is to nominate again.
-        nomination.status = NominationStatus.not_supported
-    else:
-        nomination.status = NominationStatus.pending
-        if nomination.call is not None:
-            nominations.close_call(nomination.call, min(nomination.item.meeting.date, today()))
-    db.session.flush()
-    notifications.nomination_changed(nomination)
-    return decision
+    planned = seating.plan(appointed, effective, {n.id: (reasons or {}).get(n.id) or predecessor_reason(n)
+                                                  for n in appointed}, "effective_date") if appointed else None
+    texts = texts or {}
+    ids = insert_rows(db.session, Decision.__table__, [
+        {"item_id": n.item_id, "outcome": outcomes[n.id].value,
+         "text": (texts.get(n.id) or "").strip() or decision_text(n, outcomes[n.id], effective)} for n in on_agenda])
+    decision_of = {n.id: decision_id for n, decision_id in zip(on_agenda, ids, strict=True)}
+    if planned is not None:
+        seating.write(planned, decision_of)
+    decisions = {d.id: d for d in db.session.scalars(sa.select(Decision).where(Decision.id.in_(ids)))}
+    _record(on_agenda, {n.id: NEXT_STATUS[outcomes[n.id]] for n in on_agenda}, decision_of,
+            {n.id: effective for n in appointed})
+    for nomination in on_agenda:
+        set_committed_value(nomination, "decision", decisions[nomination.decision_id])
+    # Not supported: the call stays open, as the party group is to nominate again.
+    _close_calls([n for n in on_agenda if outcomes[n.id] is not Outcome.not_supported])
+    notifications.nominations_changed(on_agenda)
+    return [decisions[decision_of[n.id]] for n in on_agenda]
+
+
+# What a nomination becomes by KKR's decision: seated, waiting for the outside authority, or not supported.
+NEXT_STATUS = {Outcome.appointed: NominationStatus.appointed, Outcome.recommended: NominationStatus.pending,
+               Outcome.noted: NominationStatus.pending, Outcome.not_supported: NominationStatus.not_supported}
 
 
 def record_appointment(nomination: Nomination, day: date, *, reason: EndReason | None = None,
@@ -230,12 +199,56 @@ def record_appointment(nomination: Nomination, day: date, *, reason: EndReason |
     """The outside authority has appointed (beskikket) from the day: seat the candidates and end the
     predecessors the day before, in one step."""
     check_version(nomination, version)
-    if nomination.status is not NominationStatus.pending:
-        raise RuleViolation(_l("Indstillingen er %(status)s, ikke afventende.", status=nomination.status.label))
-    seated = _seat(nomination, day, reason or predecessor_reason(nomination), "appointed_on")
-    db.session.flush()
-    notifications.nomination_changed(nomination)
-    return seated
+    return record_appointments([nomination], day, reasons={nomination.id: reason} if reason else None)
+
+
+def record_appointments(pending: list[Nomination], day: date, *,
+                        reasons: dict[int, EndReason] | None = None) -> list[Appointment]:
+    """record_appointment() for many recommendations at once (an authority appointing everyone KKR
+    recommended to it), in a fixed number of queries."""
+    for nomination in pending:
+        if nomination.status is not NominationStatus.pending:
+            raise RuleViolation(_l("Indstillingen er %(status)s, ikke afventende.", status=nomination.status.label))
+    planned = seating.plan(pending, day, {n.id: (reasons or {}).get(n.id) or predecessor_reason(n)
+                                          for n in pending}, "appointed_on")
+    ids = seating.write(planned, {n.id: n.decision_id for n in pending})
+    _record(pending, {n.id: NominationStatus.appointed for n in pending}, {n.id: n.decision_id for n in pending},
+            {n.id: day for n in pending})
+    _close_calls(pending)
+    # The messages quote KKR's decisions: read in one query, not one per nomination.
+    decisions = {d.id: d for d in db.session.scalars(
+        sa.select(Decision).where(Decision.id.in_({n.decision_id for n in pending})))}
+    for nomination in pending:
+        set_committed_value(nomination, "decision", decisions.get(nomination.decision_id))
+    notifications.nominations_changed(pending)
+    return list(db.session.scalars(sa.select(Appointment).where(Appointment.id.in_(ids)).order_by(Appointment.id)))
+
+
+def _record(changed: list[Nomination], statuses: dict[int, NominationStatus], decisions: dict[int, int | None],
+            appointed_on: dict[int, date]) -> None:
+    """The nominations' new status, decision and first day seated, in one statement, audited as the flush
+    listener would; the objects in the session are told what was written."""
+    update_rows(db.session, Nomination.__table__, [
+        (n.id, n.version, {"status": [n.status.value, statuses[n.id].value],
+                           "decision_id": [n.decision_id, decisions[n.id]],
+                           "appointed_on": [n.appointed_on, appointed_on.get(n.id, n.appointed_on)]})
+        for n in changed])
+    for n in changed:
+        for key, value in (("status", statuses[n.id]), ("decision_id", decisions[n.id]),
+                           ("appointed_on", appointed_on.get(n.id, n.appointed_on)), ("version", n.version + 1)):
+            set_committed_value(n, key, value)
+
+
+def _close_calls(answered: list[Nomination]) -> None:
+    """Close the calls the nominations answered, on the meeting's day (today if it is still to come), in one
+    statement."""
+    calls = [(n.call, min(n.item.meeting.date, today())) for n in answered
+             if n.call is not None and n.call.closed_on is None]
+    update_rows(db.session, Call.__table__, [(call.id, call.version, {"closed_on": [None, day]})
+                                             for call, day in calls])
+    for call, day in calls:
+        set_committed_value(call, "closed_on", day)
+        set_committed_value(call, "version", call.version + 1)
 
 
 def record_not_appointed(nomination: Nomination, day: date, *, note: str | None = None,

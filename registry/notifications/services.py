@@ -99,12 +99,26 @@ def nomination_changed(nomination) -> list[Message]:
 
     None for an organisation's nomination: the organisation has no login, and the secretariat, which recorded
     the nomination on its behalf, tells it by its own means."""
-    if nomination.party_id is None:
-        return []
-    messages = [Message(recipient=address, subject=f"{SUBJECTS[nomination.status.value]}: "
-                                                   f"{nomination.seat.organisation.name}",
-                        body=describe(nomination), nomination_id=nomination.id)
-                for address in contacts(nomination.party_id)]
+    return nominations_changed([nomination])
+
+
+def nominations_changed(nominations) -> list[Message]:
+    """nomination_changed() for many nominations at once (a whole meeting decided): one message to each party
+    group listing its nominations, contacts read in one query. A group with one nomination gets the same
+    message as nomination_changed() would send."""
+    by_party: dict[int, list] = {}
+    for nomination in nominations:
+        if nomination.party_id is not None:
+            by_party.setdefault(nomination.party_id, []).append(nomination)
+    addresses = contacts_of(by_party)
+    messages = []
+    for party_id, own in by_party.items():
+        one = own[0] if len(own) == 1 else None
+        subject = (f"{SUBJECTS[one.status.value]}: {one.seat.organisation.name}" if one
+                   else f"Nyt om {len(own)} indstillinger")
+        body = "\n\n".join(describe(nomination) for nomination in own)
+        messages += [Message(recipient=address, subject=subject, body=body, nomination_id=one.id if one else None)
+                     for address in addresses.get(party_id, [])]
     db.session.add_all(messages)
     db.session.flush()
     g.setdefault(QUEUED, []).extend(message.id for message in messages)
