@@ -57,6 +57,8 @@ SECRETARIAT = row("login", "forbidden", "forbidden", "forbidden", "ok", "ok")
 SECRETARIAT_AND_VIEWER = row("login", "ok", "forbidden", "forbidden", "ok", "ok")
 # Nominations and calls: the party groups and the secretariat; a viewer reads the registry, not these.
 NOMINATORS = row("login", "forbidden", "ok", "ok", "ok", "ok")
+# The party group's own period page: its seats and drafts of the round, which not even the secretariat sees.
+PARTY_GROUPS = row("login", "forbidden", "ok", "ok", "forbidden", "forbidden")
 # Party A's nomination by id: another party group gets a 404, never a hint that it exists.
 OWN_NOMINATION = row("login", "forbidden", "ok", "not_found", "ok", "ok")
 # The party group's own changes to its nomination (edit, withdraw): not even the secretariat.
@@ -164,6 +166,8 @@ ACCESS: dict[tuple[str, str], dict[str, str]] = {
     ("mandates.import_confirm", POST): SECRETARIAT,
     # Nominations: the party groups' side.
     ("nominations.party_home", GET): NOMINATORS,
+    ("nominations.period_proposal", GET): PARTY_GROUPS,
+    ("nominations.period_proposal", POST): PARTY_GROUPS,
     ("nominations.index", GET): NOMINATORS,
     ("nominations.create", GET): NOMINATORS,
     ("nominations.create", POST): NOMINATORS,

@@ -96,16 +96,23 @@ def update(mandate: CouncilMandate, municipality: Municipality, start: date, *, 
 # The warning on nominations.
 
 def without_mandate(people: list[Person], day: date) -> list[str]:
-    """A warning for each person without a mandate on a municipal council on the day. Two queries.
+    """A warning for each person without a mandate on a municipal council on the day (lacking_mandate).
 
     The day is the first day of the term the nomination is for; the nominations' warnings pass their own day
     (the meeting's date on an agenda item, else today), which in the round after an election (constituent
-    meeting in late January, councils from 1 January) lies in the new term.
+    meeting in late January, councils from 1 January) lies in the new term. Some seats need no mandate, so it
+    is a warning, never a refusal.
+    """
+    return [_("%(name)s har ikke et mandat i en kommunalbestyrelse den %(day)s.", name=person.name,
+              day=local_date(day)) for person in lacking_mandate(people, day)]
 
-    Only where the registry knows the councils: a person is warned about only when the registry holds a
-    mandate in the person's municipality (anyone's), or one of the person's own. Otherwise a registry that
-    has not imported the councils would warn on every nomination. Some seats need no mandate, so it is a
-    warning, never a refusal.
+
+def lacking_mandate(people: list[Person], day: date) -> list[Person]:
+    """The people without a mandate on a municipal council on the day. Two queries.
+
+    Only where the registry knows the councils: a person counts only when the registry holds a mandate in
+    the person's municipality (anyone's), or one of the person's own. Otherwise a registry that has not
+    imported the councils would count everyone.
     """
     people = [person for person in people if person.id is not None]
     if not people:
@@ -122,9 +129,7 @@ def without_mandate(people: list[Person], day: date) -> list[str]:
         has_any.add(person_id)
         if start <= day and (end is None or day <= end):
             held.add(person_id)
-    return [_("%(name)s har ikke et mandat i en kommunalbestyrelse den %(day)s.", name=person.name,
-              day=local_date(day))
-            for person in people
+    return [person for person in people
             if person.id not in held and (person.id in has_any or person.municipality_id in known)]
 
 

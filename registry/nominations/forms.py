@@ -13,7 +13,7 @@ from registry.appointments.models import Role
 from registry.forms import ChoiceField, Chosen, DanishDateField, Form, VersionField, optional_int
 from registry.nominations.models import CallReason
 from registry.organisations.models import Seat
-from registry.people.models import Gender, Municipality, Party
+from registry.people.models import Gender, Municipality, Party, Person
 
 EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Skriv en gyldig e-mailadresse."))
 def longest(characters: int) -> Length:
@@ -145,3 +145,33 @@ class PeriodCallsForm(Form):
     deadline = DanishDateField(_l("Frist"), validators=[InputRequired(_l("Skriv fristen."))],
                                description=_l("Den sidste dag, partigrupperne kan indstille."))
     note = TextAreaField(_l("Note til partigrupperne"), validators=[Optional(), longest(5000)])
+
+
+class ProposalForm(Form):
+    """The party group's period page: member and personal suppleant for each seat it may still change, and
+    the særlige grunde per body under the gender rule. Built per page (proposal_form): the seats are the group's."""
+
+
+def proposal_form(bodies, people: list[Person], data: dict | None = None) -> ProposalForm:
+    """bodies: proposals.BodyProposal, each with its seats."""
+    class Fields(ProposalForm):
+        pass
+
+    choices = [SelectChoice("", _l("Ingen valgt")), *person_choices(people)[1:]]
+    for body in bodies:
+        for proposed in body.seats:
+            if not proposed.editable:
+                continue
+            seat = proposed.seat
+            label = (_l("%(seat)s: medlem", seat=seat.label) if proposed.role is Role.member
+                     else _l("%(seat)s: suppleant", seat=seat.label))
+            setattr(Fields, f"member_{seat.id}", ChoiceField(label, coerce=optional_int, choices=choices))
+            if proposed.takes_substitute:
+                setattr(Fields, f"substitute_{seat.id}", ChoiceField(
+                    _l("%(seat)s: personlig suppleant", seat=seat.label), coerce=optional_int, choices=choices))
+        if body.gender_rule_applies:
+            setattr(Fields, f"reason_{body.organisation.id}", TextAreaField(
+                _l("Særlige grunde (%(body)s)", body=body.organisation.name),
+                description=_l("Kun hvis I ikke indstiller lige mange kvinder og mænd til organisationen."),
+                validators=[Optional(), longest(2000)]))
+    return Fields(data=data)

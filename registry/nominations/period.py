@@ -30,7 +30,7 @@ from registry.organisations.models import (
     SeatFiller,
     SeatKind,
 )
-from registry.people.models import Gender, Person
+from registry.people.models import Gender, Party, Person
 
 # The round starts after the election in November, before the period's first day (1 January).
 ROUND_LEAD = timedelta(days=92)
@@ -54,11 +54,14 @@ def period_seats(period: ElectionPeriod) -> sa.Select:
     return sa.select(SeatAllocation.seat_id).where(SeatAllocation.period_id == period.id)
 
 
-def allocations(period: ElectionPeriod) -> list[SeatAllocation]:
+def allocations(period: ElectionPeriod, *, party: Party | None = None) -> list[SeatAllocation]:
     """The period's allocated seats that a party group nominates for and that are open in the period, by body
-    and seat, with the seat, its body and the party group. One query."""
+    and seat, with the seat, its body and the party group; only the party's, if given. One query."""
+    stmt = sa.select(SeatAllocation)
+    if party is not None:
+        stmt = stmt.where(SeatAllocation.party_id == party.id)
     return list(db.session.scalars(
-        sa.select(SeatAllocation).join(SeatAllocation.seat).join(Seat.organisation)
+        stmt.join(SeatAllocation.seat).join(Seat.organisation)
         .where(SeatAllocation.period_id == period.id, Seat.filled_by == SeatFiller.kkr, Seat.nominated_by.is_(None),
                sa.or_(Seat.start_date.is_(None), Seat.start_date <= period.end_date),
                sa.or_(Seat.end_date.is_(None), Seat.end_date >= period.start_date),

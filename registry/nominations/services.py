@@ -50,7 +50,8 @@ def visible_to(user) -> sa.ColumnElement[bool]:
     if not user.is_authenticated:
         return sa.false()
     if user.role in SECRETARIAT:
-        return sa.true()
+        # A draft is the party group's own until it submits it.
+        return Nomination.status != NominationStatus.draft
     if user.role is UserRole.party and user.party_id is not None:
         # Never an organisation's nomination: those have no party (and == None would mean IS NULL).
         return Nomination.party_id == user.party_id
@@ -257,8 +258,13 @@ def _rivals(seat: Seat, role: Role, day: date, viewer, nomination: Nomination | 
     return []
 
 
-def _check(seat: Seat, role: Role, party: Party | None, person: Person, substitute: Person | None,
-           gender_reason: str | None, by: User | None = None) -> None:
+def check_candidates(seat: Seat, role: Role, party: Party | None, person: Person, substitute: Person | None, *,
+                     gender_reason: str | None = None, by: User | None = None, field: str = "substitute",
+                     per_proposal: bool = False) -> None:
+    """Refuse a nomination the seat cannot take. per_proposal: the gender rule is checked over the nominator's
+    whole proposal for the body (a round's period page), not over this member and suppleant.
+
+    field: the form field a refusal of the suppleant belongs to."""
     _nominator_fits(seat, party, by)
     if problem := role_problem(seat, role):
         raise RuleViolation(problem, field="role")
@@ -267,9 +273,11 @@ def _check(seat: Seat, role: Role, party: Party | None, person: Person, substitu
             raise RuleViolation(_l("En personlig suppleant kan kun indstilles sammen med et medlem."),
                                 field="substitute")
         if not seat.has_substitute:
-            raise RuleViolation(_no_substitute(seat), field="substitute")
+            raise RuleViolation(_no_substitute(seat), field=field)
         if substitute.id == person.id:
-            raise RuleViolation(_l("Medlem og suppleant skal være to forskellige personer."), field="substitute")
+            raise RuleViolation(_l("Medlem og suppleant skal være to forskellige personer."), field=field)
+    if per_proposal:
+        return
     people = [person] + ([substitute] if substitute else [])
     # Ligestillingsloven binds every proposer, an organisation as much as a party group.
     if (problem := gender_problem(seat, people)) and not (gender_reason or "").strip():
@@ -283,7 +291,7 @@ def submit(seat: Seat, role: Role, party: Party | None, person: Person, *, subst
     party None: the secretariat records the nomination of the organisation that nominates for the seat
     (seat.nominated_by), on its behalf.
     """
-    _check(seat, role, party, person, substitute, gender_reason, by)
+    check_candidates(seat, role, party, person, substitute, gender_reason=gender_reason, by=by)
     db.session.flush()  # new people get their ids
     call = open_call_for(seat, role, party) if party is not None else None
     nomination = Nomination(seat_id=seat.id, role=role, party_id=party.id if party else None,
@@ -309,14 +317,17 @@ def update(nomination: Nomination, *, person: Person, substitute: Person | None 
     """The party group changes its nomination; a returned one is thereby submitted again."""
     check_version(nomination, version)
     _editable(nomination)
-    _check(nomination.seat, nomination.role, nomination.party, person, substitute, gender_reason)
+    check_candidates(nomination.seat, nomination.role, nomination.party, person, substitute,
+                     gender_reason=gender_reason)
     db.session.flush()
     nomination.person_id = person.id
     nomination.substitute_id = substitute.id if substitute else None
     nomination.motivation = motivation or None
     nomination.gender_reason = (gender_reason or "").strip() or None
     resubmitted = nomination.status is NominationStatus.returned
-    nomination.status = NominationStatus.submitted
+    if nomination.status is not NominationStatus.draft:
+        # A draft stays the group's own until it submits it (proposals.save).
+        nomination.status = NominationStatus.submitted
     db.session.flush()
     db.session.expire(nomination, ["person", "substitute"])
     if resubmitted:

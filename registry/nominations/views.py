@@ -13,6 +13,7 @@ and nothing is saved.
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -27,7 +28,7 @@ from registry.extensions import db
 from registry.forms import show_refusal
 from registry.http import MAX_ID, bad_request, commit, conflict_page, id_param
 from registry.nominations import period as round_rules
-from registry.nominations import services
+from registry.nominations import proposals, services
 from registry.nominations.forms import (
     CallForm,
     NominationForm,
@@ -35,11 +36,12 @@ from registry.nominations.forms import (
     ReturnForm,
     WithdrawForm,
     party_choices,
+    proposal_form,
 )
 from registry.nominations.models import DECIDED, Call, CallReason, Nomination, NominationStatus
 from registry.notifications import services as notifications
 from registry.organisations.models import Seat
-from registry.organisations.services import election_periods, period_named, period_on
+from registry.organisations.services import default_period, election_periods, period_named, period_on
 from registry.people import services as people
 from registry.people.models import Gender, Party, Person
 
@@ -87,6 +89,75 @@ def party_home():
         .order_by(Nomination.submitted_at.desc(), Nomination.id.desc())).all()
     return render_template("nominations/party_home.html", party=party, held=services.seats_of(party),
                            calls=services.open_calls(party), nominations=nominations, today=today())
+
+
+# The party group's proposal for an election period's round.
+
+@bp.route("/partigruppe/valgperiode", methods=["GET", "POST"])
+@role_required(UserRole.party)
+def period_proposal():
+    """Every seat the group holds in the period (?periode=<id>; by default the one being re-filled: from the
+    round's start after the election, the next), by body: member and suppleant in one form, kept as drafts
+    until the group submits them all."""
+    party = current_user.party or abort(403)
+    periods = election_periods()
+    period_id = id_param("periode")
+    period = (next((p for p in periods if p.id == period_id), None) or abort(404) if period_id is not None
+              else default_period(today() + round_rules.ROUND_LEAD))
+    if period is None:
+        return render_template("nominations/period.html", party=party, period=None, periods=periods)
+    bodies = proposals.proposal(party, period)
+    people_list = proposals.people_to_choose(party, bodies)
+    form = proposal_form(bodies, people_list, _proposal_data(bodies) if request.method == "GET" else None)
+    if form.validate_on_submit():
+        action = request.form.get("handling", "gem")
+        chosen = _chosen(form, bodies, {person.id: person for person in people_list}, action)
+        reasons = {body.organisation.id: form[f"reason_{body.organisation.id}"].data
+                   for body in bodies if f"reason_{body.organisation.id}" in form}
+        try:
+            sent = commit(lambda: proposals.save(party, period, chosen, reasons, submit=action == "indsend",
+                                                 by=current_user))
+        except (RuleViolation, Conflict) as error:
+            _refused(form, error)
+        else:
+            notifications.deliver_after_commit()
+            if sent:
+                flash(ngettext("%(num)d indstilling er sendt til sekretariatet.",
+                               "%(num)d indstillinger er sendt til sekretariatet.", len(sent)), "success")
+            else:
+                flash(_("Kladden er gemt. Sekretariatet ser den først, når I indsender."), "success")
+            return redirect(url_for("nominations.period_proposal", periode=period.id))
+    return render_template("nominations/period.html", party=party, period=period, periods=periods, bodies=bodies,
+                           form=form, today=today())
+
+
+def _proposal_data(bodies) -> dict:
+    """The form as saved: each seat's nominated member and suppleant, and each body's særlige grunde."""
+    data = {}
+    for body in bodies:
+        data[f"reason_{body.organisation.id}"] = body.reason
+        for proposed in body.seats:
+            if proposed.nomination is not None:
+                data[f"member_{proposed.seat.id}"] = proposed.nomination.person_id
+                data[f"substitute_{proposed.seat.id}"] = proposed.nomination.substitute_id
+    return data
+
+
+def _chosen(form, bodies, people_by_id: dict, action: str) -> dict[int, proposals.Choice]:
+    """Each changeable seat's choice as posted; "genindstil-<seat>" puts the seat's current holders in it."""
+    chosen = {}
+    for body in bodies:
+        for proposed in body.seats:
+            seat_id = proposed.seat.id
+            if f"member_{seat_id}" not in form:
+                continue
+            if action == f"genindstil-{seat_id}":
+                chosen[seat_id] = proposals.reappoint(proposed)
+                continue
+            substitute = form[f"substitute_{seat_id}"].data if f"substitute_{seat_id}" in form else None
+            chosen[seat_id] = proposals.Choice(people_by_id.get(form[f"member_{seat_id}"].data),
+                                               people_by_id.get(substitute))
+    return chosen
 
 
 # Nominations: list, detail, submit, edit, withdraw, return.

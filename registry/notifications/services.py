@@ -183,8 +183,9 @@ def to_party_groups(subject: str, bodies: dict[int, str]) -> list[Message]:
 
 
 def _party_page_line() -> str:
+    """Where the party group nominates for a round's seats: its period page, all seats in one form."""
     try:
-        link = external_url("nominations.party_home")
+        link = external_url("nominations.period_proposal")
     except BuildError:
         link = None
     return f"Indstil i udpegningsregistret: {link}" if link else "Indstil i udpegningsregistret."

@@ -1,0 +1,147 @@
+"""The party group's period page (issue 13, step 5): every seat the group holds in the period in one form,
+drafts the secretariat does not see, one click to re-nominate the current holders, and the gender rule checked
+per body over the group's whole proposal when it submits."""
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from registry.appointments.models import Role
+from registry.auth.models import UserRole
+from registry.errors import RuleViolation
+from registry.extensions import db
+from registry.nominations import proposals
+from registry.nominations.models import Nomination, NominationStatus
+from registry.notifications.models import Message
+from registry.organisations.models import GenderRule
+from registry.people.models import Gender
+from tests import factories as make
+from tests import nomination_factories as nominate
+
+URL = "/partigruppe/valgperiode"
+
+
+def seats(count: int, body: str = "Movia", letter: str = "F", rule: GenderRule = GenderRule.section_10a):
+    return [nominate.allocated_seat(letter, body, gender_rule=rule) for _ in range(count)]
+
+
+@pytest.fixture
+def sf(app):
+    user = nominate.party_user("sf", "F")
+    user.email = "sf@example.org"
+    db.session.flush()
+    return user
+
+
+@pytest.mark.both_databases
+def test_drafts_then_one_submission_with_the_gender_rule_over_the_body(sf):
+    first, second = seats(2)
+    women = [nominate.candidate(f"Kvinde {n}", "F", Gender.woman) for n in range(3)]
+    man, other_man = (nominate.candidate(name, "F", Gender.man) for name in ("Mand", "Anden mand"))
+    period = nominate.current_period()
+    party = make.party("F")
+    proposals.save(party, period, {first.id: proposals.Choice(women[0], women[1]),
+                                   second.id: proposals.Choice(women[2], man)}, {}, submit=False, by=sf)
+    drafts = db.session.scalars(sa.select(Nomination).order_by(Nomination.id)).all()
+    assert [n.status for n in drafts] == [NominationStatus.draft] * 2
+    # Three women and one man for Movia's two seats: refused as a whole, and nothing is submitted.
+    with pytest.raises(RuleViolation, match="indstillet 3 kvinder og 1 mænd blandt 4 personer") as refused:
+        proposals.save(party, period, {}, {}, submit=True, by=sf)
+    assert refused.value.field == f"reason_{first.organisation_id}"
+    assert {n.status for n in drafts} == {NominationStatus.draft}
+    # Changing one seat's pair balances the proposal; the same nominations are kept, not new ones.
+    sent = proposals.save(party, period, {first.id: proposals.Choice(women[0], man),
+                                          second.id: proposals.Choice(women[2], other_man)}, {}, submit=True, by=sf)
+    assert sorted(n.id for n in sent) == [n.id for n in drafts]
+    assert {n.status for n in drafts} == {NominationStatus.submitted}
+    # One message to the group for the whole submission.
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Message)) == 1
+
+
+@pytest.mark.both_databases
+def test_særlige_grunde_for_the_body_let_an_unbalanced_proposal_through(sf):
+    (seat,) = seats(1)
+    proposals.save(make.party("F"), nominate.current_period(),
+                   {seat.id: proposals.Choice(nominate.candidate("A", "F", Gender.woman),
+                                              nominate.candidate("B", "F", Gender.woman))},
+                   {seat.organisation_id: "Kun kvinder i gruppen med den faglige baggrund."}, submit=True, by=sf)
+    sent = db.session.scalars(sa.select(Nomination)).one()
+    assert (sent.status, sent.gender_reason) == (NominationStatus.submitted,
+                                                 "Kun kvinder i gruppen med den faglige baggrund.")
+
+
+def test_the_page_shows_the_groups_seats_and_holders_and_not_another_partys(client, sf):
+    (own,) = seats(1, "Movia")
+    other = nominate.allocated_seat("A", "Movia")
+    make.appoint(own, nominate.candidate("Siddende Sofie", "F"), date(2022, 1, 1))
+    make.appoint(own, nominate.candidate("Skiftet Søren", "A", Gender.man), date(2022, 1, 1),
+                 role=Role.substitute)
+    make.appoint(other, nominate.candidate("Anden Anders", "A", Gender.man), date(2022, 1, 1))
+    db.session.commit()
+    make.login(client, "sf")
+    page = client.get(URL)
+    assert page.status_code == 200
+    assert "Indstillinger til valgperioden 2026-2029" in page.text
+    assert "Siddende Sofie" in page.text
+    assert "Skiftet Søren er ikke længere registreret i partiet." in page.text
+    assert "Anden Anders" not in page.text
+
+
+def test_genindstil_nuvaerende_puts_the_holders_in_a_draft_that_the_secretariat_does_not_see(client, sf):
+    (seat,) = seats(1, rule=GenderRule.none)
+    sofie = nominate.candidate("Siddende Sofie", "F")
+    make.appoint(seat, sofie, date(2022, 1, 1))
+    make.user("haan", UserRole.secretariat)
+    db.session.commit()
+    make.login(client, "sf")
+    response = client.post(URL, data={"handling": f"genindstil-{seat.id}"}, follow_redirects=True)
+    assert "Kladden er gemt" in response.text
+    db.session.commit()
+    draft = db.session.scalars(sa.select(Nomination)).one()
+    assert (draft.person_id, draft.status) == (sofie.id, NominationStatus.draft)
+    assert client.get(f"/indstillinger/{draft.id}").status_code == 200
+    client.post("/logout")
+    make.login(client, "haan")
+    assert client.get(f"/indstillinger/{draft.id}").status_code == 404
+    assert "Siddende Sofie" not in client.get("/indstillinger?status=alle").text
+
+
+def test_submitting_from_the_page_and_a_refusal_at_the_bodys_field(client, sf):
+    first, second = seats(2)
+    people = [nominate.candidate(f"Kvinde {n}", "F", Gender.woman) for n in range(4)]
+    db.session.commit()
+    make.login(client, "sf")
+    data = {f"member_{first.id}": people[0].id, f"substitute_{first.id}": people[1].id,
+            f"member_{second.id}": people[2].id, f"substitute_{second.id}": people[3].id, "handling": "indsend"}
+    refused = client.post(URL, data=data)
+    assert refused.status_code == 200
+    assert "indstillet 4 kvinder og 0 mænd" in refused.text
+    assert f'id="reason_{first.organisation_id}-error"' in refused.text
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Nomination)) == 0
+    data[f"reason_{first.organisation_id}"] = "Særlige grunde: faglig baggrund."
+    sent = client.post(URL, data=data, follow_redirects=True)
+    assert "2 indstillinger er sendt til sekretariatet." in sent.text
+    # Submitted: shown, no longer a choice on the page.
+    assert f'name="member_{first.id}"' not in sent.text
+
+
+def test_the_page_takes_the_same_queries_for_few_and_many_seats(client, sf):
+    def rendered(count: int, body: str) -> int:
+        for seat in seats(count, body):
+            make.appoint(seat, nominate.candidate(f"Holder {seat.id}", "F"), date(2022, 1, 1))
+        db.session.commit()
+        return make.count_queries(client, URL)
+    db.session.commit()
+    make.login(client, "sf")
+    assert rendered(2, "Movia") == rendered(8, "SSU Hovedstaden")
+
+
+def test_only_a_party_group_has_a_period_page(client, sf):
+    make.user("haan", UserRole.secretariat)
+    db.session.commit()
+    make.login(client, "haan")
+    assert client.get(URL).status_code == 403
+
+
