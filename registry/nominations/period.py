@@ -2,13 +2,14 @@
 allocated in a period at once, and the gender rule over everything one nominator proposes for a body.
 
 A round's calls and nominations are those made from ROUND_LEAD before the period's first day (the municipal
-election is in the November before it) to its last day. A period's name is a label; its dates are the truth.
+election is in the November before it) to its last day, and those asking for the period earlier, with a
+deadline in the round (call_in_round). A period's name is a label; its dates are the truth.
 
 Services check, change and flush; the view or command commits once.
 """
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -19,7 +20,7 @@ from registry.audit.services import record_rows
 from registry.dates import local_date, today
 from registry.errors import RuleViolation
 from registry.extensions import db
-from registry.nominations.models import Call, CallReason
+from registry.nominations.models import Call, CallReason, Nomination
 from registry.notifications import services as notifications
 from registry.organisations.models import (
     ElectionPeriod,
@@ -39,6 +40,20 @@ ROUND_LEAD = timedelta(days=92)
 def round_start(period: ElectionPeriod) -> date:
     """The first day a call or nomination counts as the period's round."""
     return period.start_date - ROUND_LEAD
+
+
+def call_in_round(period: ElectionPeriod) -> sa.ColumnElement[bool]:
+    """A call of the period's round: opened from the round's start, or asking for the new period with a
+    deadline within the round (the secretariat may ask before the election)."""
+    start = round_start(period)
+    return sa.or_(Call.opened_on >= start,
+                  sa.and_(Call.reason == CallReason.new_period, Call.deadline.between(start, period.end_date)))
+
+
+def nomination_in_round(period: ElectionPeriod) -> sa.ColumnElement[bool]:
+    """A nomination of the period's round: made from the round's start, or answering one of its calls."""
+    return sa.or_(Nomination.submitted_at >= datetime.combine(round_start(period), time()),
+                  Nomination.call_id.in_(sa.select(Call.id).where(call_in_round(period))))
 
 
 def roles_of(seat: Seat) -> list[Role]:
@@ -77,7 +92,7 @@ def _asked(period: ElectionPeriod) -> set[tuple[int, Role, int]]:
     return set(db.session.execute(
         sa.select(Call.seat_id, Call.role, Call.party_id)
         .where(Call.seat_id.in_(period_seats(period)),
-               sa.or_(Call.closed_on.is_(None), Call.opened_on >= round_start(period)))).tuples())
+               sa.or_(Call.closed_on.is_(None), call_in_round(period)))).tuples())
 
 
 def missing_calls(period: ElectionPeriod,

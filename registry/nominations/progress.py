@@ -9,7 +9,7 @@ whose appointment starts within the period. Drafts are the party group's own and
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -19,7 +19,14 @@ from registry.csvfiles import neutralise, write
 from registry.dates import today
 from registry.extensions import db
 from registry.nominations.models import DECIDED, Call, Nomination, NominationStatus
-from registry.nominations.period import allocations, period_seats, proposal_gender_problem, roles_of, round_start
+from registry.nominations.period import (
+    allocations,
+    call_in_round,
+    nomination_in_round,
+    period_seats,
+    proposal_gender_problem,
+    roles_of,
+)
 from registry.notifications import services as notifications
 from registry.organisations.models import ElectionPeriod, Organisation, Seat, SeatAllocation
 from registry.people.models import Party
@@ -145,7 +152,7 @@ def _preferred(current: Nomination | None, candidate: Nomination) -> Nomination:
 def _calls(period: ElectionPeriod) -> dict[tuple[int, int], dict[Role, list[Call]]]:
     found: dict[tuple[int, int], dict[Role, list[Call]]] = {}
     for call in db.session.scalars(sa.select(Call).where(Call.seat_id.in_(period_seats(period)),
-                                                         Call.opened_on >= round_start(period))
+                                                         call_in_round(period))
                                    .order_by(Call.deadline, Call.id)):
         found.setdefault((call.seat_id, call.party_id), {}).setdefault(call.role, []).append(call)
     return found
@@ -157,7 +164,7 @@ def _nominations(period: ElectionPeriod) -> dict[tuple[int, int], dict[Role, Nom
             sa.select(Nomination)
             .where(Nomination.seat_id.in_(period_seats(period)), Nomination.party_id.is_not(None),
                    Nomination.status.not_in(NOT_COUNTED),
-                   Nomination.submitted_at >= datetime.combine(round_start(period), time()))
+                   nomination_in_round(period))
             .options(joinedload(Nomination.person), joinedload(Nomination.substitute))):
         roles = found.setdefault((nomination.seat_id, nomination.party_id), {})
         covered = [nomination.role]

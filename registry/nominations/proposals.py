@@ -10,7 +10,7 @@ Services check, change and flush; the view commits once, so a refusal saves noth
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -25,7 +25,7 @@ from registry.extensions import db
 from registry.mandates.services import lacking_mandate
 from registry.nominations import services
 from registry.nominations.models import Call, Nomination, NominationStatus
-from registry.nominations.period import allocations, proposal_gender_problem, roles_of, round_start
+from registry.nominations.period import allocations, nomination_in_round, proposal_gender_problem, roles_of
 from registry.notifications import services as notifications
 from registry.organisations.models import ElectionPeriod, GenderRule, Organisation, Seat, SeatAllocation, SeatKind
 from registry.people.models import Party, Person
@@ -123,7 +123,7 @@ def proposal(party: Party, period: ElectionPeriod, day: date | None = None) -> l
     for nomination in db.session.scalars(
             sa.select(Nomination).where(Nomination.seat_id.in_(seat_ids), Nomination.party_id == party.id,
                                         Nomination.status.not_in(GONE),
-                                        Nomination.submitted_at >= datetime.combine(round_start(period), time()))
+                                        nomination_in_round(period))
             .options(joinedload(Nomination.person), joinedload(Nomination.substitute))
             .order_by(Nomination.id)):
         nominations[nomination.seat_id] = nomination  # the latest, if the group nominated twice
