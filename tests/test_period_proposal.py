@@ -11,10 +11,13 @@ from registry.appointments.models import Role
 from registry.auth.models import UserRole
 from registry.errors import RuleViolation
 from registry.extensions import db
+from registry.nominations import period as period_calls
+from registry.nominations import progress as round_progress
 from registry.nominations import proposals
 from registry.nominations.models import Nomination, NominationStatus
+from registry.nominations.progress import Stage
 from registry.notifications.models import Message
-from registry.organisations.models import GenderRule
+from registry.organisations.models import ElectionPeriod, GenderRule, SeatAllocation
 from registry.people.models import Gender
 from tests import factories as make
 from tests import nomination_factories as nominate
@@ -145,3 +148,23 @@ def test_only_a_party_group_has_a_period_page(client, sf):
     assert client.get(URL).status_code == 403
 
 
+
+
+@pytest.mark.both_databases
+def test_a_round_prepared_before_the_election_counts_for_its_period(sf):
+    """Calls for 2030-2033 sent now, with a deadline in that round, and the drafts and nominations that answer
+    them belong to the 2030-2033 round, though made long before its usual start."""
+    later = ElectionPeriod(name="2030-2033", start_date=date(2030, 1, 1), end_date=date(2033, 12, 31))
+    db.session.add(later)
+    (seat,) = seats(1, rule=GenderRule.none)
+    db.session.add(SeatAllocation(seat_id=seat.id, period_id=later.id, party_id=make.party("F").id))
+    db.session.flush()
+    assert len(period_calls.open_period_calls(later, date(2029, 12, 15))) == 2
+    proposals.save(make.party("F"), later, {seat.id: proposals.Choice(nominate.candidate("Tidlig Tine", "F"),
+                                                                      nominate.candidate("Tidlig Tom", "F"))},
+                   {}, submit=True, by=sf)
+    (body,) = proposals.proposal(make.party("F"), later)
+    assert body.seats[0].nomination.status is NominationStatus.submitted
+    assert round_progress.progress(later).total.count(Stage.nominated) == 1
+    # The current period's round knows nothing of it.
+    assert round_progress.progress(nominate.current_period()).total.count(Stage.nominated) == 0

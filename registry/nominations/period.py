@@ -43,17 +43,22 @@ def round_start(period: ElectionPeriod) -> date:
 
 
 def call_in_round(period: ElectionPeriod) -> sa.ColumnElement[bool]:
-    """A call of the period's round: opened from the round's start, or asking for the new period with a
-    deadline within the round (the secretariat may ask before the election)."""
+    """A call of the period's round: a new-period call whose deadline lies within the round (the secretariat
+    may ask before the election), or another call opened within it."""
     start = round_start(period)
-    return sa.or_(Call.opened_on >= start,
-                  sa.and_(Call.reason == CallReason.new_period, Call.deadline.between(start, period.end_date)))
+    # The next period's round starts ROUND_LEAD before this one ends: a new-period call due from then is its.
+    next_round = period.end_date - ROUND_LEAD
+    return sa.case((Call.reason == CallReason.new_period, sa.and_(Call.deadline >= start, Call.deadline < next_round)),
+                   else_=Call.opened_on.between(start, period.end_date))
 
 
 def nomination_in_round(period: ElectionPeriod) -> sa.ColumnElement[bool]:
-    """A nomination of the period's round: made from the round's start, or answering one of its calls."""
-    return sa.or_(Nomination.submitted_at >= datetime.combine(round_start(period), time()),
-                  Nomination.call_id.in_(sa.select(Call.id).where(call_in_round(period))))
+    """A nomination of the period's round: one answering a call of the round, or without a call, made within
+    the round."""
+    return sa.or_(Nomination.call_id.in_(sa.select(Call.id).where(call_in_round(period))),
+                  sa.and_(Nomination.call_id.is_(None),
+                          Nomination.submitted_at >= datetime.combine(round_start(period), time()),
+                          Nomination.submitted_at < datetime.combine(period.end_date + timedelta(days=1), time())))
 
 
 def roles_of(seat: Seat) -> list[Role]:
