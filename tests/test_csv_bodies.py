@@ -97,17 +97,17 @@ def test_a_council_as_bodies_are_survives_export_import_export_byte_for_byte(app
 
 def test_the_export_writes_each_office_and_seat_as_it_is(app, bodies):
     rows = {(row[0], row[1], row[2]): row for row in csv_file_rows(export_all())}
-    assert HEADER[11:] == ["hverv", "hverv_valgt_af", "hverv_start", "hverv_slut", "pladstype", "embede",
-                           "suppleant_nr", "besættes_af", "indstilles_af"]
+    assert HEADER[11:20] == ["hverv", "hverv_valgt_af", "hverv_start", "hverv_slut", "pladstype", "embede",
+                             "suppleant_nr", "besættes_af", "indstilles_af"]
     council = "Sundhedsrådet Hovedstaden"
-    assert rows[(council, "Plads 1", "medlem")][9:] == [
+    assert rows[(council, "Plads 1", "medlem")][9:20] == [
         "KKR Hovedstaden", "", "formand", "udpeget af KKR", "", "", "stemmeberettiget", "", "", "KKR", ""]
     assert rows[(council, "Plads 2", "medlem")][11:15] == ["næstformand", "valgt af organisationen", "2024-03-01",
                                                             "2025-06-30"]
     assert rows[(council, "Plads 3", "medlem")][11] == "kasserer"
     assert rows[(council, "Tilforordnet", "medlem")][15] == "observatør"
     assert rows[(council, "Borgmesteren", "medlem")][15:17] == ["født medlem", "borgmester i Gentofte Kommune"]
-    assert rows[(council, "FH-suppleant 2", "suppleant")][15:] == ["fælles suppleant", "", "2", "KKR", "FH"]
+    assert rows[(council, "FH-suppleant 2", "suppleant")][15:20] == ["fælles suppleant", "", "2", "KKR", "FH"]
     # The seat's own authority where it has one, in the column it has always had.
     assert rows[(council, "Regionen", "medlem")][9] == "Regionsrådet"
     assert rows[(council, "Regionen", "medlem")][18] == "anden udpeger"

@@ -22,9 +22,10 @@ pytestmark = pytest.mark.both_databases
 FIRST_HEADER = ("organisation;plads;rolle;navn;parti;kommune;startdato;slutdato;ophørsårsag;udpegende_myndighed;"
                 "indstilling")
 HEADER = (FIRST_HEADER + ";hverv;hverv_valgt_af;hverv_start;hverv_slut;pladstype;embede;suppleant_nr;besættes_af;"
-          "indstilles_af")
-# The later columns of a member without an office on an ordinary seat.
-ORDINARY = ["", "", "", "", "stemmeberettiget", "", "", "KKR", ""]
+          "indstilles_af;fortsætter_indtil_ny_er_udpeget;kommunalbestyrelse;kommunalt_hverv")
+# The later columns of a member without an office on an ordinary seat, carrying nothing over, without a
+# council mandate.
+ORDINARY = ["", "", "", "", "stemmeberettiget", "", "", "KKR", "", "", "", ""]
 
 
 def export_bytes(client, query: str = "") -> bytes:

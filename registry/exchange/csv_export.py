@@ -1,7 +1,8 @@
 """The appointments CSV: the contract other tools rely on.
 
 UTF-8 with BOM, ';' between cells, CRLF line ends: what Danish Excel opens
-correctly. One query, streamed in chunks, so memory and query count stay flat
+correctly. One query for the lines (and one for the election periods the terms
+are counted in), streamed in chunks, so memory and query count stay flat
 however many rows there are. The web export and the CLI share this code and
 produce the same bytes.
 """
@@ -9,6 +10,7 @@ produce the same bytes.
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -16,9 +18,13 @@ from sqlalchemy.orm import aliased
 from registry.appointments.models import Appointment, Office, Status
 from registry.appointments.services import active_on
 from registry.csvfiles import CHUNK_ROWS, check_delimiter, neutralise, write
+from registry.dates import today
 from registry.extensions import db
+from registry.mandates.models import CouncilMandate
 from registry.meetings.models import AgendaItem, Decision, Meeting, reference
-from registry.organisations.models import Organisation, Seat
+from registry.organisations import terms
+from registry.organisations.models import ElectionPeriod, Organisation, Seat
+from registry.organisations.services import election_periods
 from registry.people.models import Municipality, Party, Person
 
 # The columns of the first export, in their order: tools read them by position, so new columns only ever
@@ -29,7 +35,13 @@ BASE_HEADER = ["organisation", "plads", "rolle", "navn", "parti", "kommune", "st
 # and who nominates for it. Optional on import.
 BODY_HEADER = ["hverv", "hverv_valgt_af", "hverv_start", "hverv_slut", "pladstype", "embede", "suppleant_nr",
                "besættes_af", "indstilles_af"]
-HEADER = BASE_HEADER + BODY_HEADER
+# The election-period round (issue 13), derived from the registry, so the import reads past them: "ja" for a
+# holder whose term ended before the file's day (today in the whole history) without a successor, who carries
+# on until one is seated ("fungerer, indtil nye er udpeget"); then the municipal council (kommunalbestyrelse)
+# the person has a mandate on that day (in the whole history: on the appointment's last day, if passed) and
+# the office held there (borgmester; empty for a member). Public, like the mandates themselves.
+DERIVED_HEADER = ["fortsætter_indtil_ny_er_udpeget", "kommunalbestyrelse", "kommunalt_hverv"]
+HEADER = BASE_HEADER + BODY_HEADER + DERIVED_HEADER
 
 # The seat's appointing authority: its own where it has one, else its body's.
 SEAT_AUTHORITY = sa.func.coalesce(Seat.appointing_authority, Organisation.appointing_authority)
@@ -68,7 +80,35 @@ def seated_rows(*columns) -> sa.Select:
     )
 
 
-def _query(selection: Selection):
+# The council mandate a line names (mandates.models.CouncilMandate) and its municipality: Person has a
+# municipality of its own, hence the aliases.
+HELD = aliased(CouncilMandate, name="held")
+COUNCIL = aliased(Municipality, name="council")
+
+
+def _row_day(selection: Selection, now: date):
+    """The day a line's mandate is read on: the file's day; in the whole history the appointment's last day
+    where it has passed, else today."""
+    if selection.as_of is not None:
+        return selection.as_of
+    return sa.case((Appointment.end_date < now, Appointment.end_date), else_=now)
+
+
+def _mandate_on(day) -> sa.ScalarSelect:
+    """The id of the council mandate the holder has on the day; of two at once (in two municipalities) the
+    latest, as mandates.services counts them. Correlated, so the file stays one query."""
+    return (
+        sa.select(CouncilMandate.id)
+        .where(CouncilMandate.person_id == Appointment.person_id, CouncilMandate.start_date <= day,
+               sa.or_(CouncilMandate.end_date.is_(None), CouncilMandate.end_date >= day))
+        .order_by(CouncilMandate.start_date.desc(), CouncilMandate.id.desc())
+        .limit(1)
+        .correlate(Appointment)
+        .scalar_subquery()
+    )
+
+
+def _query(selection: Selection, now: date):
     stmt = (
         seated_rows(
             Organisation.name, Seat.label, Appointment.role, Person.name, REPRESENTED.letter, Municipality.name,
@@ -76,7 +116,11 @@ def _query(selection: Selection):
             SEAT_AUTHORITY, Meeting.council_name, Meeting.date, AgendaItem.number,
             Appointment.office, Appointment.office_title, Appointment.office_chosen_by, Appointment.office_start,
             Appointment.office_end, Seat.kind, Seat.ex_officio, Seat.pool_rank, Seat.filled_by, Seat.nominated_by,
+            Organisation.follows_election_period, Organisation.term_years, Organisation.term_start,
+            Organisation.end_date, Seat.end_date, COUNCIL.name, HELD.office,
         )
+        .outerjoin(HELD, HELD.id == _mandate_on(_row_day(selection, now)))
+        .outerjoin(COUNCIL, HELD.municipality_id == COUNCIL.id)
         .order_by(Organisation.sort_name, Organisation.name, Organisation.id, Seat.position, Seat.label,
                   Seat.id, Appointment.role, Appointment.start_date, Appointment.id)
     )
@@ -91,19 +135,36 @@ def _query(selection: Selection):
     return stmt
 
 
-def _cells(row) -> list[str]:
+class _BodyTerms(NamedTuple):
+    """The body's term columns, as terms.open_end reads them, from the line: loading the Organisation of
+    every line would make the export several times slower."""
+
+    follows_election_period: bool
+    term_years: int | None
+    term_start: date | None
+    end_date: date | None
+
+
+def _cells(row, day: date, periods: list[ElectionPeriod]) -> list[str]:
     (organisation, seat, role, name, party, municipality, start, end, reason, authority,
      council, meeting_date, item_number, office, office_title, office_chosen_by, office_start, office_end,
-     kind, ex_officio, pool_rank, filled_by, nominated_by) = row
+     kind, ex_officio, pool_rank, filled_by, nominated_by,
+     follows_period, term_years, term_start, body_end, seat_end, council_of_mandate, council_office) = row
     cited = reference(council, meeting_date, item_number) if council else ""
     # An "other" office is written by its own title ("kasserer"); the importer reads any word but formand
     # and næstformand so.
     office_name = "" if office is None else office_title if office is Office.other else office.danish
+    # A holder without an end date whose term ended before the day carries on until a successor is seated
+    # ("fungerer, indtil nye er udpeget"), as the rosters mark it.
+    last = None if end else terms.open_end(_BodyTerms(follows_period, term_years, term_start, body_end), start,
+                                           seat_end, periods)
+    carries_on = last is not None and last < day
     cells = [organisation, seat, role.danish, name, party or "", municipality or "", start.isoformat(),
              _day(end), reason.danish if reason else "", authority, cited,
              office_name, office_chosen_by.danish if office_chosen_by else "", _day(office_start), _day(office_end),
              kind.danish, ex_officio or "", str(pool_rank) if pool_rank else "", filled_by.danish,
-             nominated_by or ""]
+             nominated_by or "",
+             "ja" if carries_on else "", council_of_mandate or "", council_office or ""]
     return [neutralise(cell) for cell in cells]
 
 
@@ -112,16 +173,19 @@ def _day(value: date | None) -> str:
 
 
 def rows(selection: Selection) -> Iterator[list[str]]:
-    """The data rows, without header."""
+    """The data rows, without header. Two queries: the election periods (for the terms) and the lines."""
     if db.session.get_bind().dialect.name == "postgresql":
         # A server-side cursor makes PostgreSQL plan for the first 10% of rows
         # (nested loops, one slow FETCH after another); all rows will be read,
         # so plan for all of them. SET LOCAL ends with the transaction.
         db.session.execute(sa.text("SET LOCAL cursor_tuple_fraction = 1.0"))
-    result = db.session.execute(_query(selection).execution_options(yield_per=CHUNK_ROWS))
+    periods, now = election_periods(), today()
+    # An appointment without an end date is read on the file's day, or today in the whole history.
+    day = selection.as_of or now
+    result = db.session.execute(_query(selection, now).execution_options(yield_per=CHUNK_ROWS))
     try:
         for row in result:
-            yield _cells(row)
+            yield _cells(row, day, periods)
     finally:
         result.close()
 

@@ -21,7 +21,7 @@ from flask_babel import get_translations
 from registry.appointments.models import EndReason, Office, OfficeChooser, Role
 from registry.csvfiles import undo_neutralise
 from registry.dates import local_dates
-from registry.exchange.csv_export import BASE_HEADER, BODY_HEADER, HEADER
+from registry.exchange.csv_export import BASE_HEADER, BODY_HEADER, DERIVED_HEADER, HEADER
 from registry.forms import control_character
 from registry.meetings.models import ITEM_NUMBER, reference
 from registry.organisations.models import SeatFiller, SeatKind
@@ -30,6 +30,9 @@ from registry.people.models import Gender
 # A file needs the first export's columns; the later ones, and a person's private fields, it may leave out.
 REQUIRED = BASE_HEADER
 OPTIONAL = [*BODY_HEADER, "køn", "email"]
+# What the export derives from the registry on the file's day (carrying over, the council mandate): known, so
+# that an exported file reads back, and read past, as the registry works them out itself.
+DERIVED = DERIVED_HEADER
 UTF8_BOM = b"\xef\xbb\xbf"
 
 # The columns' lengths in the database: PostgreSQL refuses a longer value
@@ -186,7 +189,7 @@ def _columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
     for number, name in enumerate(names, start=1):
         if not name:
             errors.append(_("kolonne %(number)d har ingen overskrift", number=number))
-        elif name not in REQUIRED and name not in OPTIONAL:
+        elif name not in REQUIRED and name not in OPTIONAL and name not in DERIVED:
             errors.append(_("ukendt kolonne '%(name)s'", name=name[:40]))
     for name in dict.fromkeys(names):
         if name and names.count(name) > 1:

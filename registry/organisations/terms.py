@@ -48,7 +48,15 @@ def expected_end(appointment: Appointment, periods: list[ElectionPeriod]) -> dat
     if appointment.end_date is not None:
         return appointment.end_date
     seat = appointment.seat
-    ends = [term_end(seat.organisation, appointment.start_date, periods), seat.organisation.end_date, seat.end_date]
+    return open_end(seat.organisation, appointment.start_date, seat.end_date, periods)
+
+
+def open_end(organisation: Organisation, start: date, seat_end: date | None,
+             periods: list[ElectionPeriod]) -> date | None:
+    """The last day of an appointment without an end date from start: the first of its term's end, the
+    body's last day and the seat's. organisation: anything with the body's term columns (the CSV export
+    passes them from its rows, without loading the body)."""
+    ends = [term_end(organisation, start, periods), organisation.end_date, seat_end]
     return min((day for day in ends if day is not None), default=None)
 
 

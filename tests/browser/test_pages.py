@@ -10,9 +10,10 @@ from pathlib import Path
 from playwright.sync_api import Locator, Page, expect
 
 HEADER = "organisation;plads;rolle;navn;parti;kommune;startdato;slutdato;ophørsårsag;udpegende_myndighed;indstilling"
-# The export's whole header: the eleven columns above stay first; those about offices and seats follow.
+# The export's whole header: the eleven columns above stay first; those about offices and seats follow, then
+# those the registry derives (carrying over, the council mandate).
 EXPORT_HEADER = (HEADER + ";hverv;hverv_valgt_af;hverv_start;hverv_slut;pladstype;embede;suppleant_nr;besættes_af;"
-                 "indstilles_af")
+                 "indstilles_af;fortsætter_indtil_ny_er_udpeget;kommunalbestyrelse;kommunalt_hverv")
 # Fictitious holders of a seat RAR Hovedstaden does not have in the demo data,
 # so that no other test meets them.
 NEW_HOLDERS = (HEADER + "\r\n"
