@@ -135,13 +135,25 @@ SCHEMAS = {
                               "description": "Which party group holds the seat, per election period, oldest "
                                              "first."},
     }, "A seat (plads) on an organization; it exists whoever holds it."),
+    "CouncilMandate": _object({
+        "municipality": {**_ref("Municipality"), "description": "The municipality whose council it is."},
+        "party": {**_nullable(_ref("Party")), "description": "The party the person was elected for."},
+        "office": {**_nullable(TEXT), "description": "The office held on the council; null for a member.",
+                   "examples": ["borgmester", "viceborgmester"]},
+        "start_date": {**DATE, "description": "The first day on the council."},
+        "end_date": _date("The last day on the council (inclusive); null while on it."),
+    }, "A seat on a municipal council (kommunalbestyrelse): public information."),
     "Person": _object({
         "id": ID,
         "name": {**TEXT, "examples": ["Marie-Louise Peschardt Jørgensen"]},
         "municipality": _nullable(_ref("Municipality")),
         "party": {**_nullable(_ref("Party")), "description": "The person's party now; a membership keeps the "
                                                             "party represented then (on_behalf_of)."},
-    }, "A politician who holds or has held a seat. Public fields only."),
+        "council_mandates": {"type": "array", "items": _ref("CouncilMandate"),
+                             "description": "The person's mandates on municipal councils, the latest first: in a "
+                                            "list with as_of, those held on that day; otherwise all of them. "
+                                            "Empty when the registry knows none."},
+    }, "A politician who holds or has held a seat. Public fields only: never gender or contact details."),
     "Decision": _object({
         "id": ID,
         "reference": {**TEXT, "examples": ["KKR Hovedstaden 2024-04-19 pkt. 4.1"]},
@@ -196,6 +208,13 @@ SCHEMAS = {
         "end_date": _date("The last day in office (inclusive); null while serving."),
         "end_reason": {"type": ["string", "null"],
                        "enum": ["resigned", "term_ended", "body_dissolved", "replaced", "deceased", "other", None]},
+        "carried_over": {
+            "type": "boolean",
+            "description": "True when the membership has no end_date and its term (the election period, or the "
+                           "organization's own term) ended before the as_of day, or before today where no as_of "
+                           "is given: the holder carries on until a successor is seated (\"fungerer, indtil nye "
+                           "er udpeget\"). Seating the successor gives the membership its end_date.",
+        },
         "substitute_for_id": {
             **_nullable(ID),
             "description": "For a personal suppleant (role substitute): the membership of the member on the same "
@@ -205,6 +224,13 @@ SCHEMAS = {
                            "member: it steps in for any), and for members.",
         },
         "decision": _nullable(_ref("Decision")),
+        "council_mandate": {
+            **_nullable(_ref("CouncilMandate")),
+            "description": "The municipal council mandate the person holds on the as_of day; where no as_of is "
+                           "given (whole history, single membership), on the membership's end_date if that has "
+                           "passed, else today. Of two mandates at once, the latest. Null when the registry knows "
+                           "none for that day.",
+        },
     }, "A person holding a post as member or suppleant, from start_date to end_date. Only "
        "appointments in force are public: a recommendation still waiting for an outside authority is not."),
     "Nomination": _object({

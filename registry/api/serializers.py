@@ -1,7 +1,8 @@
 """Models as the API's JSON objects, with Popolo's field names where Popolo has one.
 
 Only public fields: a person's gender, e-mail and phone never leave here, nor
-internal notes. Nominations, read only by their party group and the secretariat,
+internal notes. A council mandate is public (who sits on which municipal council, for which party, as
+borgmester or member). Nominations, read only by their party group and the secretariat,
 carry their motivation and the secretariat's comment, never the people's details.
 Dates are ISO strings (Flask would write HTTP dates).
 Words meant for people (a post's and a membership's role and label, an office's name) are Danish whatever
@@ -11,13 +12,14 @@ The shapes are those of the OpenAPI document (openapi.py).
 
 from datetime import date
 
-from registry.api.services import DecisionRow, MembershipRow
+from registry.api.services import DecisionRow, MembershipRow, PersonRow
 from registry.appointments.models import Appointment, Office, Role
+from registry.mandates.models import CouncilMandate
 from registry.meetings.history import Entry
 from registry.meetings.models import Decision
 from registry.nominations.models import Nomination
 from registry.organisations.models import Organisation, Seat, SeatAllocation, SeatKind
-from registry.people.models import Municipality, Party, Person
+from registry.people.models import Municipality, Party
 from registry.types import capitalised
 
 # Popolo's Post.role, "the function that the holder of the post fulfills", in the words of a Danish roster.
@@ -91,12 +93,26 @@ def post(row: Seat) -> dict:
     }
 
 
-def person(row: Person) -> dict:
+def council_mandate(row: CouncilMandate | None) -> dict | None:
+    if row is None:
+        return None
     return {
-        "id": row.id,
-        "name": row.name,
         "municipality": municipality(row.municipality),
         "party": party(row.party),
+        "office": row.office,
+        "start_date": _iso(row.start_date),
+        "end_date": _iso(row.end_date),
+    }
+
+
+def person(row: PersonRow) -> dict:
+    found = row.person
+    return {
+        "id": found.id,
+        "name": found.name,
+        "municipality": municipality(found.municipality),
+        "party": party(found.party),
+        "council_mandates": [council_mandate(mandate) for mandate in row.mandates],
     }
 
 
@@ -159,8 +175,10 @@ def membership(row: MembershipRow) -> dict:
         "start_date": _iso(appointment.start_date),
         "end_date": _iso(appointment.end_date),
         "end_reason": appointment.end_reason.value if appointment.end_reason else None,
+        "carried_over": row.carried_over,
         "substitute_for_id": row.substitute_for_id,
         "decision": decision(appointment.decision),
+        "council_mandate": council_mandate(row.council_mandate),
     }
 
 

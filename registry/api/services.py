@@ -7,6 +7,9 @@ Only appointed memberships are public; recommendations that still wait for an
 outside authority are left out everywhere, and so are people who have never
 held a seat. Nominations are the exception: not public, read through the same
 object-level check as the pages (nominations.services.visible_to).
+A person's council mandates are public, as on the person's page; they come in
+one more query per page, and a membership's carrying over (terms.expected_end)
+in one more for the election periods.
 """
 
 from dataclasses import dataclass
@@ -18,12 +21,17 @@ from sqlalchemy.orm import aliased, contains_eager, joinedload
 from registry import paging
 from registry.appointments.models import Appointment, Role, Status
 from registry.appointments.services import active_on
+from registry.dates import today
 from registry.extensions import db
+from registry.mandates.models import CouncilMandate
+from registry.mandates.services import mandates_of
 from registry.meetings import history
 from registry.meetings.models import AgendaItem, Decision
 from registry.nominations.models import Nomination, NominationStatus
 from registry.nominations.services import visible_to
+from registry.organisations import terms
 from registry.organisations.models import Organisation, Seat, SeatAllocation
+from registry.organisations.services import election_periods
 from registry.paging import Page
 from registry.people.models import Municipality, Party, Person
 
@@ -36,6 +44,13 @@ class DecisionRow:
 
 
 @dataclass(frozen=True)
+class PersonRow:
+    person: Person
+    # The person's council mandates, the latest first: those held on the as_of day, or all of them.
+    mandates: list[CouncilMandate]
+
+
+@dataclass(frozen=True)
 class MembershipRow:
     appointment: Appointment
     # For a personal suppleant: the member appointment on the same seat (see _substitute_for).
@@ -43,6 +58,11 @@ class MembershipRow:
     # The as_of day it was read for; None for the whole history and a single membership. It decides whether
     # an office is held (serializers.membership).
     as_of: date | None = None
+    # Whether the holder carries on after the term's last day until a successor is seated ("fungerer, indtil
+    # nye er udpeget"), on the as_of day or today; and the council mandate the person has on the as_of day
+    # (without one: on the membership's last day if it has passed, else today). See _read_on.
+    carried_over: bool = False
+    council_mandate: CouncilMandate | None = None
 
 
 def _page(stmt: sa.Select, id_column, limit: int, after: int, *, rows: bool = False) -> Page:
@@ -107,18 +127,37 @@ def _persons(*, as_of: date | None = None, organization_id: int | None = None) -
     return sa.select(Person).where(held.exists()).options(joinedload(Person.municipality), joinedload(Person.party))
 
 
+def _mandates_by_person(person_ids: set[int]) -> dict[int, list[CouncilMandate]]:
+    """The people's council mandates, each person's the latest first as mandates_of gives them: one query (none
+    for no one)."""
+    by_person: dict[int, list[CouncilMandate]] = {person_id: [] for person_id in person_ids}
+    if person_ids:
+        for mandate in db.session.scalars(
+                sa.select(CouncilMandate).where(CouncilMandate.person_id.in_(person_ids))
+                .options(joinedload(CouncilMandate.municipality), joinedload(CouncilMandate.party))
+                .order_by(CouncilMandate.start_date.desc(), CouncilMandate.id.desc())):
+            by_person[mandate.person_id].append(mandate)
+    return by_person
+
+
 def persons(*, limit: int, after: int = 0, as_of: date | None = None, organization_id: int | None = None,
-            party_id: int | None = None, municipality_id: int | None = None) -> Page[Person]:
+            party_id: int | None = None, municipality_id: int | None = None) -> Page[PersonRow]:
+    """People by id, each with the council mandates held on the as_of day (or all): two queries."""
     stmt = _persons(as_of=as_of, organization_id=organization_id)
     if party_id is not None:
         stmt = stmt.where(Person.party_id == party_id)
     if municipality_id is not None:
         stmt = stmt.where(Person.municipality_id == municipality_id)
-    return _page(stmt, Person.id, limit, after)
+    page = _page(stmt, Person.id, limit, after)
+    mandates = _mandates_by_person({person.id for person in page.items})
+    return Page([PersonRow(person, [mandate for mandate in mandates[person.id]
+                                    if as_of is None or mandate.held_on(as_of)])
+                 for person in page.items], has_next=page.has_next)
 
 
-def person(person_id: int) -> Person | None:
-    return db.session.scalars(_persons().where(Person.id == person_id)).first()
+def person(person_id: int) -> PersonRow | None:
+    found = db.session.scalars(_persons().where(Person.id == person_id)).first()
+    return PersonRow(found, mandates_of(found)) if found else None
 
 
 # Appointments (Popolo memberships)
@@ -144,12 +183,14 @@ def _substitute_for(as_of: date | None) -> sa.ColumnElement:
 
 
 def _memberships(as_of: date | None) -> sa.Select:
+    # The body comes along for the term rules (terms.expected_end).
     return (
         sa.select(Appointment, _substitute_for(as_of))
         .join(Appointment.seat)
+        .join(Seat.organisation)
         .where(Appointment.status == Status.appointed)
         .options(
-            contains_eager(Appointment.seat),
+            contains_eager(Appointment.seat).contains_eager(Seat.organisation),
             joinedload(Appointment.party),
             joinedload(Appointment.decision).joinedload(Decision.item).joinedload(AgendaItem.meeting),
         )
@@ -175,12 +216,30 @@ def memberships(*, limit: int, after: int = 0, as_of: date | None = None, organi
     if role is not None:
         stmt = stmt.where(Appointment.role == Role(role))
     page = _page(stmt, Appointment.id, limit, after, rows=True)
-    return Page([MembershipRow(*row, as_of=as_of) for row in page.items], has_next=page.has_next)
+    return Page(_read_on(page.items, as_of), has_next=page.has_next)
 
 
 def membership(membership_id: int) -> MembershipRow | None:
     row = db.session.execute(_memberships(None).where(Appointment.id == membership_id)).first()
-    return MembershipRow(*row) if row else None
+    return _read_on([row], None)[0] if row else None
+
+
+def _read_on(rows: list, as_of: date | None) -> list[MembershipRow]:
+    """The memberships with what the election-period round adds, on the as_of day (without one: today, and
+    for the council mandate an ended membership's last day): whether the holder carries on past the term, as
+    the rosters mark it, and the council mandate held (of two at once, the latest). Two queries whatever the
+    number of rows: the election periods and the people's mandates."""
+    now = today()
+    periods = election_periods()
+    mandates = _mandates_by_person({appointment.person_id for appointment, _ in rows})
+    read = []
+    for appointment, substitute_for_id in rows:
+        last = terms.expected_end(appointment, periods) if appointment.end_date is None else None
+        carried_over = last is not None and last < (as_of or now)
+        mandate_day = as_of or min(appointment.end_date or now, now)
+        mandate = next((held for held in mandates[appointment.person_id] if held.held_on(mandate_day)), None)
+        read.append(MembershipRow(appointment, substitute_for_id, as_of, carried_over, mandate))
+    return read
 
 
 # Nominations (indstillinger): only those the user may see
