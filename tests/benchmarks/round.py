@@ -6,7 +6,7 @@ meeting's agenda, and KKR's decisions for the whole meeting. Prints each step's 
 
 The registry is built through the services (with ANALYZE afterwards, as production's autovacuum may lag),
 then each step runs once in its own transaction. Not a test: timings vary with the machine; the query counts
-of the calls and the agenda are tests (tests/test_round_calls.py, tests/test_constituent.py).
+of the three steps are tests (tests/test_round_calls.py, tests/test_constituent.py).
 """
 
 import os
