@@ -21,7 +21,7 @@ from registry.extensions import db
 from registry.mandates.models import CouncilMandate
 from registry.meetings.models import AgendaItem, Decision, Meeting, Outcome
 from registry.nominations.models import Call, CallReason, Nomination
-from registry.notifications.models import Message
+from registry.notifications.models import Message, MessageKind, Reminder
 from registry.organisations.models import ElectionPeriod, Organisation, Seat, SeatAllocation
 from registry.people.models import Municipality, Party, Person
 from registry.rounds.models import ElectoralGroup, PeriodParty, ShareOut
@@ -420,6 +420,8 @@ BUILDERS: dict[type, Callable[[], tuple[object, str, object]]] = {
     Upload: _upload,
     Message: lambda: (Message(recipient="sf@example.dk", subject="Indstilling", body="Tekst"), "recipient",
                       "ny@example.dk"),
+    Reminder: lambda: (Reminder(key="weekly-digest:2026-W02", kind=MessageKind.weekly_digest,
+                                sent_on=date(2026, 1, 5)), "sent_on", date(2026, 1, 6)),
     CouncilMandate: lambda: (CouncilMandate(person=make.person(), municipality=make.municipality(),
                                             start_date=date(2026, 1, 1)), "office", "borgmester"),
     ElectoralGroup: lambda: (ElectoralGroup(period=_period(), name="A+F+Ø"), "note", "Aftalt 5. januar"),

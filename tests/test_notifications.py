@@ -322,7 +322,8 @@ def test_without_mail_server_messages_stay_in_the_outbox(app, client, no_mail_se
     assert "Indstilling modtaget: RAR Hovedstaden" in page
     assert f"Indstilling nr. {sent.id}: Anna Andersen som medlem" in page
     assert "Ikke sendt" in page
-    assert "Der er ikke sat en mailserver op" in page
+    assert "Registret er ikke sat op til at sende e-mail" in page
+    assert "MAIL_SERVER" not in page
 
     response = client.post("/udbakke/send", follow_redirects=True)
     assert response.status_code == 200

@@ -14,7 +14,7 @@ from registry.extensions import db
 
 registry_cli = AppGroup("registry", help="Registrets data: demodata, eksport og import, sikkerhedskopier.")
 users_cli = AppGroup("users", help="Brugere og adgangskoder.")
-notifications_cli = AppGroup("notifications", help="E-mail til partigrupperne om deres indstillinger.")
+notifications_cli = AppGroup("notifications", help="E-mail fra udbakken: beskeder om indstillinger og påmindelser.")
 
 
 def needs_schema(command):

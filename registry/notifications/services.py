@@ -4,7 +4,8 @@ A message is written to the outbox (messages) in the same transaction as
 the change, so nothing is told that did not happen and nothing that happened
 goes untold. After the commit, deliver() sends what is waiting when SMTP is
 configured (MAIL_SERVER); without it, messages stay in the outbox, where the
-secretariat reads them.
+secretariat reads them. Each message says why it was written (its kind); the
+reminders that go out by themselves (reminders.py) are written here too.
 
 Several workers on several hosts may deliver at once, sharing only the
 database. Each message is claimed before it is sent, with an UPDATE that
@@ -28,7 +29,7 @@ from registry.dates import danish_date, utcnow
 from registry.extensions import db
 from registry.http import external_url
 from registry.notifications import smtp as mail
-from registry.notifications.models import Message
+from registry.notifications.models import Message, MessageKind
 
 log = logging.getLogger(__name__)
 
@@ -117,12 +118,9 @@ def nominations_changed(nominations) -> list[Message]:
         subject = (f"{SUBJECTS[one.status.value]}: {one.seat.organisation.name}" if one
                    else f"Nyt om {len(own)} indstillinger")
         body = "\n\n".join(describe(nomination) for nomination in own)
-        messages += [Message(recipient=address, subject=subject, body=body, nomination_id=one.id if one else None)
-                     for address in addresses.get(party_id, [])]
-    db.session.add_all(messages)
-    db.session.flush()
-    g.setdefault(QUEUED, []).extend(message.id for message in messages)
-    return messages
+        messages += [Message(recipient=address, subject=subject, body=body, nomination_id=one.id if one else None,
+                             kind=MessageKind.status) for address in addresses.get(party_id, [])]
+    return queue(messages)
 
 
 def call_opened(call) -> list[Message]:
@@ -138,12 +136,16 @@ def call_opened(call) -> list[Message]:
     except BuildError:
         link = None
     lines += ["", f"Indstil i udpegningsregistret: {link}" if link else "Indstil i udpegningsregistret."]
-    messages = [Message(recipient=address, subject=f"Opfordring til indstilling: {seat.organisation.name}",
-                        body="\n".join(lines)) for address in contacts(call.party_id)]
-    db.session.add_all(messages)
-    db.session.flush()
-    g.setdefault(QUEUED, []).extend(message.id for message in messages)
-    return messages
+    return queue([Message(recipient=address, subject=f"Opfordring til indstilling: {seat.organisation.name}",
+                          body="\n".join(lines), kind=MessageKind.call) for address in contacts(call.party_id)])
+
+
+def secretariat_contacts() -> list[str]:
+    """The secretariat's addresses: its active users' (roles admin and secretariat) e-mail addresses."""
+    return list(db.session.scalars(
+        sa.select(User.email).where(User.role.in_([UserRole.admin, UserRole.secretariat]), User.active,
+                                    User.email.is_not(None), User.email != "")
+        .order_by(User.email).distinct()))
 
 
 def contacts_of(party_ids: Iterable[int]) -> dict[int, list[str]]:
@@ -157,7 +159,7 @@ def contacts_of(party_ids: Iterable[int]) -> dict[int, list[str]]:
     return found
 
 
-def _seat_lines(calls) -> list[str]:
+def seat_lines(calls) -> list[str]:
     """One line per seat, its roles together: "- RAR Hovedstaden, Plads 1: medlem og suppleant (frist ...)"."""
     roles: dict = {}
     for call in calls:
@@ -171,11 +173,15 @@ def _seat_lines(calls) -> list[str]:
     return lines
 
 
-def to_party_groups(subject: str, bodies: dict[int, str]) -> list[Message]:
+def to_party_groups(subject: str, bodies: dict[int, str], kind: MessageKind = MessageKind.status) -> list[Message]:
     """Queue one message per contact of each party group (party id -> body), contacts read in one query."""
     addresses = contacts_of(bodies)
-    messages = [Message(recipient=address, subject=subject, body=body)
-                for party_id, body in bodies.items() for address in addresses.get(party_id, [])]
+    return queue([Message(recipient=address, subject=subject, body=body, kind=kind)
+                  for party_id, body in bodies.items() for address in addresses.get(party_id, [])])
+
+
+def queue(messages: list[Message]) -> list[Message]:
+    """Write the messages to the outbox, to be sent once the change is committed (deliver_after_commit)."""
     db.session.add_all(messages)
     db.session.flush()
     g.setdefault(QUEUED, []).extend(message.id for message in messages)
@@ -202,11 +208,11 @@ def period_calls_opened(period_name: str, calls) -> list[Message]:
         first = asked[0]
         lines = [f"KKR-sekretariatet opfordrer {first.party.name} til at indstille til de pladser, partigruppen "
                  f"har i valgperioden {period_name}.", f"Anledning: {first.reason.danish}", "",
-                 "Pladserne:", *_seat_lines(asked)]
+                 "Pladserne:", *seat_lines(asked)]
         if first.note:
             lines += ["", first.note]
         bodies[party_id] = "\n".join([*lines, "", _party_page_line()])
-    return to_party_groups(f"Opfordring til indstilling: valgperioden {period_name}", bodies)
+    return to_party_groups(f"Opfordring til indstilling: valgperioden {period_name}", bodies, MessageKind.call)
 
 
 def round_reminder(period_name: str, calls) -> list[Message]:
@@ -216,9 +222,10 @@ def round_reminder(period_name: str, calls) -> list[Message]:
         by_party.setdefault(call.party_id, []).append(call)
     bodies = {party_id: "\n".join([
         f"Påmindelse: KKR-sekretariatet mangler indstillinger fra {asked[0].party.name} til disse pladser i "
-        f"valgperioden {period_name}. Fristen er overskredet.", "", *_seat_lines(asked), "", _party_page_line()])
+        f"valgperioden {period_name}. Fristen er overskredet.", "", *seat_lines(asked), "", _party_page_line()])
         for party_id, asked in by_party.items()}
-    return to_party_groups(f"Påmindelse: indstillinger til valgperioden {period_name}", bodies)
+    return to_party_groups(f"Påmindelse: indstillinger til valgperioden {period_name}", bodies,
+                           MessageKind.round_reminder)
 
 
 # Delivery.

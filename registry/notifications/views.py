@@ -42,7 +42,7 @@ def outbox():
 @role_required(*SECRETARIAT)
 def send():
     if not services.mail_configured():
-        flash(_("Der er ikke sat en mailserver op (MAIL_SERVER), så beskederne bliver her i udbakken."), "warning")
+        flash(_("Registret er ikke sat op til at sende e-mail, så beskederne bliver her i udbakken."), "warning")
         return redirect(url_for(".outbox"))
     try:
         sent = services.deliver()
