@@ -1,11 +1,15 @@
-"""`flask registry import-mandates`: the elected councils from a CSV, as the secretariat's upload page does."""
+"""`flask registry import-mandates|end-lapsed-mandates`: the elected councils from a CSV, as the secretariat's
+upload page does, and the seated whose mandate has ended, as /mandater/ophoert lists and ends them."""
 
 from pathlib import Path
 
 import click
 
-from registry.cli.groups import needs_schema, read_input, refuse_if_failed, registry_cli, run_import
+from registry.cli.groups import iso_date, needs_schema, read_input, refuse_if_failed, registry_cli, run_import
+from registry.cli.rounds import save_as
+from registry.dates import today
 from registry.exchange.csv_mandates import MandateImport, import_mandates
+from registry.mandates import services as mandates
 
 
 @registry_cli.command("import-mandates")
@@ -42,3 +46,32 @@ def _summary(result: MandateImport) -> str:
             f"uændrede: {counts['unchanged']}, afviste: {counts['refused']})\n"
             f"Nye: {created}\n"
             f"Afsluttede mandater (valgperioden er slut): {len(result.ended)}")
+
+
+@registry_cli.command("end-lapsed-mandates")
+@click.option("--day", callback=iso_date, metavar="ÅÅÅÅ-MM-DD", help="Listens dag (standard: i dag).")
+@click.option("--dry-run", is_flag=True, help="Vis kun listen; afslut intet.")
+@needs_schema
+def end_lapsed_mandates(day, dry_run):
+    """Afslut alle udpegninger, hvis indehaver ikke længere sidder i kommunalbestyrelsen, på mandatets sidste dag
+    (udtrådt), alt eller intet, som "Afslut alle" på /mandater/ophoert."""
+    day = day or today()
+    entries = mandates.lapsed(day)
+    if not entries:
+        click.echo("Ingen siddende har et mandat, der er ophørt.")
+        return
+    for entry in entries:
+        appointment, mandate = entry.appointment, entry.mandate
+        click.echo(f"{appointment.person.name}, {appointment.seat.organisation.name}, {appointment.seat.label} "
+                   f"({appointment.role.danish}): mandatet i {mandate.municipality.name} har sidste dag "
+                   f"{mandate.end_date.isoformat()}")
+    if dry_run:
+        click.echo(f"Prøvekørsel: {_appointments(len(entries))} ville blive afsluttet; intet er gemt.")
+        return
+    ended = save_as("cli:end-lapsed-mandates",
+                    lambda: mandates.end_all_lapsed([entry.appointment.id for entry in entries], day))
+    click.echo(f"{_appointments(len(ended))} er afsluttet på mandatets sidste dag (udtrådt).")
+
+
+def _appointments(count: int) -> str:
+    return "1 udpegning" if count == 1 else f"{count} udpegninger"
