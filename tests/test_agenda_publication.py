@@ -40,7 +40,8 @@ def rar(app):
 def place_both_and_save_the_text(client, rar) -> AgendaItem:
     assert rar.place(client).status_code == 302
     item = rar.item()
-    data = {"meeting_date": "2024-04-19", "item_number": "4.1", "version": version(rar.newcomer)}
+    # The same meeting, picked from the list.
+    data = {"meeting": item.meeting_id, "item_number": "4.1", "version": version(rar.newcomer)}
     assert client.post(f"/indstillinger/{rar.newcomer.id}/dagsorden", data=data).status_code == 302
     assert client.post(f"/moeder/punkter/{item.id}/tekst").status_code == 302
     item = rar.item()

@@ -82,7 +82,9 @@ class Rar:
         db.session.commit()
 
     def place(self, client, **values):
-        data = {"meeting_date": "2024-04-19", "location": "Glostrup Park Hotel, Hovedvejen 41, 2600 Glostrup",
+        # A new meeting, the first time; a test that places again on the same meeting picks it (meeting=<id>).
+        data = {"meeting": "nyt", "meeting_date": "2024-04-19",
+                "location": "Glostrup Park Hotel, Hovedvejen 41, 2600 Glostrup",
                 "case_number": "SAG-2024-01064", "item_number": "4.1", "case_worker": "gitb",
                 "version": self.version()}
         return client.post(f"/indstillinger/{self.nomination.id}/dagsorden", data={**data, **values})
@@ -148,8 +150,9 @@ def test_item_4_1_from_the_agenda_to_the_ministers_appointment(client, rar):
             "indstilles et nyt medlem.") in page
     assert ("Det er beskæftigelsesministeren, der efter indstilling fra KKR Hovedstaden varetager den endelige "
             "udpegning.") in page
-    assert f'<textarea class="form-input" id="draft-recommendation" rows="4" readonly>{RECOMMENDATION}</textarea>' \
-        in page
+    # The page's full width, and tall enough for the whole text.
+    assert (f'<textarea class="d-block w-percent-100 mt-3 px-4 py-3" id="draft-recommendation" data-fit '
+            f'rows="{len(RECOMMENDATION) // 55 + 1}" readonly>{RECOMMENDATION}</textarea>') in page
     assert '<label class="form-label" for="draft-background">Baggrund</label>' in page
     assert f'href="/indstillinger/{rar.nomination.id}/beslutning"' in page
     # What the secretariat would otherwise catch by hand; the nomination is no rival to itself.
@@ -255,22 +258,25 @@ def test_meetings_are_listed_newest_first_the_danish_way_a_page_at_a_time(client
     assert client.get("/moeder/999").status_code == 404
 
 
-def test_placing_prefills_the_next_meeting_and_may_be_taken_off_again(secretariat, rar):
+def test_placing_offers_the_next_meeting_first_and_may_be_taken_off_again(secretariat, rar):
     client = secretariat
     upcoming = today() + timedelta(days=20)
     db.session.add(Meeting(council_name="KKR Hovedstaden", date=today() - timedelta(days=5), location="Tidligere"))
     db.session.add(Meeting(council_name="KKR Hovedstaden", date=upcoming, location="Næste møde",
                            case_number="SAG-2026-00001"))
     db.session.commit()
+    next_meeting = db.session.scalar(sa.select(Meeting).where(Meeting.date == upcoming))
     form = client.get(f"/indstillinger/{rar.nomination.id}/dagsorden").text
-    assert f'value="{upcoming.isoformat()}"' in form
-    assert 'value="Næste møde"' in form
-    assert 'value="SAG-2026-00001"' in form
-    assert "Tidligere" not in form
+    # The next meeting is chosen; the one held last week is on the list too, and nothing is typed in for a new one.
+    assert (f'<option selected value="{next_meeting.id}">{upcoming.strftime("%d.%m.%Y")}, Næste møde '
+            "(SAG-2026-00001)</option>") in form
+    assert "Tidligere</option>" in form
+    assert 'value="Næste møde"' not in form
 
-    rar.place(client, meeting_date=upcoming.isoformat(), location="", case_number="", item_number=" 3.10 ")
+    rar.place(client, meeting=next_meeting.id, meeting_date="", location="", case_number="", item_number=" 3.10 ")
     item = rar.item()
-    assert (item.number, item.position, item.meeting.location) == ("3.10", 3010, "Næste møde")
+    assert (item.number, item.position, item.meeting_id, item.meeting.location) == (
+        "3.10", 3010, next_meeting.id, "Næste møde")
 
     response = client.post(f"/indstillinger/{rar.nomination.id}/tag-af-dagsorden",
                            data={"version": rar.version()})

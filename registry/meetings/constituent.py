@@ -22,8 +22,9 @@ from registry.audit.services import insert_rows, update_rows
 from registry.dates import local_date
 from registry.errors import RuleViolation
 from registry.extensions import db
-from registry.meetings import services
+from registry.meetings import schedule, services
 from registry.meetings.models import ITEM_NUMBER, AgendaItem, Decision, Meeting, Outcome
+from registry.meetings.schedule import NewMeeting
 from registry.nominations.models import Nomination, NominationStatus
 from registry.notifications import services as notifications
 from registry.organisations.models import ElectionPeriod, Organisation, Seat, SeatAllocation
@@ -43,10 +44,15 @@ def round_nominations(period: ElectionPeriod) -> list[Nomination]:
     return list(db.session.scalars(stmt))
 
 
-def place_round(nominations: list[Nomination], meeting_date: date, section: str, *, council: str,
-                location: str | None = None, case_number: str | None = None) -> list[AgendaItem]:
-    """One item per body on the meeting (created if missing): section 5 gives 5.1, 5.2, … in the bodies'
-    order, each titled "Udpegning til <body>" and holding every nomination for it."""
+def place_round(nominations: list[Nomination], meeting: Meeting | NewMeeting | date, section: str, *,
+                council: str | None = None, location: str | None = None,
+                case_number: str | None = None) -> list[AgendaItem]:
+    """One item per body on the meeting: section 5 gives 5.1, 5.2, … in the bodies' order, each titled
+    "Udpegning til <body>" and holding every nomination for it.
+
+    The meeting is one picked from the list, a new one asked for on the page (created unless the council meets
+    on or near the day), or (the demo data and the commands) the council's meeting on a day, created if missing.
+    """
     section = section.strip()
     if not ITEM_NUMBER.fullmatch(section) or "." in section:
         raise RuleViolation(_l("Skriv dagsordenens punkt som et tal, fx 5: punkterne bliver 5.1, 5.2 osv."),
@@ -61,7 +67,10 @@ def place_round(nominations: list[Nomination], meeting_date: date, section: str,
         by_body[nomination.seat.organisation_id].append(nomination)
     bodies = sorted((group[0].seat.organisation for group in by_body.values()),
                     key=lambda body: (sort_key(body.name), body.id))
-    meeting = services.meeting_on(council, meeting_date, location=location, case_number=case_number)
+    if isinstance(meeting, NewMeeting):
+        meeting = schedule.create_for_agenda(meeting)
+    elif not isinstance(meeting, Meeting):
+        meeting = services.meeting_on(council, meeting, location=location, case_number=case_number)
     numbers = [f"{section}.{index}" for index in range(1, len(bodies) + 1)]
     taken = set(db.session.scalars(sa.select(AgendaItem.number).where(AgendaItem.meeting_id == meeting.id,
                                                                       AgendaItem.number.in_(numbers))))
@@ -81,7 +90,8 @@ def place_round(nominations: list[Nomination], meeting_date: date, section: str,
                            "item_id": [None, item_of[n.id][0]]}) for n in nominations])
     for nomination in nominations:
         db.session.expire(nomination, ["status", "item_id", "item", "version"])
-    _tell_party_groups(nominations, f"Indstillinger sat på dagsordenen: {council} {meeting_date.isoformat()}",
+    _tell_party_groups(nominations, f"Indstillinger sat på dagsordenen: {meeting.council_name} "
+                                    f"{meeting.date.isoformat()}",
                        {n_id: number for n_id, (_item, number) in item_of.items()})
     return list(db.session.scalars(sa.select(AgendaItem).where(AgendaItem.id.in_(item_ids))
                                    .order_by(AgendaItem.position, AgendaItem.number)))

@@ -2,13 +2,19 @@
 may go on the agenda, which outcome KKR may decide and from which day someone is seated is the
 nominations services' question."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectChoice, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms import SelectChoice, StringField, TextAreaField, TimeField
+from wtforms.validators import InputRequired, Length, Optional, Regexp, StopValidation, ValidationError
 
 from registry.appointments.models import EndReason
+from registry.dates import local_date
 from registry.forms import ChoiceField, DanishDateField, Form, VersionField
-from registry.meetings.models import ITEM_NUMBER, Outcome
+from registry.meetings.models import ITEM_NUMBER, Meeting, Outcome
+from registry.meetings.schedule import Choices
+
+# The agenda forms' choice of a meeting not yet in the registry.
+NEW = "nyt"
 
 
 def strip(value: str | None) -> str | None:
@@ -27,20 +33,117 @@ def outcome_choices(outcomes: list[Outcome]) -> list[SelectChoice]:
     return [SelectChoice(outcome.value, outcome.capitalised) for outcome in outcomes]
 
 
-class PlaceForm(Form):
-    """Put a nomination on a KKR meeting's agenda; the meeting and the item are created when missing."""
+class DanishTimeField(TimeField):
+    """<input type=time>, which sends HH:MM (HH:MM:SS with seconds) whatever the browser shows."""
 
-    meeting_date = DanishDateField(_l("Mødedato"), validators=[InputRequired(_l("Skriv mødets dato."))])
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format=["%H:%M", "%H:%M:%S"], **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Skriv et klokkeslæt som TT:MM, fx 10:00.")) from None
+
+
+LOCATION_HINT = _l("Fx Glostrup Park Hotel, Hovedvejen 41, 2600 Glostrup.")
+CASE_NUMBER_HINT = _l("Mødets sagsnummer, fx SAG-2024-01064.")
+
+
+class MeetingForm(Form):
+    """A KKR meeting: its date, time, place and case number."""
+
+    meeting_date = DanishDateField(_l("Dato"), validators=[InputRequired(_l("Skriv mødets dato."))])
+    starts_at = DanishTimeField(_l("Begynder kl."), validators=[Optional()], description=_l("Fx 10:00."))
+    ends_at = DanishTimeField(_l("Slutter kl."), validators=[Optional()])
     location = StringField(_l("Mødested"), filters=[strip], validators=[Optional(), longest(300)],
-                           description=_l("Fx Glostrup Park Hotel, Hovedvejen 41, 2600 Glostrup."))
+                           description=LOCATION_HINT)
     case_number = StringField(_l("Sagsnummer"), filters=[strip], validators=[Optional(), longest(50)],
-                              description=_l("Mødets sagsnummer, fx SAG-2024-01064."))
+                              description=CASE_NUMBER_HINT)
+    version = VersionField()
+
+
+class DeleteMeetingForm(Form):
+    version = VersionField()
+
+
+def meeting_label(meeting: Meeting) -> str:
+    """'19.04.2024 kl. 10:00, Glostrup Park Hotel (SAG-2024-01064)': enough to tell the meetings apart."""
+    text = local_date(meeting.date)
+    if meeting.starts_at is not None:
+        text += " " + _("kl. %(time)s", time=meeting.starts_at.strftime("%H:%M"))
+    if meeting.location:
+        text += f", {meeting.location}"
+    if meeting.case_number:
+        text += f" ({meeting.case_number})"
+    return text
+
+
+class ForNewMeeting:
+    """A field of the meeting asked for with "nyt møde": empty unless that is chosen (what is typed there is
+    not thrown away unseen), and needed with it when `message` says so."""
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message
+
+    def __call__(self, form, field) -> None:
+        empty = not field.raw_data or not str(field.raw_data[0]).strip()
+        if form.meeting.data != NEW:
+            field.errors[:] = []
+            if not empty:
+                raise StopValidation(_l("Vælg Nyt møde for at oprette et møde, eller tøm feltet: der er valgt "
+                                        "et møde på listen."))
+            raise StopValidation()
+        if empty:
+            field.errors[:] = []
+            raise StopValidation(self.message)
+
+
+class MeetingChoiceForm(Form):
+    """The meeting an agenda form puts nominations on: one from the list, or a new one (NEW) with the fields
+    below, which are used only then. Call offer() before validating."""
+
+    NEW = NEW
+
+    meeting = ChoiceField(_l("Møde"), validate_choice=False, default=NEW,
+                          description=_l("Kommende og seneste møder. Findes mødet ikke, så vælg Nyt møde og "
+                                         "udfyld mødets oplysninger herunder."))
+    meeting_date = DanishDateField(_l("Mødedato"), validators=[ForNewMeeting(_l("Skriv det nye mødes dato."))])
+    starts_at = DanishTimeField(_l("Begynder kl."), validators=[ForNewMeeting()], description=_l("Fx 10:00."))
+    location = StringField(_l("Mødested"), filters=[strip], validators=[ForNewMeeting(), longest(300)],
+                           description=LOCATION_HINT)
+    case_number = StringField(_l("Sagsnummer"), filters=[strip], validators=[ForNewMeeting(), longest(50)],
+                              description=CASE_NUMBER_HINT)
+
+    def offer(self, choices: Choices) -> None:
+        """The meetings to pick from, grouped, and "nyt møde" last."""
+        self.meeting.choices = [
+            SelectChoice("", _("Vælg et møde")),
+            *(SelectChoice(str(m.id), meeting_label(m), optgroup=_("Kommende møder")) for m in choices.upcoming),
+            *(SelectChoice(str(m.id), meeting_label(m), optgroup=_("Seneste møder")) for m in choices.recent),
+            SelectChoice(NEW, _("Nyt møde")),
+        ]
+
+    def chosen_id(self) -> int | None:
+        """The id of the meeting picked from the list; None with "nyt møde"."""
+        return None if self.meeting.data == NEW else int(self.meeting.data)
+
+    def validate_meeting(self, field) -> None:
+        value = field.data or ""
+        if value != NEW and not (value.isascii() and value.isdigit() and 0 < int(value) < 2**31):
+            raise StopValidation(_l("Vælg et møde på listen, eller vælg Nyt møde."))
+
+
+class PlaceForm(MeetingChoiceForm):
+    """Put a nomination on a KKR meeting's agenda, picked from the list or new; the item is created when the
+    meeting has none of the number."""
+
     item_number = StringField(_l("Punktnummer"), filters=[strip], validators=[
         InputRequired(_l("Skriv punktets nummer, fx 4.1.")), longest(20),
         Regexp(f"^{ITEM_NUMBER.pattern}$", message=_l("Punktnummeret skal være tal adskilt af punktum, fx 4.1."))],
         description=_l("Fx 4.1. Har mødet allerede et punkt med nummeret, kommer indstillingen på det."))
     title = StringField(_l("Punktets titel"), filters=[strip], validators=[Optional(), longest(300)],
-                        description=_l("Tom: «Indstilling af medlem til …» efter pladsen."))
+                        description=_l("Tom: 'Indstilling af medlem til …' efter pladsen."))
     case_worker = StringField(_l("Sagsbehandler"), filters=[strip], validators=[Optional(), longest(20)],
                               description=_l("Sagsbehandlerens initialer, fx gitb."))
     version = VersionField()
@@ -94,16 +197,13 @@ class AppointmentForm(Form):
     version = VersionField()
 
 
-class RoundAgendaForm(Form):
+class RoundAgendaForm(MeetingChoiceForm):
     """Every submitted nomination of a round on one meeting's agenda: one item per body."""
 
     period = ChoiceField(_l("Valgperiode"), coerce=int)
-    meeting_date = DanishDateField(_l("Mødedato"), validators=[InputRequired(_l("Skriv mødets dato."))])
     section = StringField(_l("Dagsordenens punkt"), filters=[strip], default="5",
                           validators=[InputRequired(_l("Skriv punktets nummer, fx 5.")), longest(5)],
                           description=_l("Organisationerne bliver underpunkter i alfabetisk orden: 5.1, 5.2 osv."))
-    location = StringField(_l("Mødested"), filters=[strip], validators=[Optional(), longest(300)])
-    case_number = StringField(_l("Sagsnummer"), filters=[strip], validators=[Optional(), longest(50)])
 
 
 class DecideMeetingForm(Form):

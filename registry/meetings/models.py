@@ -44,11 +44,18 @@ class Meeting(db.Model):
     # The day the agenda was made public (offentliggjort): the items' saved texts, which name candidates KKR
     # has yet to decide on, are public from that day; none means not yet.
     published_on: Mapped[date | None]
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     items: Mapped[list["AgendaItem"]] = relationship(back_populates="meeting", order_by="AgendaItem.position")
 
+    __mapper_args__ = {"version_id_col": version}
+
     def is_published(self, day: date) -> bool:
         return self.published_on is not None and self.published_on <= day
+
+    def is_held(self, day: date) -> bool:
+        """Whether the meeting has taken place by the day (a meeting on the day itself counts as held)."""
+        return self.date <= day
 
     def __repr__(self) -> str:
         return f"<Meeting {self.council_name} {self.date}>"

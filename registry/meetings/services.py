@@ -22,9 +22,10 @@ from registry.audit.services import insert_rows, update_rows
 from registry.dates import local_date, today
 from registry.errors import RuleViolation, check_version
 from registry.extensions import db
-from registry.meetings import seating
+from registry.meetings import schedule, seating
 from registry.meetings.drafting import decision_text
 from registry.meetings.models import ITEM_NUMBER, AgendaItem, Decision, Meeting, Outcome
+from registry.meetings.schedule import NewMeeting
 from registry.nominations.models import Call, CallReason, Nomination, NominationStatus
 from registry.notifications import services as notifications
 
@@ -37,15 +38,21 @@ PREDECESSOR_REASON = {CallReason.resignation: EndReason.resigned, CallReason.new
 def place_on_agenda(nomination: Nomination, meeting_date: date, item_number: str, *, council: str,
                     location: str | None = None, case_number: str | None = None, title: str | None = None,
                     case_worker: str | None = None, version: int | None = None) -> AgendaItem:
-    """Put the nomination on a KKR meeting's agenda as an item; the meeting and item are created if missing."""
-    check_version(nomination, version)
-    if nomination.status is not NominationStatus.submitted:
-        raise RuleViolation(_l("Kun en indsendt indstilling kan sættes på dagsordenen; denne er %(status)s.",
-                               status=nomination.status.label))
-    item_number = item_number.strip()
-    if not ITEM_NUMBER.fullmatch(item_number):
-        raise RuleViolation(_l("Punktnummeret skal være tal adskilt af punktum, fx 4.1."), field="item_number")
+    """Put the nomination on the council's meeting on the day, created if missing (the demo data and the
+    commands; the pages pick a meeting, or ask for a new one, with place())."""
+    _refuse_placing(nomination, item_number, version)
     meeting = meeting_on(council, meeting_date, location=location, case_number=case_number)
+    return place(nomination, meeting, item_number, title=title, case_worker=case_worker)
+
+
+def place(nomination: Nomination, meeting: Meeting | NewMeeting, item_number: str, *, title: str | None = None,
+          case_worker: str | None = None, version: int | None = None) -> AgendaItem:
+    """Put the nomination on a meeting's agenda as an item, created if the meeting has no item of the number;
+    a NewMeeting is created first (schedule.create_for_agenda: not on or near a day the council meets)."""
+    _refuse_placing(nomination, item_number, version)
+    if isinstance(meeting, NewMeeting):
+        meeting = schedule.create_for_agenda(meeting)
+    item_number = item_number.strip()
     item = db.session.scalar(sa.select(AgendaItem).where(AgendaItem.meeting_id == meeting.id,
                                                          AgendaItem.number == item_number))
     if item is None:
@@ -61,6 +68,15 @@ def place_on_agenda(nomination: Nomination, meeting_date: date, item_number: str
     db.session.expire(nomination, ["item"])
     notifications.nomination_changed(nomination)
     return item
+
+
+def _refuse_placing(nomination: Nomination, item_number: str, version: int | None) -> None:
+    check_version(nomination, version)
+    if nomination.status is not NominationStatus.submitted:
+        raise RuleViolation(_l("Kun en indsendt indstilling kan sættes på dagsordenen; denne er %(status)s.",
+                               status=nomination.status.label))
+    if not ITEM_NUMBER.fullmatch(item_number.strip()):
+        raise RuleViolation(_l("Punktnummeret skal være tal adskilt af punktum, fx 4.1."), field="item_number")
 
 
 def meeting_on(council: str, day: date, *, location: str | None = None,

@@ -24,13 +24,17 @@ from registry.errors import Conflict, RuleViolation
 from registry.extensions import db
 from registry.forms import show_refusal
 from registry.http import commit, conflict_page, id_param, page_param
-from registry.meetings import constituent, drafting, services
+from registry.meetings import constituent, drafting, schedule, services
 from registry.meetings import history as decisions
 from registry.meetings.forms import (
+    NEW,
     AppointmentForm,
     AuthorityAppointmentsForm,
     DecideForm,
     DecideMeetingForm,
+    DeleteMeetingForm,
+    MeetingChoiceForm,
+    MeetingForm,
     NotAppointedForm,
     PlaceForm,
     PublishForm,
@@ -39,6 +43,7 @@ from registry.meetings.forms import (
     outcome_choices,
 )
 from registry.meetings.models import AgendaItem, Meeting, Outcome
+from registry.meetings.schedule import NewMeeting
 from registry.nominations import services as nominations
 from registry.nominations.models import Nomination, NominationStatus
 from registry.notifications import services as notifications
@@ -115,6 +120,110 @@ def _publication(meeting_id: int, change, message: str):
     commit(lambda: change(meeting))
     flash(message, "success")
     return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+
+
+# The secretariat: meetings created and corrected on purpose, never by a date typed into another form.
+
+def _council() -> str:
+    return current_app.config["COUNCIL_NAME"]
+
+
+def _meeting_facts(form: MeetingForm) -> dict:
+    return {"starts_at": form.starts_at.data, "ends_at": form.ends_at.data, "location": form.location.data,
+            "case_number": form.case_number.data}
+
+
+@bp.route("/moeder/ny", methods=["GET", "POST"])
+@role_required(*SECRETARIAT)
+def create():
+    form = MeetingForm()
+    if form.validate_on_submit():
+        try:
+            meeting = commit(lambda: schedule.create_meeting(_council(), form.meeting_date.data,
+                                                             **_meeting_facts(form)))
+        except RuleViolation as refused:
+            show_refusal(form, refused)
+        except Conflict:
+            # Another meeting of the same day was saved between the check and the write.
+            form.meeting_date.errors.append(_("Der blev oprettet et møde samme dag imens. Se listen over møder."))
+        else:
+            flash(_("Mødet den %(day)s er oprettet.", day=local_date(meeting.date)), "success")
+            return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    return render_template("meetings/form.html", form=form, meeting=None)
+
+
+@bp.route("/moeder/<int:meeting_id>/rediger", methods=["GET", "POST"])
+@role_required(*SECRETARIAT)
+def edit(meeting_id: int):
+    meeting = db.get_or_404(Meeting, meeting_id)
+    form = MeetingForm(version=meeting.version)
+    if request.method == "GET":
+        form.meeting_date.data, form.location.data, form.case_number.data = (meeting.date, meeting.location,
+                                                                             meeting.case_number)
+        form.starts_at.data, form.ends_at.data = meeting.starts_at, meeting.ends_at
+    context = {"meeting": meeting, "deletable": not meeting.items, "decided": schedule.has_decisions(meeting)}
+    if form.validate_on_submit():
+        try:
+            commit(lambda: schedule.edit_meeting(meeting, day=form.meeting_date.data, version=form.version.data,
+                                                 **_meeting_facts(form)))
+        except RuleViolation as refused:
+            show_refusal(form, refused)
+        except Conflict:
+            return conflict_page(form, meeting, "meetings/form.html",
+                                 _("Mødet er ændret af en anden, mens du havde formularen åben. Se de nye "
+                                   "oplysninger, og prøv igen."), **context)
+        else:
+            flash(_("Mødets oplysninger er gemt."), "success")
+            return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    return render_template("meetings/form.html", form=form, **context)
+
+
+@bp.post("/moeder/<int:meeting_id>/slet")
+@role_required(*SECRETARIAT)
+def delete(meeting_id: int):
+    meeting = db.get_or_404(Meeting, meeting_id)
+    form = DeleteMeetingForm()
+    form.validate_on_submit()
+    day = meeting.date
+    try:
+        commit(lambda: schedule.delete_meeting(meeting, version=form.version.data))
+    except RuleViolation as refused:
+        flash(str(refused), "error")
+    except Conflict:
+        flash(_("Mødet er ændret af en anden imens. Se de nye oplysninger, og prøv igen."), "error")
+    else:
+        flash(_("Mødet den %(day)s er slettet.", day=local_date(day)), "success")
+        return redirect(url_for("meetings.index"))
+    return redirect(url_for("meetings.edit", meeting_id=meeting_id))
+
+
+def _offer_meetings(form: MeetingChoiceForm) -> None:
+    """The meetings to pick from, and on a first view the one to start with: the meeting asked for
+    (?moede=<id>, from a meeting's page), else the next to come, else a new one."""
+    council = _council()
+    asked = id_param("moede", prefill=True) if request.method == "GET" else (
+        int(form.meeting.data) if (form.meeting.data or "").isdigit() and len(form.meeting.data) < 10 else None)
+    also = db.session.get(Meeting, asked) if asked else None
+    also = also if also is not None and also.council_name == council else None
+    choices = schedule.choices(council, today(), also=also)
+    form.offer(choices)
+    if request.method == "GET":
+        start = also or choices.next
+        form.meeting.data = str(start.id) if start else NEW
+
+
+def _chosen_meeting(form: MeetingChoiceForm) -> Meeting | NewMeeting | None:
+    """The meeting the validated form names, or the new one it asks for; None, with the reason on the form,
+    when the meeting picked is not (or no longer) there."""
+    council = _council()
+    if form.meeting.data == NEW:
+        return NewMeeting(council, form.meeting_date.data, starts_at=form.starts_at.data,
+                          location=form.location.data, case_number=form.case_number.data)
+    meeting = db.session.get(Meeting, form.chosen_id())
+    if meeting is None or meeting.council_name != council:
+        form.meeting.errors.append(_("Mødet findes ikke længere. Vælg et møde på listen."))
+        return None
+    return meeting
 
 
 def _filter(name: str, model):
@@ -211,25 +320,15 @@ def _candidates(nomination: Nomination) -> str:
 @role_required(*SECRETARIAT)
 def place(nomination_id: int):
     nomination = _nomination(nomination_id)
-    council = current_app.config["COUNCIL_NAME"]
     form = PlaceForm(version=nomination.version)
-    if request.method == "GET":
-        upcoming = db.session.scalars(sa.select(Meeting).where(Meeting.council_name == council,
-                                                               Meeting.date >= today())
-                                      .order_by(Meeting.date).limit(1)).first()
-        if upcoming is not None:
-            form.meeting_date.data = upcoming.date
-            form.location.data = upcoming.location
-            form.case_number.data = upcoming.case_number
+    _offer_meetings(form)
     blocked = _blocked(nomination, NominationStatus.submitted,
                        _("Indstillingen er %(status)s. Kun en indsendt indstilling kan sættes på dagsordenen.",
                          status=nomination.status.label))
-    if form.validate_on_submit():
+    if form.validate_on_submit() and (meeting := _chosen_meeting(form)) is not None:
         try:
-            item = commit(lambda: services.place_on_agenda(
-                nomination, form.meeting_date.data, form.item_number.data, council=council,
-                location=form.location.data, case_number=form.case_number.data, title=form.title.data,
-                case_worker=form.case_worker.data, version=form.version.data))
+            item = commit(lambda: services.place(nomination, meeting, form.item_number.data, title=form.title.data,
+                                                 case_worker=form.case_worker.data, version=form.version.data))
         except RuleViolation as refused:
             show_refusal(form, refused)
         except Conflict:
@@ -264,6 +363,21 @@ def take_off(nomination_id: int):
     return redirect(_nomination_url(nomination))
 
 
+def _not_held(meeting: Meeting | None) -> Meeting | None:
+    """The meeting, if it has yet to take place: a decision recorded for it is warned about, not refused."""
+    return meeting if meeting is not None and not meeting.is_held(today()) else None
+
+
+def _warn_not_held(meeting: Meeting | None) -> None:
+    if _not_held(meeting) is not None:
+        flash(_("Bemærk: KKR's beslutning er registreret for mødet den %(day)s, som ikke har fundet sted endnu.",
+                day=local_date(meeting.date)), "warning")
+
+
+def _same_text(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
 @bp.route("/indstillinger/<int:nomination_id>/beslutning", methods=["GET", "POST"])
 @role_required(*SECRETARIAT)
 def decide(nomination_id: int):
@@ -271,20 +385,24 @@ def decide(nomination_id: int):
     outcomes = services.outcomes_for(nomination)
     form = DecideForm(version=nomination.version)
     form.outcome.choices = outcome_choices(outcomes)
-    # The text as drafted for each outcome: left as it was, it is drafted again for the outcome chosen.
-    drafted = {" ".join(drafting.decision_text(nomination, outcome).split()) for outcome in outcomes}
+    # The text as drafted for each outcome: left as it was, it is drafted again for the outcome chosen (with
+    # the date KKR appoints from), and the page shows the one for the outcome chosen.
+    drafts = {outcome: drafting.decision_text(nomination, outcome) for outcome in outcomes}
+    drafted = {_same_text(text) for text in drafts.values()}
     if request.method == "GET":
         chosen = Outcome.noted if Outcome.noted in outcomes else outcomes[0]
         form.outcome.data = chosen.value
-        form.text.data = drafting.decision_text(nomination, chosen)
+        form.text.data = drafts[chosen]
         form.reason.data = services.predecessor_reason(nomination).value
     blocked = _blocked(nomination, NominationStatus.on_agenda,
                        _("Indstillingen er %(status)s. KKR's beslutning kan kun registreres for en indstilling "
                          "på dagsordenen.", status=nomination.status.label))
+    meeting = nomination.item.meeting if nomination.item else None
+    context = {"nomination": nomination, "drafts": drafts, "not_held": _not_held(meeting)}
     if form.validate_on_submit():
         outcome = Outcome(form.outcome.data)
         text = (form.text.data or "").strip()
-        if " ".join(text.split()) in drafted:
+        if _same_text(text) in drafted:
             text = None
         try:
             commit(lambda: services.decide(nomination, outcome, text=text, effective=form.effective_date.data,
@@ -292,8 +410,8 @@ def decide(nomination_id: int):
         except RuleViolation as refused:
             show_refusal(form, refused)
         except Conflict:
-            return conflict_page(form, nomination, "meetings/decide.html", conflict_message(),
-                                 nomination=nomination, blocked=None)
+            return conflict_page(form, nomination, "meetings/decide.html", conflict_message(), blocked=None,
+                                 **context)
         else:
             notifications.deliver_after_commit()
             if nomination.status is NominationStatus.appointed:
@@ -306,8 +424,13 @@ def decide(nomination_id: int):
             else:
                 message = _("KKR's beslutning er registreret: %(outcome)s.", outcome=outcome.label)
             flash(message, "success")
+            _warn_not_held(meeting)
             return redirect(_nomination_url(nomination))
-    return render_template("meetings/decide.html", form=form, nomination=nomination, blocked=blocked)
+    if request.method == "POST" and _same_text(form.text.data) in drafted and form.outcome.data in {
+            outcome.value for outcome in outcomes}:
+        # Shown again: an unchanged draft reads as the outcome now chosen.
+        form.text.data = drafts[Outcome(form.outcome.data)]
+    return render_template("meetings/decide.html", form=form, blocked=blocked, **context)
 
 
 @bp.route("/indstillinger/<int:nomination_id>/udpegning", methods=["GET", "POST"])
@@ -387,13 +510,11 @@ def round_agenda():
     if request.method == "GET":
         form.period.data = request.args.get("periode", type=int)
     period = _period_chosen(form)
+    _offer_meetings(form)
     found = constituent.round_nominations(period) if period else []
-    if form.validate_on_submit():
-        council = current_app.config["COUNCIL_NAME"]
+    if form.validate_on_submit() and (meeting := _chosen_meeting(form)) is not None:
         try:
-            items = commit(lambda: constituent.place_round(found, form.meeting_date.data, form.section.data,
-                                                     council=council, location=form.location.data,
-                                                     case_number=form.case_number.data))
+            items = commit(lambda: constituent.place_round(found, meeting, form.section.data))
         except RuleViolation as refused:
             show_refusal(form, refused)
         else:
@@ -428,10 +549,12 @@ def decide_meeting(meeting_id: int):
             notifications.deliver_after_commit()
             flash(ngettext("KKR's beslutning er registreret for %(num)d indstilling.",
                            "KKR's beslutning er registreret for %(num)d indstillinger.", len(decided)), "success")
+            _warn_not_held(meeting)
             return redirect(url_for("meetings.detail", meeting_id=meeting.id))
     rows = [(nomination, outcomes.get(nomination.id, constituent.usual_outcome(nomination)),
              outcome_choices(services.outcomes_for(nomination))) for nomination in waiting]
-    return render_template("meetings/decide_meeting.html", form=form, meeting=meeting, rows=rows)
+    return render_template("meetings/decide_meeting.html", form=form, meeting=meeting, rows=rows,
+                           not_held=_not_held(meeting))
 
 
 @bp.route("/indstillinger/afventende", methods=["GET", "POST"])

@@ -98,6 +98,7 @@ def test_a_whole_round_from_the_composition_to_seated_members(page: Page, login,
     screenshot(page, "rundeforloeb-fremdrift")
     page.goto("/moeder/runde")
     page.get_by_label("Valgperiode").select_option(label=PERIOD)
+    page.get_by_label("Møde", exact=True).select_option(label="Nyt møde")
     page.get_by_label("Mødedato").fill("2030-01-28")
     page.get_by_role("button", name="Sæt alle på dagsordenen").click()
     flash(page, "3 indstillinger er sat på dagsordenen")
