@@ -180,7 +180,7 @@ def test_a_holder_seated_between_preview_and_confirm_is_a_clear_refusal(client, 
     as_secretariat(client)
     fields = confirmation(upload(client, GOOD).text)
 
-    def seated_meanwhile(data, *, dry_run, deadline):
+    def seated_meanwhile(data, *, dry_run, deadline, since=None, accept_stale=False):
         raise RuleViolation("Pladsen (RAR Hovedstaden, Plads 1) har allerede en indehaver som medlem i den periode.")
 
     monkeypatch.setattr(views, "import_csv", seated_meanwhile)

@@ -6,11 +6,12 @@ from pathlib import Path
 import click
 
 from registry.audit.services import Actor, acting_as
-from registry.cli.data import _save
+from registry.cli.data import FORMAT_HELP, FORMATS, _save, check_format, save_file
 from registry.cli.groups import iso_date, needs_schema, registry_cli
 from registry.csvfiles import DELIMITERS
 from registry.dates import today
 from registry.errors import RuleViolation
+from registry.exchange import xlsx
 from registry.extensions import db
 from registry.nominations import period as round_rules
 from registry.nominations import progress as round_progress
@@ -47,18 +48,26 @@ def open_period_calls(name, deadline, note):
         db.session.commit()
     notifications.deliver_after_commit()
     parties = len({call.party_id for call in calls})
-    click.echo(f"{len(calls)} opfordringer sendt til {parties} partigrupper i valgperioden {period.name}.")
+    sent = "1 opfordring" if len(calls) == 1 else f"{len(calls)} opfordringer"
+    groups = "1 partigruppe" if parties == 1 else f"{parties} partigrupper"
+    click.echo(f"{sent} sendt til {groups} i valgperioden {period.name}.")
 
 
 @registry_cli.command("round-progress")
 @click.option("--period", "name", metavar="NAVN", help=PERIOD_HELP)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Fil (standard: stdout).")
 @click.option("--delimiter", type=click.Choice(DELIMITERS), default=";", show_default=True)
+@click.option("--format", "file_format", type=click.Choice(FORMATS), default="csv", show_default=True,
+              help=FORMAT_HELP)
 @needs_schema
-def round_progress_csv(name, output, delimiter):
-    """Rundens fremdrift pr. plads som CSV, som på siden /runde."""
-    period = _period(name)
-    _save(output, round_progress.export(round_progress.progress(period), delimiter))
+def round_progress_csv(name, output, delimiter, file_format):
+    """Rundens fremdrift pr. plads som CSV eller Excel, som på siden /runde."""
+    check_format(file_format, delimiter)
+    found = round_progress.progress(_period(name))
+    if file_format == "xlsx":
+        save_file(output, xlsx.round_(found))
+    else:
+        _save(output, round_progress.export(found, delimiter))
 
 
 @registry_cli.command("remind-late")
@@ -71,5 +80,6 @@ def remind_late(name):
         parties = round_progress.send_reminders(round_progress.progress(period))
         db.session.commit()
     notifications.deliver_after_commit()
-    click.echo(f"Påmindelse sendt til {len(parties)} partigrupper." if parties else
+    click.echo(("Påmindelse sendt til 1 partigruppe." if len(parties) == 1 else
+                f"Påmindelse sendt til {len(parties)} partigrupper.") if parties else
                "Ingen partigrupper har overskredet fristen.")

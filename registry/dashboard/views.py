@@ -1,13 +1,15 @@
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_login import current_user
 
 from registry.auth.models import UserRole
 from registry.auth.permissions import SECRETARIAT, is_secretariat, role_required
 from registry.csvfiles import DELIMITERS
-from registry.dashboard import services
+from registry.dashboard import changes, services
 from registry.dates import today
 from registry.errors import Conflict
+from registry.exchange import xlsx
 from registry.http import bad_request, commit, page_param
 from registry.nominations import progress as round_progress
 from registry.notifications import services as notifications
@@ -30,10 +32,10 @@ def index():
     pages = {name: page_param(name) for name in PAGE_PARAMS}
     return render_template(
         "dashboard/index.html", day=day, days=days,
-        vacancies=services.vacancies(day, pages["ledige"]),
+        vacancies=services.vacancies(day, pages["ledige"], viewer=current_user),
         ending=services.ending_terms(day, pages["udloeb"]),
         closing=services.closing_bodies(day, days, pages["nedlaeggelser"]),
-        changes=services.latest_changes(pages["aendringer"], private=is_secretariat()),
+        changes=changes.latest_changes(pages["aendringer"], private=is_secretariat()),
         # Nominations are not for readers' eyes, not even as counts.
         workload=services.workload(day) if is_secretariat() else None,
     )
@@ -68,10 +70,22 @@ def round_csv():
     if delimiter not in DELIMITERS:
         bad_request(_("Ukendt skilletegn: brug ';' eller ','."))
     chunks = round_progress.export(round_progress.progress(period), delimiter)
-    # Named by the period's years, not its name, which the secretariat types.
-    name = f"runde-{period.start_date.year}-{period.end_date.year}.csv"
+    name = _round_name(period) + ".csv"
     return Response("".join(chunks).encode("utf-8"), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/runde.xlsx")
+@role_required(*SECRETARIAT)
+def round_xlsx():
+    """The CSV's rows as an Excel workbook (exchange/xlsx.py)."""
+    period = _period() or abort(404)
+    return xlsx.download(xlsx.round_(round_progress.progress(period)), _round_name(period) + ".xlsx")
+
+
+def _round_name(period: ElectionPeriod) -> str:
+    # Named by the period's years, not its name, which the secretariat types.
+    return f"runde-{period.start_date.year}-{period.end_date.year}"
 
 
 @bp.post("/runde/paamindelse")

@@ -26,5 +26,10 @@ def _cells(balance: Balance) -> list[str]:
             neutralise(parties), str(balance.whole.total), *_genders(balance.whole)]
 
 
+def rows(day: date) -> Iterator[list[str]]:
+    """The CSV's lines, and the Excel file's (exchange/xlsx.py)."""
+    return (_cells(balance) for balance in balances_on(day))
+
+
 def export(day: date, delimiter: str = ";") -> Iterator[str]:
-    return write(HEADER, (_cells(balance) for balance in balances_on(day)), delimiter)
+    return write(HEADER, rows(day), delimiter)

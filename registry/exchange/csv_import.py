@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from registry.appointments.models import Role
-from registry.exchange import csv_import_read, csv_import_state, csv_import_write
+from registry.exchange import csv_import_read, csv_import_stale, csv_import_state, csv_import_write
 from registry.exchange import csv_import_rules as rules
 from registry.exchange.csv_import_read import SEAT_DEFAULTS, FileRefused, Reference, Row, _, day, in_page_language
 from registry.exchange.csv_import_rules import OfficeKey, Stay
+from registry.exchange.csv_import_stale import Candidate
 from registry.exchange.csv_import_state import SINGLE_OFFICES, Held, HoldKey, PersonKey, SeatKey, SeatState, State
 from registry.organisations.models import SeatKind
 from registry.people.reference import DENMARK
@@ -44,6 +45,8 @@ class LineOutcome:
     line: int            # line number in the file; the header is line 1
     action: str          # "create" | "change" | "unchanged" | "refused"
     text: str            # what will happen to the line, or why it is refused, in the page's language
+    # Why the change may undo later work in the registry (csv_import_stale): to be accepted before it is written.
+    warning: str | None = None
 
 
 # A file of nothing but bad lines gets the first ones told, and the rest counted: the page and the terminal
@@ -57,23 +60,39 @@ class ImportResult:
     errors: list[str]            # "linje N: ...", in file order, the first MAX_ERRORS of them
     created: dict[str, int]
     changed: dict[str, int]
-    applied: bool                # True only when written (not a dry run, no errors)
+    applied: bool                # True only when written (not a dry run, no errors, the warnings accepted)
     error_count: int = 0         # all of them
+    # Lines that would undo later work (csv_import_stale): "linje N: ...", the first MAX_ERRORS of them.
+    warnings: list[str] = field(default_factory=list)
+    warning_count: int = 0
+    since: date | None = None    # the file's date the lines were checked against, if one was known
+    stale_digest: str = ""       # what accepting these very warnings takes (import_csv's accept_stale)
+    stale_accepted: bool = False
 
     @property
     def ok(self) -> bool:
         return self.error_count == 0
 
     @property
+    def needs_confirmation(self) -> bool:
+        """The file is in order, but some of its lines would undo later work and nobody has accepted that."""
+        return self.warning_count > 0 and not self.stale_accepted
+
+    @property
     def untold_errors(self) -> int:
         return self.error_count - len(self.errors)
 
 
-def import_csv(data: bytes, *, dry_run: bool, deadline: float | None = None) -> ImportResult:
-    """Checks every line; writes (flush, no commit) only when nothing failed and not dry_run.
+def import_csv(data: bytes, *, dry_run: bool, deadline: float | None = None, since: date | None = None,
+               accept_stale: bool | str = False) -> ImportResult:
+    """Checks every line; writes (flush, no commit) only when nothing failed, not dry_run, and any line that
+    would undo later work is accepted.
 
     deadline: a time.monotonic() by which the checking must be done, or the file is refused as too big
     to check here (the web's preview; the command line takes the time it takes).
+    since: the file's date (csv_import_stale): a line that changes the end date of an appointment the registry
+    has changed since is a warning. accept_stale: True accepts every such warning, a digest only the ones a
+    preview showed (ImportResult.stale_digest); otherwise nothing is written while there are any.
 
     Raises RuleViolation, with nothing written and the session still usable,
     only if the database refuses the write because someone changed the
@@ -95,11 +114,30 @@ def import_csv(data: bytes, *, dry_run: bool, deadline: float | None = None) -> 
         plan.check_one_holder()
         plan.check_one_officer()
         outcomes, errors, error_count = plan.outcomes(read.errors)
-    result = ImportResult(outcomes, errors, plan.created(), plan.changed(), applied=False, error_count=error_count)
-    if result.ok and not dry_run:
+    result = ImportResult(outcomes, errors, plan.created(), plan.changed(), applied=False, error_count=error_count,
+                          since=since)
+    if result.ok:
+        with in_page_language():
+            _warn(result, csv_import_stale.warnings(plan.stale, since), accept_stale)
+    if result.ok and not result.needs_confirmation and not dry_run:
         csv_import_write.write(plan, data, summary=result)
         result.applied = True
     return result
+
+
+def _warn(result: ImportResult, stale: list[csv_import_stale.Stale], accept_stale: bool | str) -> None:
+    """The stale lines on their outcomes and as "linje N: ..."; accepted by True or by their very digest."""
+    if not stale:
+        return
+    by_line = {found.line: found.text for found in stale}
+    for outcome in result.lines:
+        if outcome.line in by_line:
+            outcome.warning = by_line[outcome.line]
+    result.warnings = [_("linje %(line)d: %(message)s", line=found.line, message=found.text)
+                       for found in stale[:MAX_ERRORS]]
+    result.warning_count = len(stale)
+    result.stale_digest = csv_import_stale.digest(stale)
+    result.stale_accepted = accept_stale is True or accept_stale == result.stale_digest
 
 
 @dataclass
@@ -121,6 +159,7 @@ class Plan:
     person_changes: dict[int, dict[str, tuple]] = field(default_factory=dict)
     appointment_changes: dict[int, tuple[Held, Row]] = field(default_factory=dict)
     new_appointments: list[Row] = field(default_factory=list)
+    stale: list[Candidate] = field(default_factory=list)              # changes of a known appointment's end
     stays: dict[HoldKey, list[Stay]] = field(default_factory=lambda: defaultdict(list))
     office_stays: dict[OfficeKey, list[Stay]] = field(default_factory=lambda: defaultdict(list))
     _first: dict[tuple, tuple[int, object]] = field(default_factory=dict)
@@ -325,6 +364,8 @@ class Plan:
             differences = rules.differences(held, row)
             if differences:
                 self.appointment_changes[held.id] = (held, row)
+                if held.end != row.end:
+                    self.stale.append(Candidate(row.line, held, row, what))
                 errors += self._life(row)
                 return self._outcome(errors, "change", _("ændret udpegning: %(what)s", what=what),
                                      differences + notes)
