@@ -23,12 +23,13 @@ from registry.appointments.forms import (
 )
 from registry.appointments.models import Appointment, EndReason, Office, OfficeChooser, Role
 from registry.auth.permissions import SECRETARIAT, is_secretariat, role_required
-from registry.dates import local_date
+from registry.dates import local_date, today
 from registry.errors import Conflict, RuleViolation
 from registry.extensions import db
 from registry.forms import show_refusal
 from registry.http import commit, conflict_page, id_param, page_param
 from registry.organisations.models import Organisation, Seat
+from registry.organisations.timeline import seat_timeline
 from registry.paging import numbered
 from registry.people import services as people
 from registry.people.models import Party, Person
@@ -51,14 +52,15 @@ def index():
     if one := id_param("organisation"):
         stmt = stmt.where(Organisation.id == one)
     organisations = numbered(stmt, page_param(), PER_PAGE)
-    return render_template("appointments/index.html", organisations=organisations, one=one)
+    return render_template("appointments/index.html", organisations=organisations, one=one, today=today())
 
 
 @bp.get("/pladser/<int:seat_id>")
 def seat(seat_id: int):
     seat = db.get_or_404(Seat, seat_id)
     history = services.timeline(seat, page_param(), public=not is_secretariat())
-    return render_template("appointments/seat.html", seat=seat, history=history)
+    return render_template("appointments/seat.html", seat=seat, history=history,
+                           timeline=seat_timeline(seat, today()))
 
 
 def _choose(form) -> None:
