@@ -4,9 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test test-fast test-deep install clean
+.PHONY: run test test-fast test-deep install compress clean
 
-run: install
+run: install compress
 	$(FLASK) db upgrade
 	$(FLASK) registry load-demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
@@ -26,6 +26,12 @@ test-deep: install
 
 install: $(VENV)/.installed
 
+# The vendored files gzipped beside themselves, which WhiteNoise serves to browsers that accept it (215 KB of
+# DKFDS's CSS become 30). Only these: their paths carry their version, so a .gz never goes stale, while a
+# .gz of a file still being edited would be served instead of the edit.
+compress: install
+	$(BIN)/python -m whitenoise.compress --quiet static/vendor
+
 # Reinstalled whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 eller nyere kræves; fandt " + sys.version.split()[0])'
@@ -36,3 +42,4 @@ $(VENV)/.installed: pyproject.toml
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache test-output
+	find static -name '*.gz' -delete

@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import re
 import sqlite3
 from pathlib import Path
 
@@ -11,12 +12,20 @@ from flask.globals import request_ctx
 from flask_babel import lazy_gettext
 from werkzeug.exceptions import ServiceUnavailable
 from werkzeug.middleware.proxy_fix import ProxyFix
+from whitenoise import WhiteNoise
 
 from registry import config
 from registry.extensions import babel, csrf, db, login_manager, migrate
 from registry.http import IdConverter, json_error
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Static files: a vendored package carries its version in its path (static/vendor/dkfds-11.2.0/...), so a new
+# version is a new address and a browser may keep these for good (WhiteNoise's "immutable", ten years). The
+# project's own files (registry.css, registry.js, print.css, the favicon) keep their address when they
+# change: a browser keeps them five minutes, then asks again and gets a 304 while they are unchanged.
+VERSIONED_STATIC = re.compile(r"^/static/vendor/[^/]+-\d+(\.\d+)+/")
+STATIC_MAX_AGE = 300
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -33,6 +42,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     if proxies := app.config["TRUSTED_PROXIES"]:
         # Behind a reverse proxy the client's address (kept in the audit trail) comes from X-Forwarded-For.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    app.wsgi_app = serve_static(app.wsgi_app, app.static_folder, autorefresh=app.debug)
     register_extensions(app)
     # Before the blueprints: their <int:…> rules are built with it.
     app.url_map.converters["int"] = IdConverter
@@ -41,6 +51,22 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     return app
+
+
+def serve_static(application, root: str, autorefresh: bool = False) -> WhiteNoise:
+    """WhiteNoise in front of the app serves static/: from memory of what is there at start (a release
+    restarts the workers), compressed where a precompressed .gz lies beside the file (`make compress`),
+    with the cache lifetimes above, and with the security headers the app's own responses carry (they
+    never reach Flask's after_request). `autorefresh` looks again on every request, for development."""
+    from registry.security import HEADERS
+
+    def add_security_headers(headers, path: str, url: str) -> None:
+        for name, value in HEADERS.items():
+            headers[name] = value
+
+    return WhiteNoise(application, root=root, prefix="static/", autorefresh=autorefresh, max_age=STATIC_MAX_AGE,
+                      immutable_file_test=lambda path, url: bool(VERSIONED_STATIC.match(url)),
+                      add_headers_function=add_security_headers, allow_all_origins=False)
 
 
 def register_extensions(app: Flask) -> None:

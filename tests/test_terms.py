@@ -119,7 +119,7 @@ def test_the_roster_and_the_body_page_show_the_rules_and_each_holders_last_day(c
     db.session.commit()
     page = " ".join(client.get(f"/organisationer/{organisation.id}?as_of=2024-01-01").text.split())
     assert "4 år ad gangen fra 01.06.2022; højst 3 perioder i træk" in page
-    assert "Kirsten Kredit (F) <span class=\"meta\">til 31.05.2026</span>" in page
+    assert "Kirsten Kredit (F)</a> <span class=\"meta\">til 31.05.2026</span>" in page
 
 
 @pytest.mark.parametrize(("rules", "field", "message"), [
