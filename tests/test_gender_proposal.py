@@ -52,8 +52,9 @@ def test_an_unbalanced_proposal_needs_saerlige_grunde(app, genders):
     problem = str(proposal_gender_problem(body(), people(*genders)))
     assert "indstil lige mange kvinder og mænd (ved et ulige antal én mere af det ene køn)" in problem
     assert "eller angiv de særlige grunde" in problem
-    women, men = genders.count(W), genders.count(M)
-    assert f"Der er indstillet {women} kvinder og {men} mænd blandt {len(genders)} personer." in problem
+    women = "1 kvinde" if genders.count(W) == 1 else f"{genders.count(W)} kvinder"
+    men = "1 mand" if genders.count(M) == 1 else f"{genders.count(M)} mænd"
+    assert f"Der er indstillet {women} og {men} blandt {len(genders)} personer." in problem
 
 
 def test_stated_saerlige_grunde_answer_the_rule(app):

@@ -49,7 +49,7 @@ def test_drafts_then_one_submission_with_the_gender_rule_over_the_body(sf):
     drafts = db.session.scalars(sa.select(Nomination).order_by(Nomination.id)).all()
     assert [n.status for n in drafts] == [NominationStatus.draft] * 2
     # Three women and one man for Movia's two seats: refused as a whole, and nothing is submitted.
-    with pytest.raises(RuleViolation, match="indstillet 3 kvinder og 1 mænd blandt 4 personer") as refused:
+    with pytest.raises(RuleViolation, match="indstillet 3 kvinder og 1 mand blandt 4 personer") as refused:
         proposals.save(party, period, {}, {}, submit=True, by=sf)
     assert refused.value.field == f"reason_{first.organisation_id}"
     assert {n.status for n in drafts} == {NominationStatus.draft}

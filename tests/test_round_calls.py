@@ -226,7 +226,7 @@ def test_the_command_opens_the_calls_and_says_how_many(app, runner):
 
     result = runner.invoke(args=args)
     assert result.exit_code == 0, result.output
-    assert f"2 opfordringer sendt til 1 partigrupper i valgperioden {period.name}." in result.output
+    assert f"2 opfordringer sendt til 1 partigruppe i valgperioden {period.name}." in result.output
 
     again = runner.invoke(args=args)
     assert "0 opfordringer sendt" in again.output

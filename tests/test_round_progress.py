@@ -260,7 +260,7 @@ def test_the_reminder_command(app, runner):
     result = runner.invoke(args=["registry", "remind-late"])
 
     assert result.exit_code == 0, result.output
-    assert "Påmindelse sendt til 1 partigrupper." in result.output
+    assert "Påmindelse sendt til 1 partigruppe." in result.output
 
 
 def test_the_progress_command_writes_the_csv(app, runner):

@@ -216,9 +216,10 @@ def import_confirm():
                                filename=upload.filename)
     uploads.discard(upload)
     db.session.commit()
-    flash(_("Importen er gennemført: %(created)d nye mandater, %(changed)d ændrede, %(ended)d afsluttede.",
-            created=result.created["mandater"], changed=result.changed["mandater"], ended=len(result.ended)),
-          "success")
+    flash(_("Importen er gennemført: %(created)s, %(changed)s, %(ended)s.",
+            created=ngettext("%(num)d nyt mandat", "%(num)d nye mandater", result.created["mandater"]),
+            changed=ngettext("%(num)d ændret", "%(num)d ændrede", result.changed["mandater"]),
+            ended=ngettext("%(num)d afsluttet", "%(num)d afsluttede", len(result.ended))), "success")
     return redirect(url_for("mandates.lapsed"))
 
 

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy.orm import contains_eager, joinedload
 
 from registry.appointments.models import Role
@@ -186,8 +187,11 @@ def proposal_gender_problem(organisation: Organisation, people: Sequence[Person]
                       "grunde til at lade være.", name=organisation.name, rule=organisation.gender_rule.label)
         return _l("%(name)s er omfattet af %(rule)s: indstil lige mange kvinder og mænd (ved et ulige antal én "
                   "mere af det ene køn), eller angiv de særlige grunde til at lade være. Der er indstillet "
-                  "%(women)d kvinder og %(men)d mænd blandt %(total)d personer.", name=organisation.name,
-                  rule=organisation.gender_rule.label, women=women, men=men, total=len(people))
+                  "%(women)s og %(men)s blandt %(total)s.", name=organisation.name,
+                  rule=organisation.gender_rule.label,
+                  women=lazy_ngettext("%(num)d kvinde", "%(num)d kvinder", women),
+                  men=lazy_ngettext("%(num)d mand", "%(num)d mænd", men),
+                  total=lazy_ngettext("%(num)d person", "%(num)d personer", len(people)))
     if unknown:
         return _l("%(name)s er omfattet af %(rule)s, men kønnet er ikke oplyst for %(people)s, så reglen kan ikke "
                   "efterprøves.", name=organisation.name, rule=organisation.gender_rule.label,

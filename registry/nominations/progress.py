@@ -30,7 +30,7 @@ from registry.nominations.period import (
 from registry.notifications import services as notifications
 from registry.organisations.models import ElectionPeriod, Organisation, Seat, SeatAllocation
 from registry.people.models import Party
-from registry.types import N_, LabelledEnum
+from registry.types import N_, LabelledEnum, sort_key
 
 
 class Stage(LabelledEnum):
@@ -215,7 +215,7 @@ def progress(period: ElectionPeriod, day: date | None = None) -> RoundProgress:
     for tally in groups.values():
         _check_gender(tally)
     return RoundProgress(period, day, seats, _by_body_then_party(list(groups.values())),
-                         sorted(parties.values(), key=lambda tally: (tally.party.letter, tally.party.id)),
+                         sorted(parties.values(), key=lambda tally: (sort_key(tally.party.letter), tally.party.id)),
                          Tally(None, None, seats))
 
 
@@ -224,7 +224,8 @@ def _by_body_then_party(tallies: list[Tally]) -> list[Tally]:
     bodies: dict[int, int] = {}
     for tally in tallies:
         bodies.setdefault(tally.organisation.id, len(bodies))
-    return sorted(tallies, key=lambda tally: (bodies[tally.organisation.id], tally.party.letter, tally.party.id))
+    return sorted(tallies, key=lambda tally: (bodies[tally.organisation.id], sort_key(tally.party.letter),
+                                                 tally.party.id))
 
 
 def send_reminders(round_progress: RoundProgress) -> list[Party]:
@@ -256,7 +257,12 @@ def _gender_cell(tally: Tally) -> str:
     return tally.gender_problem or ""
 
 
-def export(round_progress: RoundProgress, delimiter: str = ";") -> Iterator[str]:
-    """One line per seat: where it is, its deadline, and the gender rule's word on its party group's proposal."""
+def rows(round_progress: RoundProgress) -> Iterator[list[str]]:
+    """One line per seat: where it is, its deadline, and the gender rule's word on its party group's proposal.
+    The CSV's lines, and the Excel file's (exchange/xlsx.py)."""
     problems = {(tally.organisation.id, tally.party.id): _gender_cell(tally) for tally in round_progress.groups}
-    return write(HEADER, (_cells(seat, problems) for seat in round_progress.seats), delimiter)
+    return (_cells(seat, problems) for seat in round_progress.seats)
+
+
+def export(round_progress: RoundProgress, delimiter: str = ";") -> Iterator[str]:
+    return write(HEADER, rows(round_progress), delimiter)

@@ -10,6 +10,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from registry.forms import ChoiceField, DanishDateField, Form, VersionField
 from registry.organisations.models import GenderRule, OrganisationKind, SeatFiller, SeatKind
 
+# The most seats the organisation form creates at once; larger bodies add the rest on the seat form.
+MAX_NEW_SEATS = 100
+
 # Yes/no as a <select>: it renders as one labelled control in the one form macro, unlike a checkbox.
 YES_NO = [("ja", _l("Ja")), ("nej", _l("Nej"))]
 
@@ -83,6 +86,20 @@ class OrganisationForm(Form):
         )
 
 
+class NewOrganisationForm(OrganisationForm):
+    """Creating a body also creates its seats: Plads 1 to Plads N, each with a personal suppleant or none."""
+
+    seats = WholeNumberField(
+        _l("Antal pladser"), default=0, validators=[Optional(), NumberRange(0, MAX_NEW_SEATS, _l(
+            "Skriv et tal fra 0 til %(most)d.", most=MAX_NEW_SEATS))],
+        description=_l("Opretter Plads 1, Plads 2 osv. Flere pladser og andre slags pladser kan tilføjes bagefter."))
+    seats_have_substitute = yes_no(_l("Pladserne har personlig suppleant"))
+
+    def values(self) -> dict:
+        return super().values() | dict(seats=self.seats.data or 0,
+                                       seats_have_substitute=self.seats_have_substitute.data == "ja")
+
+
 class CloseOrganisationForm(Form):
     end_date = DanishDateField(_l("Sidste dag"), description=_l("Organisationen findes til og med denne dag."),
                                validators=[InputRequired(_l("Skriv organisationens sidste dag."))])
@@ -91,7 +108,7 @@ class CloseOrganisationForm(Form):
     end_appointments = yes_no(
         _l("Afslut løbende udpegninger"),
         _l("Ja afslutter udpegninger, der løber ud over sidste dag, pr. den dag med årsagen "
-           "\"organisation nedlagt\". Nej afviser nedlæggelsen, så længe der er sådanne udpegninger."))
+           "'organisation nedlagt'. Nej afviser nedlæggelsen, så længe der er sådanne udpegninger."))
     version = VersionField()
 
 
@@ -150,4 +167,4 @@ class RetireSeatForm(Form):
 
 class AllocationForm(Form):
     period = ChoiceField(_l("Valgperiode"), coerce=int)
-    party = ChoiceField(_l("Partigruppe"), coerce=int, description=_l("Vælg \"Ingen\" for at fjerne fordelingen."))
+    party = ChoiceField(_l("Partigruppe"), coerce=int, description=_l("Vælg 'Ingen' for at fjerne fordelingen."))

@@ -134,11 +134,18 @@ def _check_terms(values: dict) -> None:
                             field="term_years")
 
 
-def create_organisation(**values) -> Organisation:
+def create_organisation(*, seats: int = 0, seats_have_substitute: bool = False, **values) -> Organisation:
+    """A new body, with `seats` ordinary seats KKR fills, Plads 1 to Plads N (each with a personal suppleant when
+    seats_have_substitute); other seats are added one by one."""
     _check_name_free(values["name"])
     _check_terms(values)
+    if seats < 0:
+        raise RuleViolation(_l("Antallet af pladser kan ikke være negativt."), field="seats")
     organisation = Organisation(**{key: values.get(key) for key in ORGANISATION_FIELDS if key in values})
     db.session.add(organisation)
+    for number in range(1, seats + 1):
+        db.session.add(Seat(organisation=organisation, label=f"Plads {number}", position=number,
+                            has_substitute=seats_have_substitute))
     db.session.flush()
     return organisation
 

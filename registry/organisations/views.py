@@ -1,10 +1,11 @@
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy.orm import joinedload
 
+from registry.appointments.models import Role
 from registry.auth.permissions import SECRETARIAT, role_required
 from registry.dates import local_date, today
 from registry.errors import Conflict, RuleViolation
@@ -13,17 +14,20 @@ from registry.forms import show_refusal
 from registry.http import as_of_param, commit, conflict_page, page_param
 from registry.meetings import history
 from registry.organisations import balance, services, terms
+from registry.organisations.composition import composition
 from registry.organisations.forms import (
     AllocationForm,
     CloseOrganisationForm,
+    NewOrganisationForm,
     OrganisationForm,
     RetireSeatForm,
     SeatForm,
     choices,
 )
-from registry.organisations.models import ElectionPeriod, Organisation, Seat, SeatAllocation
-from registry.organisations.rosters import organisation_page, rosters_on
+from registry.organisations.models import ElectionPeriod, Organisation, Seat, SeatAllocation, SeatKind
+from registry.organisations.rosters import Roster, organisation_page, rosters_on
 from registry.paging import numbered
+from registry.people import services as people
 from registry.people.models import Party
 
 bp = Blueprint("organisations", __name__)
@@ -73,19 +77,25 @@ def detail(organisation_id: int):
     page = organisation_page(organisation, day, periods)
     ends = {appointment.id: terms.expected_end(appointment, periods) for held in page.roster.seats
             for appointment in (held.member, held.substitute) if appointment is not None}
+    on_day = balance.balance_of(organisation, day) if is_open else None
     return render_template("organisations/detail.html", organisation=organisation, page=page, ends=ends, day=day,
                            is_open=is_open, is_today=day == today(), today_date=today(), decisions=decisions,
-                           balance=balance.balance_of(organisation, day) if is_open else None)
+                           balance=on_day, composition=composition(on_day, day, periods) if on_day else None,
+                           vacant=_vacant(page.roster) if is_open and day == today() else [])
 
 
 @bp.route("/organisationer/ny", methods=["GET", "POST"])
 @role_required(*SECRETARIAT)
 def create():
-    form = OrganisationForm()
+    form = NewOrganisationForm()
     if form.validate_on_submit():
         saved = _save(form, lambda: services.create_organisation(**form.values()))
         if saved is not None:
-            flash(_("%(name)s er oprettet. Tilføj nu organisationens pladser.", name=saved.name), "success")
+            if saved.seats:
+                flash(ngettext("%(name)s er oprettet med %(num)d plads.", "%(name)s er oprettet med %(num)d pladser.",
+                               len(saved.seats), name=saved.name), "success")
+            else:
+                flash(_("%(name)s er oprettet. Tilføj nu organisationens pladser.", name=saved.name), "success")
             return redirect(url_for("organisations.detail", organisation_id=saved.id))
     return render_template("organisations/form.html", form=form, organisation=None)
 
@@ -178,14 +188,21 @@ def retire_seat(organisation_id: int, seat_id: int):
 @bp.route("/organisationer/<int:organisation_id>/pladser/<int:seat_id>/partigrupper", methods=["GET", "POST"])
 @role_required(*SECRETARIAT)
 def allocations(organisation_id: int, seat_id: int):
-    """Which party group holds the seat in each election period (valgperiode)."""
+    """Which party group holds the seat in each election period (valgperiode). The form opens on the period
+    containing today (else the next, else the last), with the party group that holds the seat in it."""
     seat = _seat(organisation_id, seat_id)
     periods = services.election_periods()
-    parties = db.session.scalars(sa.select(Party).order_by(Party.letter)).all()
+    held = db.session.scalars(sa.select(SeatAllocation).where(SeatAllocation.seat_id == seat.id)
+                              .options(joinedload(SeatAllocation.party))).all()
+    by_period = {allocation.period_id: allocation for allocation in held}
+    current = services.default_period(today())
     form = AllocationForm()
     form.period.choices = choices((period.id, period.name) for period in periods)
     form.party.choices = choices([(0, _("Ingen"))]
-                                 + [(party.id, f"{party.letter} – {party.name}") for party in parties])
+                                 + [(party.id, f"{party.letter} – {party.name}") for party in people.parties()])
+    if request.method == "GET" and current is not None:
+        form.period.data = current.id
+        form.party.data = by_period[current.id].party_id if current.id in by_period else 0
     if form.validate_on_submit():
         period = db.session.get(ElectionPeriod, form.period.data)
         party = db.session.get(Party, form.party.data) if form.party.data else None
@@ -196,11 +213,22 @@ def allocations(organisation_id: int, seat_id: int):
         if _save(form, change) is not None:
             flash(_("Fordelingen for %(period)s er gemt.", period=period.name), "success")
             return redirect(url_for("organisations.allocations", organisation_id=organisation_id, seat_id=seat_id))
-    held = db.session.scalars(sa.select(SeatAllocation).where(SeatAllocation.seat_id == seat.id)
-                              .options(joinedload(SeatAllocation.party))).all()
-    by_period = {allocation.period_id: allocation for allocation in held}
     return render_template("organisations/allocations.html", form=form, organisation=seat.organisation, seat=seat,
-                           periods=periods, by_period=by_period)
+                           periods=periods, by_period=by_period, current=current)
+
+
+def _vacant(roster: Roster) -> list[tuple[Seat, Role]]:
+    """The roles open today on the seats a party group nominates for: what a call for nominations can ask for."""
+    vacant = []
+    for held in roster.seats + roster.pool:
+        seat = held.seat
+        if not seat.party_nominates:
+            continue
+        if seat.kind is not SeatKind.pooled_substitute and held.member is None:
+            vacant.append((seat, Role.member))
+        if (seat.has_substitute or seat.kind is SeatKind.pooled_substitute) and held.substitute is None:
+            vacant.append((seat, Role.substitute))
+    return vacant
 
 
 def _save(form, change):

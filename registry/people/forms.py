@@ -32,11 +32,18 @@ class PersonForm(Form):
             SelectChoice(g.value, g.capitalised) for g in Gender]
 
 
+# Which of the two records a merge keeps: the older, this one (the page's), or the other one chosen.
+KEEP_CHOICES = ("", "this", "other")
+
+
 class MergeForm(Form):
-    """Step 1 chooses the other record; step 2 (confirmed) carries both versions back."""
+    """Step 1 chooses the other record and which one survives; step 2 (confirmed) carries both versions back."""
 
     other = ChoiceField(_l("Den anden registrering af samme person"), coerce=optional_int,
                         validators=[Chosen(_l("Vælg den anden registrering."))])
+    keep = ChoiceField(_l("Behold"), default="",
+                       description=_l("Den, der beholdes, får den andens udpegninger, mandater og indstillinger og de "
+                                      "oplysninger, den mangler. Den anden slettes."))
     confirmed = HiddenField()
     version = VersionField()
     other_version = VersionField()

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy.orm import Session, joinedload
 
 from registry.appointments.models import Appointment, Status
@@ -135,10 +136,12 @@ def assess(person: Person, day: date | None = None) -> Assessment:
     days = retention_days()
     eligible_from = last + timedelta(days=days)
     if day < eligible_from:
-        return Assessment(last, eligible_from, _(
-            "Opbevaringsperioden er ikke udløbet: oplysningerne om %(name)s gemmes i %(days)d dage efter den sidste "
+        return Assessment(last, eligible_from, ngettext(
+            "Opbevaringsperioden er ikke udløbet: oplysningerne om %(name)s gemmes i %(num)d dag efter den sidste "
             "dag på en plads eller i en indstilling (%(day)s). Personen kan anonymiseres fra %(eligible)s.",
-            name=person.name, days=days, day=local_date(last), eligible=local_date(eligible_from)))
+            "Opbevaringsperioden er ikke udløbet: oplysningerne om %(name)s gemmes i %(num)d dage efter den sidste "
+            "dag på en plads eller i en indstilling (%(day)s). Personen kan anonymiseres fra %(eligible)s.",
+            days, name=person.name, day=local_date(last), eligible=local_date(eligible_from)))
     return Assessment(last, eligible_from, None)
 
 

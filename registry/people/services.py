@@ -18,12 +18,13 @@ from registry.audit.services import record
 from registry.errors import RuleViolation, check_version
 from registry.extensions import db
 from registry.mandates.models import CouncilMandate
+from registry.nominations.models import Nomination
 from registry.organisations.models import Organisation, Seat
 from registry.paging import Page, numbered
 from registry.people.models import Gender, Municipality, Party, Person
 from registry.people.privacy import ANONYMISED_REFUSAL
 from registry.people.reference import council_region
-from registry.types import sort_key
+from registry.types import danish_order, sort_key
 
 PER_PAGE = 25
 
@@ -115,12 +116,17 @@ def find_municipality(key: int) -> Municipality | None:
 
 
 def municipalities() -> list[Municipality]:
-    return list(db.session.scalars(sa.select(Municipality).order_by(Municipality.name)))
+    return list(db.session.scalars(sa.select(Municipality).order_by(danish_order(Municipality.name))))
 
 
 def parties() -> list[Party]:
     """By list letter, Æ, Ø and Å last."""
     return sorted(db.session.scalars(sa.select(Party)), key=lambda party: sort_key(party.letter))
+
+
+def namesake(name: str, municipality_id: int | None, exclude: Person | None = None) -> Person | None:
+    """The person of that name in that municipality (another than `exclude`), whom saving would duplicate."""
+    return _namesake(" ".join(name.split()), municipality_id, exclude)
 
 
 def _namesake(name: str, municipality_id: int | None, exclude: Person | None) -> Person | None:
@@ -164,13 +170,17 @@ def save(person: Person | None, *, name: str, municipality_id: int | None = None
     return person
 
 
-def merge_order(first: Person, second: Person) -> tuple[Person, Person]:
-    """(kept, removed): the older record (registered first) is kept."""
+def merge_order(first: Person, second: Person, keep: Person | None = None) -> tuple[Person, Person]:
+    """(kept, removed): the record the secretariat chose to keep, else the older (registered first)."""
     if first.id == second.id:
         raise RuleViolation(_l("En person kan ikke lægges sammen med sig selv."), field="other")
     if first.anonymised_at or second.anonymised_at:
         raise RuleViolation(ANONYMISED_REFUSAL, field="other")
-    return (first, second) if first.id < second.id else (second, first)
+    if keep is not None and keep.id not in (first.id, second.id):
+        raise RuleViolation(_l("Vælg en af de to registreringer som den, der beholdes."), field="keep")
+    if keep is None:
+        keep = first if first.id < second.id else second
+    return (first, second) if keep.id == first.id else (second, first)
 
 
 def lost_on_merge(kept: Person, removed: Person) -> list[str]:
@@ -179,20 +189,38 @@ def lost_on_merge(kept: Person, removed: Person) -> list[str]:
             if getattr(kept, key) is not None and getattr(removed, key) not in (None, getattr(kept, key))]
 
 
+def _move_nominations(kept: Person, removed: Person) -> None:
+    """The removed record's nominations name the kept one; a nomination naming both, as member and suppleant,
+    cannot (one person cannot be both), and is refused with the merge."""
+    for nomination in db.session.scalars(sa.select(Nomination).where(
+            sa.or_(Nomination.person_id == removed.id, Nomination.substitute_id == removed.id))):
+        if {nomination.person_id, nomination.substitute_id} >= {kept.id, removed.id}:
+            raise RuleViolation(_l("De to registreringer er indstillet som medlem og suppleant i samme indstilling "
+                                   "(nr. %(number)d); de kan ikke lægges sammen, før den er ændret.",
+                                   number=nomination.id), field="other")
+        if nomination.person_id == removed.id:
+            nomination.person_id = kept.id
+        if nomination.substitute_id == removed.id:
+            nomination.substitute_id = kept.id
+
+
 def _mandates_of(person: Person) -> list[CouncilMandate]:
     return list(db.session.scalars(sa.select(CouncilMandate).where(CouncilMandate.person_id == person.id)))
 
 
-def merge(first: Person, second: Person, *, versions: tuple[int | None, int | None] = (None, None)) -> Person:
-    """Join two records of one person: the older is kept, gets the other's appointments
-    and the details it lacks, and the other is deleted. Every row change is audited,
-    and one `merge` entry says which record went into which. versions: the two records' as the user saw them."""
+def merge(first: Person, second: Person, *, keep: Person | None = None,
+          versions: tuple[int | None, int | None] = (None, None)) -> Person:
+    """Join two records of one person: the one chosen (keep; by default the older) is kept, gets the other's
+    appointments, council mandates and nominations and the details it lacks, and the other is deleted. Every
+    row change is audited, and one `merge` entry says which record went into which. versions: the two
+    records' as the user saw them."""
     check_version(first, versions[0])
     check_version(second, versions[1])
-    kept, removed = merge_order(first, second)
+    kept, removed = merge_order(first, second, keep)
     moved = list(removed.appointments)
     for appointment in moved:
         appointment.person = kept
+    _move_nominations(kept, removed)
     # Council mandates go along; one the kept record has already (same council, same first day) is the same
     # mandate recorded twice, and the removed record's copy goes with it.
     held = {(m.municipality_id, m.start_date) for m in _mandates_of(kept)}

@@ -9,6 +9,7 @@ import json
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from wtforms import SelectChoice
 
 from registry.appointments.forms import person_choices
 from registry.auth.permissions import SECRETARIAT, is_secretariat, role_required
@@ -73,17 +74,19 @@ def _save(form: PersonForm, person: Person | None) -> Person:
 @role_required(*SECRETARIAT)
 def create():
     form = _person_form(None)
+    existing = None
     if form.validate_on_submit():
         try:
             person = commit(lambda: _save(form, None))
         except RuleViolation as refused:
             show_refusal(form, refused)
+            existing = _duplicated(form, refused, None)
         except Conflict:
             form.name.errors.append(_("Registret blev ændret af en anden imens. Prøv igen."))
         else:
             flash(_("%(name)s er oprettet.", name=person.name), "success")
             return redirect(url_for("people.detail", person_id=person.id))
-    return render_template("people/form.html", form=form, person=None)
+    return render_template("people/form.html", form=form, person=None, existing=existing)
 
 
 @bp.route("/personer/<int:person_id>/rediger", methods=["GET", "POST"])
@@ -91,31 +94,49 @@ def create():
 def edit(person_id: int):
     person = db.get_or_404(Person, person_id)
     form = _person_form(person)
+    existing = None
     if form.validate_on_submit():
         try:
             commit(lambda: _save(form, person))
         except RuleViolation as refused:
             show_refusal(form, refused)
+            existing = _duplicated(form, refused, person)
         except Conflict:
             return conflict_page(form, person, "people/form.html", conflict_message(), person=person)
         else:
             flash(_("Oplysningerne om %(name)s er gemt.", name=person.name), "success")
             return redirect(url_for("people.detail", person_id=person.id))
-    return render_template("people/form.html", form=form, person=person)
+    return render_template("people/form.html", form=form, person=person, existing=existing)
+
+
+def _duplicated(form: PersonForm, refused: RuleViolation, person: Person | None) -> Person | None:
+    """The person a refused save would have duplicated (same name, same municipality), for a link to them."""
+    if refused.field != "name":
+        return None
+    return services.namesake(form.name.data or "", form.municipality.data, person)
 
 
 @bp.route("/personer/<int:person_id>/sammenlaeg", methods=["GET", "POST"])
 @role_required(*SECRETARIAT)
 def merge(person_id: int):
-    """Step 1: choose the other record. Step 2: see what happens, and confirm. Then merge."""
+    """Step 1: choose the other record, and which of the two survives. Step 2: see what happens, and confirm (or
+    keep the other one instead). Then merge."""
     person = db.get_or_404(Person, person_id)
     form = MergeForm(version=person.version)
     form.other.choices = person_choices([other for other in services.all_people() if other.id != person.id])
+    form.keep.choices = [SelectChoice("", _("Den ældste registrering (registreret først)")),
+                         SelectChoice("this", _("Denne: %(name)s (nr. %(id)d)", name=person.name, id=person.id)),
+                         SelectChoice("other", _("Den anden, du vælger ovenfor"))]
     if not form.validate_on_submit():
         return render_template("people/merge.html", form=form, person=person)
     other = db.get_or_404(Person, form.other.data)
+    if request.form.get("swap"):
+        # "Behold i stedet ...": the other record of the two, shown again before anything is saved.
+        form.keep.data = "other" if _keeps(form.keep.data, person, other) is person else "this"
+        form.confirmed.data = ""
+    keep = _keeps(form.keep.data, person, other)
     try:
-        kept, removed = services.merge_order(person, other)
+        kept, removed = services.merge_order(person, other, keep)
     except RuleViolation as refused:
         show_refusal(form, refused)
         return render_template("people/merge.html", form=form, person=person)
@@ -126,12 +147,25 @@ def merge(person_id: int):
                                removed=removed, appointments=len(removed.appointments),
                                lost=[DETAIL_LABELS[key] for key in services.lost_on_merge(kept, removed)])
     try:
-        commit(lambda: services.merge(person, other, versions=(form.version.data, form.other_version.data)))
+        commit(lambda: services.merge(person, other, keep=kept,
+                                      versions=(form.version.data, form.other_version.data)))
+    except RuleViolation as refused:
+        show_refusal(form, refused)
+        return render_template("people/merge.html", form=form, person=person)
     except Conflict:
         flash(conflict_message(), "error")
         return redirect(url_for("people.merge", person_id=person.id))
     flash(_("De to registreringer er lagt sammen til %(name)s.", name=kept.name), "success")
     return redirect(url_for("people.detail", person_id=kept.id))
+
+
+def _keeps(choice: str, person: Person, other: Person) -> Person:
+    """The record the choice keeps: this page's person, the other one, or the older of the two."""
+    if choice == "this":
+        return person
+    if choice == "other":
+        return other
+    return person if person.id < other.id else other
 
 
 @bp.get("/partier/<key>")
@@ -170,7 +204,7 @@ def anonymise(person_id: int):
             flash(conflict_message(), "error")
             return redirect(url_for("people.anonymise", person_id=person.id))
         else:
-            flash(_("Personen er anonymiseret. Pladsernes historik viser nu \"%(name)s\".",
+            flash(_("Personen er anonymiseret. Pladsernes historik viser nu '%(name)s'.",
                     name=privacy.ANONYMOUS_NAME), "success")
             return redirect(url_for("people.detail", person_id=person.id))
     return render_template("people/anonymise.html", form=form, person=person, assessment=assessment,

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from random import Random
 
+from registry.types import sort_key
+
 
 @dataclass(frozen=True)
 class Contestant:
@@ -96,7 +98,7 @@ def share_out(contestants: list[Contestant], seats: int, rng: Random | None = No
         raise ValueError("seats must be at least 1")
     if len({contestant.name for contestant in contestants}) != len(contestants):
         raise ValueError("contestants need distinct names")
-    ordered = sorted(contestants, key=lambda contestant: (-contestant.members, contestant.name))
+    ordered = sorted(contestants, key=lambda contestant: (-contestant.members, sort_key(contestant.name)))
     ranked = sorted(((Fraction(contestant.members, divisor), index, divisor)
                      for index, contestant in enumerate(ordered) if contestant.members > 0
                      for divisor in range(1, seats + 1)), key=lambda q: (-q[0], q[1], q[2]))

@@ -19,6 +19,7 @@ from registry.organisations.models import ElectionPeriod, Organisation, Seat, Se
 from registry.people.models import Party
 from registry.rounds import dhondt, services
 from registry.rounds.models import ElectoralGroup, PeriodParty, ShareOut
+from registry.types import danish_order
 
 
 @dataclass
@@ -97,8 +98,9 @@ def holders(period: ElectionPeriod) -> list[Holder]:
     members = db.session.execute(
         sa.select(ElectoralGroup, Party).join(PeriodParty, PeriodParty.group_id == ElectoralGroup.id)
         .join(Party, PeriodParty.party_id == Party.id).where(ElectoralGroup.period_id == period.id)
-        .order_by(ElectoralGroup.name, PeriodParty.members.desc(), Party.letter)).all()
-    parties = db.session.scalars(sa.select(Party).order_by(Party.letter)).all()
+        .order_by(danish_order(ElectoralGroup.name), PeriodParty.members.desc(),
+                  danish_order(Party.letter))).all()
+    parties = db.session.scalars(sa.select(Party).order_by(danish_order(Party.letter))).all()
     return ([Holder(f"g{group.id}:{party.id}", _l("%(group)s (%(party)s indstiller)", group=group.name,
                                                   party=party.letter))
              for group, party in members]

@@ -20,6 +20,7 @@ from registry.organisations.models import ElectionPeriod, Organisation, SeatAllo
 from registry.people.models import Party
 from registry.rounds import dhondt
 from registry.rounds.models import ElectoralGroup, PeriodParty, ShareOut
+from registry.types import danish_order
 
 
 def fingerprint(parts) -> str:
@@ -32,12 +33,12 @@ def composition(period: ElectionPeriod) -> list[PeriodParty]:
     return list(db.session.scalars(
         sa.select(PeriodParty).join(PeriodParty.party).where(PeriodParty.period_id == period.id)
         .options(joinedload(PeriodParty.party), joinedload(PeriodParty.group))
-        .order_by(PeriodParty.members.desc(), Party.letter)))
+        .order_by(PeriodParty.members.desc(), danish_order(Party.letter))))
 
 
 def groups(period: ElectionPeriod) -> list[ElectoralGroup]:
     return list(db.session.scalars(sa.select(ElectoralGroup).where(ElectoralGroup.period_id == period.id)
-                                   .order_by(ElectoralGroup.name)))
+                                   .order_by(danish_order(ElectoralGroup.name))))
 
 
 def composition_fingerprint(period: ElectionPeriod) -> str:
@@ -197,8 +198,8 @@ def agree(share: ShareOut, agreed: dict[str, int], note: str | None) -> ShareOut
     data = stored(share)
     total = sum(agreed.get(row["name"], row["agreed"]) for row in data["rows"])
     if total != share.seats:
-        raise RuleViolation(_l("Fordelingen efter aftale giver %(total)d pladser, men der fordeles %(seats)d.",
-                               total=total, seats=share.seats))
+        raise RuleViolation(_l("Fordelingen efter aftale giver %(total)s, men der fordeles %(seats)d.",
+                               total=lazy_ngettext("%(num)d plads", "%(num)d pladser", total), seats=share.seats))
     for row in data["rows"]:
         row["agreed"] = agreed.get(row["name"], row["agreed"])
     differs = any(row["agreed"] != row["share"] for row in data["rows"])

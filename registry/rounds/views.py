@@ -24,6 +24,7 @@ from registry.people.models import Party
 from registry.rounds import dhondt, grid, services
 from registry.rounds.forms import PeriodForm, ShareOutForm, agreement_form, composition_form, grid_form
 from registry.rounds.models import ShareOut
+from registry.types import danish_order
 
 bp = Blueprint("rounds", __name__)
 
@@ -118,7 +119,7 @@ def edit_composition():
     period = _period()
     if period is None:
         return _no_period()
-    parties = list(db.session.scalars(sa.select(Party).order_by(Party.letter)))
+    parties = list(db.session.scalars(sa.select(Party).order_by(danish_order(Party.letter))))
     data = {"seen": services.composition_fingerprint(period)}
     for row in services.composition(period):
         data[f"members_{row.party_id}"] = row.members
