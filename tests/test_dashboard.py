@@ -121,8 +121,8 @@ def test_the_latest_changes_say_who_changed_what(client, app):
         "authority_is_external": "nej", "gender_rule": "none", "follows_election_period": "ja",
         "version": organisation.version, "note": "Trafikselskab"})
     changes = section(dashboard(client), "Seneste ændringer")
-    assert f"haan ændrede Organisation {organisation.id}" in changes
-    assert f"system oprettede Organisation {organisation.id}" in changes
+    assert f'haan ændrede oplysningerne om <a href="/organisationer/{organisation.id}">Movia</a>' in changes
+    assert f'Systemet oprettede organisationen <a href="/organisationer/{organisation.id}">Movia</a>' in changes
     assert "loggede ind" not in changes
     assert "login" not in changes
 

@@ -1,21 +1,20 @@
-"""The dashboard's lists. Each is one query, a page at a time, however large the registry grows; except the
+"""The dashboard's lists. Each is one query, a page at a time, however large the registry grows (the vacancies
+four: the seats, the open calls for them, and what is coming to them: successors and nominations); except the
 ending terms, whose expected last days come from each body's term rules: they read the seated appointments
 without an end date (a few thousand in one KKR's registry) and sort in Python."""
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload
 
 from registry.appointments.models import Appointment, Role, Status
 from registry.appointments.services import active_on
-from registry.audit.models import AuditEntry
-from registry.audit.trail import CHANGES, entity_name
-from registry.auth.models import User, UserRole
-from registry.dates import COPENHAGEN
 from registry.extensions import db
+from registry.nominations import outlook
 from registry.nominations.models import Call, Nomination, NominationStatus
+from registry.nominations.outlook import Coming
 from registry.organisations import terms
 from registry.organisations.models import Organisation, Seat, SeatFiller, SeatKind
 from registry.organisations.rosters import open_on, seat_open_on
@@ -28,9 +27,24 @@ class Vacancy:
     seat: Seat
     needs_member: bool
     needs_substitute: bool
+    # The open calls for nominations to the seat, by role: the row says a call is out instead of offering one.
+    calls: dict[Role, Call] = field(default_factory=dict)
+    # What is on its way to each role: a successor appointed from a later day, or a nomination
+    # (nominations.outlook: the secretariat sees every one, a reader KKR's recommendations only).
+    coming: dict[Role, Coming] = field(default_factory=dict)
+
+    def overdue(self, role: Role) -> bool:
+        """The role's call is past its deadline with no nomination on its way."""
+        call, coming = self.calls.get(role), self.coming.get(role)
+        return call is not None and call.past_deadline and (coming is None or coming.nomination is None)
+
+    @property
+    def needed(self) -> list[Role]:
+        return [role for role, needed in ((Role.member, self.needs_member), (Role.substitute, self.needs_substitute))
+                if needed]
 
 
-def vacancies(day: date, number: int = 1, size: int = 25) -> Page[Vacancy]:
+def vacancies(day: date, number: int = 1, size: int = 25, *, viewer=None) -> Page[Vacancy]:
     """Seats KKR fills, open on the day, without a member, or without a personal suppleant where the seat has
     one; a pooled suppleant's seat without its suppleant. Other appointers' seats are not KKR's to fill."""
     def held(role: Role) -> sa.Exists:
@@ -48,6 +62,13 @@ def vacancies(day: date, number: int = 1, size: int = 25) -> Page[Vacancy]:
     page.items = [Vacancy(seat, not member and seat.kind is not SeatKind.pooled_substitute,
                           (seat.has_substitute or seat.kind is SeatKind.pooled_substitute) and not substitute)
                   for seat, member, substitute in page.items]
+    by_seat = {vacancy.seat.id: vacancy for vacancy in page.items}
+    # Asked even for an empty page, so that the page's queries do not depend on what it holds.
+    for call in db.session.scalars(sa.select(Call).where(Call.seat_id.in_(list(by_seat)), Call.closed_on.is_(None))
+                                   .order_by(Call.deadline, Call.id)):
+        by_seat[call.seat_id].calls.setdefault(call.role, call)
+    for (seat_id, role), coming in outlook.coming_to(list(by_seat), day, viewer=viewer).items():
+        by_seat[seat_id].coming[role] = coming
     return page
 
 
@@ -93,47 +114,6 @@ def closing_bodies(day: date, days: int, number: int = 1, size: int = 25) -> Pag
             .options(joinedload(Organisation.successor))
             .order_by(Organisation.end_date, Organisation.sort_name, Organisation.id))
     return numbered(stmt, number, size)
-
-
-@dataclass
-class Change:
-    entry: AuditEntry
-    text: str
-    at: datetime
-
-
-def describe(entry: AuditEntry) -> str:
-    """Short: "haan ændrede Organisation 4"."""
-    sentence = CHANGES.get(entry.action)
-    what = entity_name(entry.entity)
-    if entry.entity_id:
-        what = f"{what} {entry.entity_id}"
-    if sentence is None:
-        return f"{entry.actor} {entry.action} {what}".strip()
-    return str(sentence) % {"actor": entry.actor, "what": what}
-
-
-# What a reader may see change: the public part of the registry. Nominations, calls, the outbox, users and
-# failed logins are not, and neither is what a party group does (a new person may be its unpublished candidate).
-PUBLIC_ENTITIES = ["organisations", "seats", "seat_allocations", "appointments", "persons", "parties",
-                   "municipalities", "election_periods", "meetings", "agenda_items", "decisions"]
-
-
-def latest_changes(number: int = 1, size: int = 25, *, private: bool = False) -> Page[Change]:
-    """The newest changes to the registry's data (logins and the like are left out); private=True for the
-    secretariat, who may also see the changes to nominations, calls and users."""
-    machinery = ["login_failures", "messages"]
-    stmt = (sa.select(AuditEntry).where(AuditEntry.action.in_(list(CHANGES)),
-                                        sa.or_(AuditEntry.entity.is_(None), AuditEntry.entity.not_in(machinery)))
-            .order_by(AuditEntry.id.desc()))
-    if not private:
-        party_users = sa.select(User.id).where(User.role == UserRole.party)
-        stmt = stmt.where(AuditEntry.entity.in_(PUBLIC_ENTITIES),
-                          sa.or_(AuditEntry.user_id.is_(None), AuditEntry.user_id.not_in(party_users)))
-    page = numbered(stmt, number, size)
-    page.items = [Change(entry, describe(entry), entry.at.replace(tzinfo=timezone.utc).astimezone(COPENHAGEN))
-                  for entry in page.items]
-    return page
 
 
 # The nominations that wait for the secretariat, in the order they move.

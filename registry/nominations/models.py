@@ -1,11 +1,11 @@
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.appointments.models import Role
-from registry.dates import utcnow
+from registry.dates import today, utcnow
 from registry.extensions import db
 from registry.meetings.models import AgendaItem, Decision
 from registry.organisations.models import Seat
@@ -53,6 +53,11 @@ class Call(db.Model):
     def is_open(self) -> bool:
         return self.closed_on is None
 
+    @property
+    def past_deadline(self) -> bool:
+        """Open after its deadline (whether a nomination has answered it is the lists' question)."""
+        return self.is_open and self.deadline < today()
+
     def __repr__(self) -> str:
         return f"<Call seat={self.seat_id} {self.role.value}>"
 
@@ -80,6 +85,12 @@ EDITABLE = (NominationStatus.draft, NominationStatus.submitted, NominationStatus
 # KKR has decided: from here on the nomination is part of the public history.
 DECIDED = (NominationStatus.pending, NominationStatus.appointed, NominationStatus.not_supported,
            NominationStatus.not_appointed)
+# On its way to the seat: with the secretariat or the party group, on an agenda, or recommended by KKR and waiting
+# for the outside authority. Not a draft (the party group's own), nor one withdrawn or decided against.
+UNDER_WAY = (NominationStatus.submitted, NominationStatus.returned, NominationStatus.on_agenda,
+             NominationStatus.pending)
+# A recommendation waiting longer than this for the outside authority is marked on every list that shows it.
+LONG_PENDING = timedelta(days=90)
 
 
 class Nomination(db.Model):
@@ -145,6 +156,25 @@ class Nomination(db.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE
+
+    @property
+    def pending_since(self) -> date | None:
+        """The day of the KKR meeting that recommended it, while the outside authority has yet to appoint."""
+        if self.status is not NominationStatus.pending or self.item is None:
+            return None
+        return self.item.meeting.date
+
+    @property
+    def pending_days(self) -> int | None:
+        """How many days it has waited for the outside authority since KKR's meeting."""
+        since = self.pending_since
+        return (today() - since).days if since is not None else None
+
+    @property
+    def waits_long(self) -> bool:
+        """Waiting for the outside authority for more than LONG_PENDING."""
+        days = self.pending_days
+        return days is not None and days > LONG_PENDING.days
 
     @property
     def nominator(self) -> str:

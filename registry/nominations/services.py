@@ -15,8 +15,7 @@ Services check, change and flush; the view commits once. Every change of
 status queues a message to the party group (notifications.services); an organisation gets none.
 """
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -33,14 +32,14 @@ from registry.errors import RuleViolation, check_version
 from registry.extensions import db
 from registry.mandates.services import without_mandate
 from registry.meetings.models import AgendaItem
-from registry.nominations.models import EDITABLE, Call, CallReason, Nomination, NominationStatus
+from registry.nominations.models import EDITABLE, UNDER_WAY, Call, CallReason, Nomination, NominationStatus
 from registry.notifications import services as notifications
 from registry.organisations import terms
-from registry.organisations.models import ElectionPeriod, GenderRule, Seat, SeatAllocation, SeatKind
+from registry.organisations.models import ElectionPeriod, GenderRule, Seat, SeatAllocation
 from registry.organisations.services import election_periods
 from registry.people.models import Gender, Party, Person
+from registry.people.privacy import ANONYMISED_REFUSAL
 from registry.people.services import in_council_region
-from registry.types import sort_key
 
 # Who may see which nominations.
 
@@ -201,9 +200,11 @@ def _too_many_terms(seat: Seat, role: Role, people: list[Person], day: date) -> 
     for person in people:
         served = terms.terms_in_a_row(organisation, held.get(person.id, []), day, periods)
         if served >= organisation.max_terms:
-            found.append(_("%(name)s har siddet %(served)d perioder i træk i %(body)s, som højst tillader "
-                           "%(most)d.", name=person.name, served=served, body=organisation.name,
-                           most=organisation.max_terms))
+            found.append(ngettext("%(name)s har siddet %(num)d periode i træk i %(body)s, som højst tillader "
+                                  "%(most)d.",
+                                  "%(name)s har siddet %(num)d perioder i træk i %(body)s, som højst tillader "
+                                  "%(most)d.", served, name=person.name, body=organisation.name,
+                                  most=organisation.max_terms))
     return found
 
 
@@ -306,6 +307,36 @@ def submit(seat: Seat, role: Role, party: Party | None, person: Person, *, subst
     return nomination
 
 
+def amend_candidate(person: Person, *, office: str | None, email: str | None, by: User,
+                    fields: tuple[str, str] = ("new_office", "new_email")) -> Person:
+    """The office (hverv) and e-mail given on a nomination for a person already registered, e.g. because the
+    secretariat asked for them. Empty: unchanged.
+
+    The secretariat may change anyone's, as on the person's own page. A party group may change those of its own
+    party's people who have never held a seat: its own candidates, not yet public. Anyone else's details the
+    secretariat keeps, and the refusal says so at the field (fields: the office's and the e-mail's), so that
+    nothing typed is silently dropped."""
+    office, email = (office or "").strip() or None, (email or "").strip() or None
+    if office is None and email is None:
+        return person
+    field = fields[0] if office else fields[1]
+    if person.anonymised_at is not None:
+        raise RuleViolation(ANONYMISED_REFUSAL, field=field)
+    if by.role is UserRole.party:
+        public = db.session.scalar(sa.select(sa.exists().where(Appointment.person_id == person.id,
+                                                               Appointment.status == Status.appointed)))
+        if public or person.party_id is None or person.party_id != by.party_id:
+            raise RuleViolation(_l("Hverv og e-mail for %(name)s retter sekretariatet, da personen har haft en "
+                                   "plads eller ikke er registreret i partiet. Tøm feltet, og skriv oplysningen i "
+                                   "motivationen.", name=person.name), field=field)
+    if office is not None:
+        person.office = office
+    if email is not None:
+        person.email = email
+    db.session.flush()
+    return person
+
+
 def _editable(nomination: Nomination) -> None:
     if nomination.status not in EDITABLE:
         raise RuleViolation(_l("Indstillingen er %(status)s og kan ikke længere ændres.",
@@ -366,61 +397,16 @@ def return_to_party(nomination: Nomination, comment: str, *, version: int | None
 
 # Reading, for the pages.
 
-@dataclass
-class HeldSeat:
-    """A seat the party group holds this election period, with its holders and what it needs."""
-
-    seat: Seat
-    member: Appointment | None
-    substitute: Appointment | None
-    ends_soon: bool
-    calls: list[Call]
-
-    @property
-    def vacant(self) -> bool:
-        if self.seat.kind is SeatKind.pooled_substitute:
-            return self.substitute is None
-        return self.member is None or (self.seat.has_substitute and self.substitute is None)
-
-
-def seats_of(party: Party, day: date | None = None) -> list[HeldSeat]:
-    """The seats allocated to the party in the election period of the day; a seat is soon vacant when a
-    holder's last day, entered or expected by the body's term rules, is within the body's warning days."""
-    day = day or today()
-    seats = db.session.scalars(
-        sa.select(Seat).join(SeatAllocation, SeatAllocation.seat_id == Seat.id).join(SeatAllocation.period)
-        .where(SeatAllocation.party_id == party.id, ElectionPeriod.start_date <= day, ElectionPeriod.end_date >= day)
-        .options(joinedload(Seat.organisation))).unique().all()
-    if not seats:
-        return []
-    ids = [seat.id for seat in seats]
-    holders: dict[tuple[int, Role], Appointment] = {
-        (row.seat_id, row.role): row for row in db.session.scalars(
-            sa.select(Appointment).where(Appointment.seat_id.in_(ids), active_on(day))
-            .options(joinedload(Appointment.person)))}
-    calls: dict[int, list[Call]] = {}
-    for call in db.session.scalars(sa.select(Call).where(Call.seat_id.in_(ids), Call.party_id == party.id,
-                                                         Call.closed_on.is_(None)).order_by(Call.deadline)):
-        calls.setdefault(call.seat_id, []).append(call)
-    periods = election_periods()
-    result = []
-    for seat in seats:
-        member, substitute = holders.get((seat.id, Role.member)), holders.get((seat.id, Role.substitute))
-        horizon = day + timedelta(days=seat.organisation.warning_days)
-        ends_soon = any(a is not None and (last := terms.expected_end(a, periods)) is not None and last <= horizon
-                        for a in (member, substitute))
-        result.append(HeldSeat(seat, member, substitute, ends_soon, calls.get(seat.id, [])))
-    result.sort(key=lambda held: (sort_key(held.seat.organisation.name), held.seat.position, held.seat.label))
-    return result
-
-
-def open_calls(party: Party | None = None) -> list[Call]:
-    stmt = (sa.select(Call).where(Call.closed_on.is_(None))
-            .options(joinedload(Call.seat).joinedload(Seat.organisation), joinedload(Call.party))
-            .order_by(Call.deadline, Call.id))
-    if party is not None:
-        stmt = stmt.where(Call.party_id == party.id)
-    return list(db.session.scalars(stmt))
+def under_way(seat: Seat, role: Role, party: Party) -> Nomination | None:
+    """The party group's nomination on its way for the seat and role, if it has one (a second would be a
+    duplicate). A member's nomination that names a personal suppleant fills the suppleant's role too."""
+    fills = Nomination.role == role
+    if role is Role.substitute:
+        fills = sa.or_(fills, sa.and_(Nomination.role == Role.member, Nomination.substitute_id.is_not(None)))
+    return db.session.scalars(
+        sa.select(Nomination).where(Nomination.seat_id == seat.id, Nomination.party_id == party.id,
+                                    Nomination.status.in_(UNDER_WAY), fills)
+        .order_by(Nomination.id.desc())).first()
 
 
 def nominations_for(user, *, statuses: tuple[NominationStatus, ...] | None = None) -> list[Nomination]:

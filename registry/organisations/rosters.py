@@ -9,7 +9,9 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from registry.appointments.models import Appointment, Role, Status
 from registry.appointments.services import active_on
+from registry.dates import today
 from registry.extensions import db
+from registry.nominations.models import Nomination, NominationStatus
 from registry.organisations import terms
 from registry.organisations.models import ElectionPeriod, Organisation, Seat, SeatAllocation, SeatKind
 from registry.organisations.services import election_periods
@@ -23,6 +25,16 @@ class SeatHolders:
 
 
 @dataclass
+class Upcoming:
+    """What the public may know is coming to a seat's role after the day shown (today or later): the successor
+    appointed from a later day, or KKR's recommendation waiting for the outside authority (a public decision;
+    the person it names is shown once appointed)."""
+
+    successor: Appointment | None = None
+    recommended: bool = False
+
+
+@dataclass
 class Roster:
     organisation: Organisation
     seats: list[SeatHolders] = field(default_factory=list)
@@ -31,6 +43,8 @@ class Roster:
     # Holders whose term ended before the day without an end date: they carry on until a successor is
     # seated ("fungerer, indtil nye er udpeget"), as a body following the election period asks.
     carried_over: set[int] = field(default_factory=set)
+    # By seat id and role ("member", "substitute"): what is coming after the day.
+    upcoming: dict[tuple[int, str], Upcoming] = field(default_factory=dict)
 
 
 @dataclass
@@ -71,9 +85,34 @@ def _holders_by_seat(day: date, organisation: Organisation | None = None) -> dic
     return by_seat
 
 
+def _upcoming(day: date, organisation: Organisation | None = None) -> dict[tuple[int, str], Upcoming]:
+    """What is coming to each seat's roles after the day, for a roster of today or later (a past day's roster is
+    history). Two queries, whatever the number of bodies: appointments starting later, and recommendations
+    waiting for an outside authority."""
+    found: dict[tuple[int, str], Upcoming] = {}
+    if day < today():
+        return found
+    later = (sa.select(Appointment).join(Appointment.seat)
+             .where(Appointment.status == Status.appointed, Appointment.start_date > day)
+             .options(joinedload(Appointment.person)).order_by(Appointment.start_date, Appointment.id))
+    pending = (sa.select(Nomination.seat_id, Nomination.role, Nomination.substitute_id).join(Nomination.seat)
+               .where(Nomination.status == NominationStatus.pending))
+    if organisation is not None:
+        later = later.where(Seat.organisation_id == organisation.id)
+        pending = pending.where(Seat.organisation_id == organisation.id)
+    for appointment in db.session.scalars(later):
+        upcoming = found.setdefault((appointment.seat_id, appointment.role.value), Upcoming())
+        upcoming.successor = upcoming.successor or appointment
+    for seat_id, role, substitute_id in db.session.execute(pending):
+        roles = [role, Role.substitute] if role is Role.member and substitute_id is not None else [role]
+        for named in roles:
+            found.setdefault((seat_id, named.value), Upcoming()).recommended = True
+    return found
+
+
 def _roster(organisation: Organisation, day: date, by_seat: dict[int, dict[Role, Appointment]],
-            periods: list[ElectionPeriod]) -> Roster:
-    roster = Roster(organisation)
+            periods: list[ElectionPeriod], upcoming: dict[tuple[int, str], Upcoming] | None = None) -> Roster:
+    roster = Roster(organisation, upcoming=upcoming or {})
     for seat in organisation.seats:
         if seat.is_open_on(day):
             held = by_seat.get(seat.id, {})
@@ -89,7 +128,8 @@ def _roster(organisation: Organisation, day: date, by_seat: dict[int, dict[Role,
 def rosters_on(day: date) -> list[Roster]:
     """Every body open on the day, with its seats and who holds them.
 
-    Three queries whatever the size of the registry: bodies, seats, holders.
+    Five queries whatever the size of the registry: bodies, seats, holders, and (for today or later) what is
+    coming: successors appointed from a later day and recommendations waiting for an outside authority.
     """
     organisations = db.session.scalars(
         sa.select(Organisation).where(open_on(day))
@@ -98,7 +138,8 @@ def rosters_on(day: date) -> list[Roster]:
     ).all()
     by_seat = _holders_by_seat(day)
     periods = election_periods()
-    return [_roster(organisation, day, by_seat, periods) for organisation in organisations]
+    upcoming = _upcoming(day)
+    return [_roster(organisation, day, by_seat, periods, upcoming) for organisation in organisations]
 
 
 def organisation_page(organisation: Organisation, day: date, periods: list[ElectionPeriod]) -> OrganisationPage:
@@ -107,7 +148,7 @@ def organisation_page(organisation: Organisation, day: date, periods: list[Elect
     A fixed number of queries however long the history: seats, holders on the day,
     all holders, allocations, predecessors.
     """
-    roster = _roster(organisation, day, _holders_by_seat(day, organisation), periods)
+    roster = _roster(organisation, day, _holders_by_seat(day, organisation), periods, _upcoming(day, organisation))
     histories = {seat.id: SeatHistory(seat) for seat in organisation.seats}
     appointments = db.session.scalars(
         sa.select(Appointment).join(Appointment.seat)
