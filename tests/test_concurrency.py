@@ -154,8 +154,9 @@ def test_twenty_nominations_decided_at_once_seat_exactly_one_and_leave_the_rest_
 class FormValues(html.parser.HTMLParser):
     """The values a POST form shows: what the browser would send back unchanged."""
 
-    def __init__(self):
+    def __init__(self, path: str):
         super().__init__()
+        self.path = path
         self.values: dict[str, str] = {}
         self.inside = False
         self.select: str | None = None
@@ -163,7 +164,9 @@ class FormValues(html.parser.HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "form" and (attrs.get("method") or "").lower() == "post" and not attrs.get("action"):
+        # The page's own form: posting back to the page (no action, or the page's path).
+        if tag == "form" and (attrs.get("method") or "").lower() == "post" and attrs.get("action") in (None, "",
+                                                                                                      self.path):
             self.inside = True
         if not self.inside:
             return
@@ -202,7 +205,7 @@ def browser_for(app, username: str):
 def open_form(client, path: str) -> dict[str, str]:
     response = client.get(path)
     assert response.status_code == 200, path
-    parser = FormValues()
+    parser = FormValues(path)
     parser.feed(response.text)
     # A textarea's first newline is the template's, not the value's (as browsers read it).
     values = {name: value[1:] if value.startswith("\n") else value for name, value in parser.values.items()}

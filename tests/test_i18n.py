@@ -159,7 +159,7 @@ def test_base_template_names_no_address_outside_the_site():
 def test_every_marked_text_has_an_english_translation():
     with open(ROOT / "babel.cfg") as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)
-    keywords = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None}  # as in babel.cfg
+    keywords = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None, "lazy_ngettext": (1, 2)}  # as in babel.cfg
     marked = {(context, msgid if isinstance(msgid, str) else msgid[0]): filename
               for filename, _, msgid, _, context in extract_from_dir(str(ROOT), method_map, options_map, keywords)}
     with open(ENGLISH / "messages.po", "rb") as po:

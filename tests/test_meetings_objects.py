@@ -422,3 +422,16 @@ def test_the_meetings_version_guards_the_nominations_own(secretariat, rar):
                      version=version).status_code == 302
     fresh()
     assert db.session.get(Nomination, rar.nomination.id).item.meeting.location == "Glostrup"
+
+
+@pytest.mark.parametrize("chosen", ["²", "٣", "12345678901"])
+def test_a_meeting_choice_that_is_no_id_is_refused_not_an_error(client, app, chosen):
+    """Digits that Python's isdigit() accepts but int() does not (a fuzz test found '²') are no meeting."""
+    round_of(1)
+    make.user("haan", UserRole.secretariat)
+    db.session.commit()
+    make.login(client, "haan")
+    response = client.post("/moeder/runde", data={"period": nominate.current_period().id, "meeting": chosen,
+                                                  "section": "5"})
+    assert response.status_code == 200
+    assert "Vælg en af mulighederne." in response.text or "Vælg et møde" in response.text

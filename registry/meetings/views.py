@@ -202,7 +202,8 @@ def _offer_meetings(form: MeetingChoiceForm) -> None:
     (?moede=<id>, from a meeting's page), else the next to come, else a new one."""
     council = _council()
     asked = id_param("moede", prefill=True) if request.method == "GET" else (
-        int(form.meeting.data) if (form.meeting.data or "").isdigit() and len(form.meeting.data) < 10 else None)
+        int(form.meeting.data) if (form.meeting.data or "").isascii() and form.meeting.data.isdigit()
+        and len(form.meeting.data) < 10 else None)
     also = db.session.get(Meeting, asked) if asked else None
     also = also if also is not None and also.council_name == council else None
     choices = schedule.choices(council, today(), also=also)
