@@ -21,11 +21,27 @@ bp = Blueprint("api", __name__, url_prefix=openapi.PREFIX)
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+# How long a cache may keep a public answer without asking again (issue 16: public, max-age=60).
+PUBLIC_MAX_AGE = 60
+
+
 @bp.after_request
 def allow_any_origin(response: Response) -> Response:
     # Who sits where is public, and KL's website reads it from the browser.
     response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = "ETag"
     return response
+
+
+@bp.after_request
+def cacheable(response: Response) -> Response:
+    """A public answer (not the nominations, which are private and say so) may be cached for a minute, and
+    carries an ETag of its body: a client that sends it back in If-None-Match gets 304 and no body."""
+    if request.method != "GET" or response.status_code != 200 or "Cache-Control" in response.headers:
+        return response
+    response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 def _parse(parameter: dict, text: str):
