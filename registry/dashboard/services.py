@@ -9,16 +9,14 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload
 
-from registry.appointments.models import Appointment, Role, Status
+from registry.appointments.models import Appointment, Role
 from registry.appointments.services import active_on
 from registry.extensions import db
 from registry.nominations import outlook
 from registry.nominations.models import Call, Nomination, NominationStatus
 from registry.nominations.outlook import Coming
-from registry.organisations import terms
 from registry.organisations.models import Organisation, Seat, SeatFiller, SeatKind
-from registry.organisations.rosters import open_on, seat_open_on
-from registry.organisations.services import election_periods
+from registry.organisations.rosters import ending_within_warning, open_on, seat_open_on
 from registry.paging import Page, numbered
 
 
@@ -72,8 +70,6 @@ def vacancies(day: date, number: int = 1, size: int = 25, *, viewer=None) -> Pag
     return page
 
 
-# The longest warning a body may ask for (organisations.warning_days).
-MAX_WARNING = 730
 
 
 @dataclass
@@ -86,22 +82,12 @@ class Ending:
 
 
 def ending_terms(day: date, number: int = 1, size: int = 25) -> Page[Ending]:
-    """Seated appointments whose last day, entered or expected by the body's term rules (organisations/terms.py),
-    falls within the body's warning days (today included). Two queries: the appointments that may end within
-    the longest warning the rules allow, and the election periods."""
-    periods = election_periods()
-    # Other appointers' seats are left out: their terms are not KKR's to renew.
-    stmt = (sa.select(Appointment).join(Appointment.seat)
-            .where(Appointment.status == Status.appointed, active_on(day), Seat.filled_by == SeatFiller.kkr,
-                   sa.or_(Appointment.end_date.is_(None), Appointment.end_date <= day + timedelta(days=MAX_WARNING)))
-            .options(joinedload(Appointment.person), joinedload(Appointment.party),
-                     joinedload(Appointment.seat).joinedload(Seat.organisation)))
+    """Seated appointments whose last day, entered or expected by the body's term rules, falls within the body's
+    warning days (rosters.ending_within_warning), a page of them. Two queries."""
     found = []
-    for appointment in db.session.scalars(stmt):
-        last_day = terms.expected_end(appointment, periods)
-        if last_day is not None and last_day <= day + timedelta(days=appointment.seat.organisation.warning_days):
-            expected = appointment.end_date is None
-            found.append(Ending(appointment, last_day, expected, expected and last_day < day))
+    for appointment, last_day in ending_within_warning(day):
+        expected = appointment.end_date is None
+        found.append(Ending(appointment, last_day, expected, expected and last_day < day))
     found.sort(key=lambda ending: (ending.last_day, ending.appointment.seat.organisation.sort_name,
                                    ending.appointment.id))
     start = (number - 1) * size

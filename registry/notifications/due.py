@@ -10,20 +10,16 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from registry.appointments.models import Appointment, Role, Status
-from registry.appointments.services import active_on
+from registry.appointments.models import Appointment, Role
 from registry.extensions import db
 from registry.meetings.models import AgendaItem
 from registry.nominations.models import Call, Nomination, NominationStatus
-from registry.organisations import terms
-from registry.organisations.models import ElectionPeriod, Seat, SeatAllocation, SeatFiller
-from registry.organisations.services import election_periods
+from registry.organisations.models import ElectionPeriod, Seat, SeatAllocation
+from registry.organisations.rosters import ending_within_warning
 from registry.people.models import Party
 
 DUE_DAYS = 7
 AWAITING_DAYS = 30
-# The longest warning a body may ask for (organisations.warning_days).
-MAX_WARNING = 730
 # The nominations that answer a call.
 ANSWERED = (NominationStatus.submitted, NominationStatus.returned, NominationStatus.on_agenda,
             NominationStatus.pending, NominationStatus.appointed)
@@ -97,20 +93,10 @@ def _answers(nomination: Nomination, call: Call) -> bool:
 
 
 def _ending(day: date) -> list[Ending]:
-    """The dashboard's terms ending (dashboard/services.py), less those whose successor is known. Four queries:
-    the appointments that may end within the longest warning, the election periods, the later appointments to
-    the same seats, and the day's allocations."""
-    periods = election_periods()
-    stmt = (sa.select(Appointment).join(Appointment.seat)
-            .where(Appointment.status == Status.appointed, active_on(day), Seat.filled_by == SeatFiller.kkr,
-                   sa.or_(Appointment.end_date.is_(None), Appointment.end_date <= day + timedelta(days=MAX_WARNING)))
-            .options(joinedload(Appointment.person), joinedload(Appointment.party),
-                     joinedload(Appointment.seat).joinedload(Seat.organisation)))
-    found = []
-    for appointment in db.session.scalars(stmt):
-        last_day = terms.expected_end(appointment, periods)
-        if last_day is not None and last_day <= day + timedelta(days=appointment.seat.organisation.warning_days):
-            found.append((appointment, last_day))
+    """The dashboard's terms ending (rosters.ending_within_warning), less those whose successor is known. Four
+    queries: the appointments that may end within the longest warning, the election periods, the later
+    appointments to the same seats, and the day's allocations."""
+    found = ending_within_warning(day)
     if not found:
         return []
     seat_ids = {appointment.seat_id for appointment, _ in found}

@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -13,7 +13,7 @@ from registry.dates import today
 from registry.extensions import db
 from registry.nominations.models import Nomination, NominationStatus
 from registry.organisations import terms
-from registry.organisations.models import ElectionPeriod, Organisation, Seat, SeatAllocation, SeatKind
+from registry.organisations.models import ElectionPeriod, Organisation, Seat, SeatAllocation, SeatFiller, SeatKind
 from registry.organisations.services import election_periods
 
 
@@ -171,3 +171,26 @@ def organisation_page(organisation: Organisation, day: date, periods: list[Elect
         .order_by(Organisation.sort_name, Organisation.id)
     ).all()
     return OrganisationPage(roster, list(histories.values()), list(predecessors))
+
+
+# The longest warning a body may ask for (organisations.warning_days).
+MAX_WARNING = 730
+
+
+def ending_within_warning(day: date) -> list[tuple[Appointment, date]]:
+    """Seated appointments on KKR's seats whose last day, entered or expected by the body's term rules
+    (terms.py), falls within the body's warning days from the day (today included), with that last day: what
+    the dashboard lists and the reminders tell of. Other appointers' seats are left out: their terms are not
+    KKR's to renew. Two queries: the appointments that may end within the longest warning, and the periods."""
+    periods = election_periods()
+    stmt = (sa.select(Appointment).join(Appointment.seat)
+            .where(Appointment.status == Status.appointed, active_on(day), Seat.filled_by == SeatFiller.kkr,
+                   sa.or_(Appointment.end_date.is_(None), Appointment.end_date <= day + timedelta(days=MAX_WARNING)))
+            .options(joinedload(Appointment.person), joinedload(Appointment.party),
+                     joinedload(Appointment.seat).joinedload(Seat.organisation)))
+    found = []
+    for appointment in db.session.scalars(stmt):
+        last_day = terms.expected_end(appointment, periods)
+        if last_day is not None and last_day <= day + timedelta(days=appointment.seat.organisation.warning_days):
+            found.append((appointment, last_day))
+    return found
