@@ -7,9 +7,13 @@ the preview was made from: only that very file, uploaded by the same user within
 
 import hashlib
 import secrets
+import time
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import current_app
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from registry.dates import utcnow
@@ -20,6 +24,23 @@ from registry.extensions import db
 # Long enough to read a preview of a large file and think it over; the file is then deleted unconfirmed.
 UPLOAD_HOURS = 2
 UPLOAD_LIFETIME = timedelta(hours=UPLOAD_HOURS)
+
+
+def read_upload(field) -> bytes | None:
+    """The uploaded file's bytes, or None with the refusal on the field when it is larger than IMPORT_MAX_MB:
+    the appointments import and the councils' import take files alike."""
+    data = field.data.read()
+    limit = current_app.config["IMPORT_MAX_MB"]
+    if len(data) > limit * 1024 * 1024:
+        field.errors.append(_("Filen er for stor: %(size)s MB; højst %(limit)d MB.",
+                              size=format_decimal(len(data) / 1024 / 1024, "0.0"), limit=limit))
+        return None
+    return data
+
+
+def check_deadline() -> float:
+    """When a page's check of an uploaded file must stop (IMPORT_CHECK_SECONDS from now)."""
+    return time.monotonic() + current_app.config["IMPORT_CHECK_SECONDS"]
 
 
 def sha256(data: bytes) -> str:

@@ -1,6 +1,5 @@
 
 import re
-import time
 from collections import Counter
 from datetime import date
 
@@ -15,8 +14,8 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from registry.auth.permissions import SECRETARIAT, role_required
@@ -175,15 +174,12 @@ def import_upload():
     form = UploadForm()
     if not form.validate_on_submit():
         return render_template("exchange/import.html", form=form, limit=limit)
-    data = form.file.data.read()
     filename = form.file.data.filename or ""
-    if len(data) > limit * 1024 * 1024:
-        form.file.errors.append(_("Filen er for stor: %(size)s MB; højst %(limit)d MB.",
-                                  size=format_decimal(len(data) / 1024 / 1024, "0.0"), limit=limit))
+    if (data := services.read_upload(form.file)) is None:
         return render_template("exchange/import.html", form=form, limit=limit)
     # The file's date: given, or as the export names its files; lines that would undo later work are warnings.
     since = form.since.data or csv_import_stale.date_in_name(filename)
-    result = import_csv(data, dry_run=True, deadline=_deadline(), since=since)
+    result = import_csv(data, dry_run=True, deadline=services.check_deadline(), since=since)
     db.session.rollback()
     confirm = None
     if result.ok:
@@ -223,7 +219,8 @@ def import_confirm():
         return redirect(url_for("exchange.import_upload"))
     accepted = (form.stale.data or False) if form.accept_stale.data else False
     try:
-        result = import_csv(upload.data, dry_run=False, deadline=_deadline(), since=since, accept_stale=accepted)
+        result = import_csv(upload.data, dry_run=False, deadline=services.check_deadline(), since=since,
+                            accept_stale=accepted)
     except RuleViolation as refused:
         # Someone changed the registry between the check and the write; nothing was written.
         db.session.rollback()
@@ -247,10 +244,6 @@ def import_confirm():
     flash(_("Importen er gennemført: %(created)s oprettet, %(changed)s ændret.",
             created=_summary(result.created), changed=_summary(result.changed)))
     return redirect(url_for("organisations.index"))
-
-
-def _deadline() -> float:
-    return time.monotonic() + current_app.config["IMPORT_CHECK_SECONDS"]
 
 
 def _counts(result) -> dict[str, int]:

@@ -2,11 +2,10 @@
 councils, and end the appointments of those whose mandate has ended. A person's mandates are public and shown
 on the person's page (people/views.py)."""
 
-import time
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from registry.auth.permissions import SECRETARIAT, role_required
@@ -177,13 +176,10 @@ def import_upload():
     form = UploadForm()
     if not form.validate_on_submit():
         return render_template("mandates/import.html", form=form, limit=limit)
-    data = form.file.data.read()
     filename = form.file.data.filename or ""
-    if len(data) > limit * 1024 * 1024:
-        form.file.errors.append(_("Filen er for stor: %(size)s MB; højst %(limit)d MB.",
-                                  size=format_decimal(len(data) / 1024 / 1024, "0.0"), limit=limit))
+    if (data := uploads.read_upload(form.file)) is None:
         return render_template("mandates/import.html", form=form, limit=limit)
-    result = import_mandates(data, dry_run=True, deadline=_deadline())
+    result = import_mandates(data, dry_run=True, deadline=uploads.check_deadline())
     db.session.rollback()
     confirm = None
     if result.ok:
@@ -205,7 +201,7 @@ def import_confirm():
         return redirect(url_for("mandates.import_upload"))
     try:
         upload = uploads.kept(form.token.data, form.sha256.data, current_user)
-        result = import_mandates(upload.data, dry_run=False, deadline=_deadline())
+        result = import_mandates(upload.data, dry_run=False, deadline=uploads.check_deadline())
     except RuleViolation as refused:
         db.session.rollback()
         flash(_("Importen kunne ikke gennemføres: %(reason)s", reason=refused), "error")
@@ -221,7 +217,3 @@ def import_confirm():
             changed=ngettext("%(num)d ændret", "%(num)d ændrede", result.changed["mandater"]),
             ended=ngettext("%(num)d afsluttet", "%(num)d afsluttede", len(result.ended))), "success")
     return redirect(url_for("mandates.lapsed"))
-
-
-def _deadline() -> float:
-    return time.monotonic() + current_app.config["IMPORT_CHECK_SECONDS"]
