@@ -18,6 +18,7 @@ from registry.appointments.models import Role
 from registry.auth.models import User, UserRole
 from registry.dates import today
 from registry.extensions import db
+from registry.mandates import services as mandates
 from registry.nominations import services
 from registry.nominations.models import Call, CallReason, Nomination
 from registry.organisations.models import ElectionPeriod, GenderRule, Seat, SeatAllocation
@@ -115,3 +116,21 @@ def organisation_nomination(seat: Seat, person: Person | None = None, *, role: R
     person = person or candidate(f"Kandidat {seat.id}-{role.value}", None)
     return services.submit(seat, role, None, person, substitute=substitute, motivation=motivation,
                            gender_reason=gender_reason, by=by)
+
+
+CARLA_EMAIL, CARLA_PHONE = "carla@example.dk", "12 34 56 78"
+
+
+def carried_over_borgmester() -> dict:
+    """Movia follows the election period. Carla, borgmester in Gentofte 2022-2025 and not re-elected, has held
+    Plads 1 since 2022 with no end date entered: carried over into 2026-2029. Committed."""
+    db.session.add(ElectionPeriod(name="2022-2025", start_date=date(2022, 1, 1), end_date=date(2025, 12, 31)))
+    current_period()  # 2026-2029
+    seat = allocated_seat("C", "Movia", label="Plads 1", has_substitute=False)
+    carla = factories.person("Carla Eksempel", "Gentofte", party_letter="C", gender=Gender.woman,
+                             email=CARLA_EMAIL, phone=CARLA_PHONE)
+    appointment = factories.appoint(seat, carla, date(2022, 1, 1))
+    mandates.record(carla, factories.municipality("Gentofte"), date(2022, 1, 1), end=date(2025, 12, 31),
+                    party=factories.party("C"), office="borgmester")
+    db.session.commit()
+    return {"seat": seat, "carla": carla, "appointment": appointment}

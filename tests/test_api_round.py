@@ -11,8 +11,6 @@ from registry.appointments import services
 from registry.appointments.models import EndReason
 from registry.extensions import db
 from registry.mandates import services as mandates
-from registry.organisations.models import ElectionPeriod
-from registry.people.models import Gender
 from tests import factories as make
 from tests import nomination_factories as nominate
 from tests.test_api import get, results
@@ -21,23 +19,12 @@ from tests.test_carry_over import seat_through_kkr
 # Both databases: as-of queries.
 pytestmark = pytest.mark.both_databases
 
-EMAIL, PHONE = "carla@example.dk", "12 34 56 78"
+EMAIL, PHONE = nominate.CARLA_EMAIL, nominate.CARLA_PHONE
 
 
 @pytest.fixture
 def movia(app):
-    """Movia follows the election period. Carla, borgmester in Gentofte 2022-2025 and not re-elected, has held
-    Plads 1 since 2022 with no end date entered."""
-    db.session.add(ElectionPeriod(name="2022-2025", start_date=date(2022, 1, 1), end_date=date(2025, 12, 31)))
-    nominate.current_period()  # 2026-2029
-    seat = nominate.allocated_seat("C", "Movia", label="Plads 1", has_substitute=False)
-    carla = make.person("Carla Eksempel", "Gentofte", party_letter="C", gender=Gender.woman, email=EMAIL,
-                        phone=PHONE)
-    appointment = make.appoint(seat, carla, date(2022, 1, 1))
-    mandates.record(carla, make.municipality("Gentofte"), date(2022, 1, 1), end=date(2025, 12, 31),
-                    party=make.party("C"), office="borgmester")
-    db.session.commit()
-    return {"seat": seat, "carla": carla, "appointment": appointment}
+    return nominate.carried_over_borgmester()
 
 
 def mayor_of_gentofte(end: str | None = "2025-12-31", office: str | None = "borgmester",

@@ -14,8 +14,6 @@ from registry.exchange import csv_export
 from registry.exchange.csv_import import import_csv
 from registry.extensions import db
 from registry.mandates import services as mandates
-from registry.organisations.models import ElectionPeriod
-from registry.people.models import Gender
 from tests import factories as make
 from tests import nomination_factories as nominate
 from tests.test_carry_over import seat_through_kkr
@@ -25,23 +23,13 @@ from tests.test_import import snapshot
 pytestmark = pytest.mark.both_databases
 
 DERIVED = ["fortsætter_indtil_ny_er_udpeget", "kommunalbestyrelse", "kommunalt_hverv"]
-EMAIL, PHONE = "carla@example.dk", "12 34 56 78"
+EMAIL, PHONE = nominate.CARLA_EMAIL, nominate.CARLA_PHONE
 
 
 @pytest.fixture
 def movia(app):
-    """Movia follows the election period. Carla, borgmester in Gentofte 2022-2025 and not re-elected, has held
-    Plads 1 since 2022 with no end date entered."""
-    db.session.add(ElectionPeriod(name="2022-2025", start_date=date(2022, 1, 1), end_date=date(2025, 12, 31)))
-    nominate.current_period()  # 2026-2029
-    seat = nominate.allocated_seat("C", "Movia", label="Plads 1", has_substitute=False)
-    carla = make.person("Carla Eksempel", "Gentofte", party_letter="C", gender=Gender.woman, email=EMAIL,
-                        phone=PHONE)
-    make.appoint(seat, carla, date(2022, 1, 1))
-    mandates.record(carla, make.municipality("Gentofte"), date(2022, 1, 1), end=date(2025, 12, 31),
-                    party=make.party("C"), office="borgmester")
-    db.session.commit()
-    return seat, carla
+    movia = nominate.carried_over_borgmester()
+    return movia["seat"], movia["carla"]
 
 
 def export(query: str, client) -> bytes:
