@@ -24,7 +24,7 @@ from registry.appointments.services import active_on
 from registry.dates import today
 from registry.extensions import db
 from registry.mandates.models import CouncilMandate
-from registry.mandates.services import mandates_of
+from registry.mandates.services import mandates_by_person, mandates_of
 from registry.meetings import history
 from registry.meetings.models import AgendaItem, Decision
 from registry.nominations.models import Nomination, NominationStatus
@@ -127,19 +127,6 @@ def _persons(*, as_of: date | None = None, organization_id: int | None = None) -
     return sa.select(Person).where(held.exists()).options(joinedload(Person.municipality), joinedload(Person.party))
 
 
-def _mandates_by_person(person_ids: set[int]) -> dict[int, list[CouncilMandate]]:
-    """The people's council mandates, each person's the latest first as mandates_of gives them: one query (none
-    for no one)."""
-    by_person: dict[int, list[CouncilMandate]] = {person_id: [] for person_id in person_ids}
-    if person_ids:
-        for mandate in db.session.scalars(
-                sa.select(CouncilMandate).where(CouncilMandate.person_id.in_(person_ids))
-                .options(joinedload(CouncilMandate.municipality), joinedload(CouncilMandate.party))
-                .order_by(CouncilMandate.start_date.desc(), CouncilMandate.id.desc())):
-            by_person[mandate.person_id].append(mandate)
-    return by_person
-
-
 def persons(*, limit: int, after: int = 0, as_of: date | None = None, organization_id: int | None = None,
             party_id: int | None = None, municipality_id: int | None = None) -> Page[PersonRow]:
     """People by id, each with the council mandates held on the as_of day (or all): two queries."""
@@ -149,7 +136,7 @@ def persons(*, limit: int, after: int = 0, as_of: date | None = None, organizati
     if municipality_id is not None:
         stmt = stmt.where(Person.municipality_id == municipality_id)
     page = _page(stmt, Person.id, limit, after)
-    mandates = _mandates_by_person({person.id for person in page.items})
+    mandates = mandates_by_person({person.id for person in page.items})
     return Page([PersonRow(person, [mandate for mandate in mandates[person.id]
                                     if as_of is None or mandate.held_on(as_of)])
                  for person in page.items], has_next=page.has_next)
@@ -231,7 +218,7 @@ def _read_on(rows: list, as_of: date | None) -> list[MembershipRow]:
     number of rows: the election periods and the people's mandates."""
     now = today()
     periods = election_periods()
-    mandates = _mandates_by_person({appointment.person_id for appointment, _ in rows})
+    mandates = mandates_by_person({appointment.person_id for appointment, _ in rows})
     read = []
     for appointment, substitute_for_id in rows:
         last = terms.expected_end(appointment, periods) if appointment.end_date is None else None

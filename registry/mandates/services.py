@@ -33,10 +33,19 @@ LEFT_THE_COUNCIL = "Udtrådt af kommunalbestyrelsen."
 
 def mandates_of(person: Person) -> list[CouncilMandate]:
     """The person's mandates, the latest first: public information."""
-    return list(db.session.scalars(
-        sa.select(CouncilMandate).where(CouncilMandate.person_id == person.id)
-        .options(joinedload(CouncilMandate.municipality), joinedload(CouncilMandate.party))
-        .order_by(CouncilMandate.start_date.desc(), CouncilMandate.id.desc())))
+    return mandates_by_person({person.id})[person.id]
+
+
+def mandates_by_person(person_ids: set[int]) -> dict[int, list[CouncilMandate]]:
+    """Several people's mandates, each person's the latest first: one query (none for no one)."""
+    by_person: dict[int, list[CouncilMandate]] = {person_id: [] for person_id in person_ids}
+    if person_ids:
+        for mandate in db.session.scalars(
+                sa.select(CouncilMandate).where(CouncilMandate.person_id.in_(person_ids))
+                .options(joinedload(CouncilMandate.municipality), joinedload(CouncilMandate.party))
+                .order_by(CouncilMandate.start_date.desc(), CouncilMandate.id.desc())):
+            by_person[mandate.person_id].append(mandate)
+    return by_person
 
 
 def latest_mandate(person: Person) -> CouncilMandate | None:
