@@ -39,7 +39,7 @@ def asked() -> set[tuple[str, Role, str]]:
 
 
 def outbox() -> list[Message]:
-    return list(db.session.scalars(sa.select(Message).order_by(Message.recipient)))
+    return list(db.session.scalars(sa.select(Message).order_by(Message.recipient, Message.id)))
 
 
 def deadline():
