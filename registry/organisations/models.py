@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from registry.extensions import db
+from registry.people.models import search_name_index
 from registry.types import N_, LabelledEnum, SearchKey, SortKey, enum_column, search_key, search_key_default, sort_key
 
 if TYPE_CHECKING:
@@ -80,12 +81,13 @@ class Organisation(db.Model):
         sa.CheckConstraint("term_years IS NULL OR term_years BETWEEN 1 AND 20", name="term_years"),
         sa.CheckConstraint("max_terms IS NULL OR max_terms >= 1", name="max_terms"),
         sa.CheckConstraint("warning_days BETWEEN 0 AND 730", name="warning_days"),
+        search_name_index("organisations"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
     sort_name: Mapped[str] = mapped_column(SortKey, index=True)
-    search_name: Mapped[str] = mapped_column(SearchKey, index=True, default=search_key_default)
+    search_name: Mapped[str] = mapped_column(SearchKey, default=search_key_default)
     short_name: Mapped[str | None] = mapped_column(sa.String(50))
     kind: Mapped[OrganisationKind] = mapped_column(enum_column(OrganisationKind), default=OrganisationKind.other)
     legal_basis: Mapped[str | None] = mapped_column(sa.Text)

@@ -11,6 +11,13 @@ if TYPE_CHECKING:
     from registry.appointments.models import Appointment
 
 
+def search_name_index(table: str) -> sa.Index:
+    """The search key's index: on PostgreSQL trigrams (GIN, pg_trgm, migration 0017), which serve the
+    LIKE '%…%' of a search by part of a name (registry/search/services.py); on SQLite a plain btree, as before."""
+    return sa.Index(f"ix_{table}_search_name", "search_name", postgresql_using="gin",
+                    postgresql_ops={"search_name": "gin_trgm_ops"})
+
+
 class Gender(LabelledEnum):
     woman = "woman", N_("kvinde")
     man = "man", N_("mand")
@@ -54,12 +61,13 @@ class Person(db.Model):
     """
 
     __tablename__ = "persons"
-    __table_args__ = (sa.Index("ix_persons_name_municipality", "name", "municipality_id"),)
+    __table_args__ = (sa.Index("ix_persons_name_municipality", "name", "municipality_id"),
+                      search_name_index("persons"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     sort_name: Mapped[str] = mapped_column(SortKey, index=True)
-    search_name: Mapped[str] = mapped_column(SearchKey, index=True, default=search_key_default)
+    search_name: Mapped[str] = mapped_column(SearchKey, default=search_key_default)
     gender: Mapped[Gender | None] = mapped_column(enum_column(Gender), info={"private": True})
     municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipalities.id"), index=True)
     # The party the person belongs to now; each appointment keeps the party
