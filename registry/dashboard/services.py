@@ -1,7 +1,7 @@
 """The dashboard's lists. Each is one query, a page at a time, however large the registry grows (the vacancies
-four: the seats, the open calls for them, and what is coming to them: successors and nominations); except the
-ending terms, whose expected last days come from each body's term rules: they read the seated appointments
-without an end date (a few thousand in one KKR's registry) and sort in Python."""
+five: the seats, their holders, the open calls for them, and what is coming to them: successors and
+nominations); except the ending terms, whose expected last days come from each body's term rules: they read
+the seated appointments that may end within the warning (rosters.ending_within_warning) and sort in Python."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -49,17 +49,23 @@ def vacancies(day: date, number: int = 1, size: int = 25, *, viewer=None) -> Pag
         return sa.exists().where(Appointment.seat_id == Seat.id, Appointment.role == role, active_on(day))
 
     has_member, has_substitute = held(Role.member), held(Role.substitute)
-    stmt = (sa.select(Seat, has_member.label("has_member"), has_substitute.label("has_substitute"))
+    stmt = (sa.select(Seat)
             .join(Seat.organisation)
             .where(open_on(day), seat_open_on(day), Seat.filled_by == SeatFiller.kkr,
                    sa.case((Seat.kind == SeatKind.pooled_substitute, ~has_substitute),
                            else_=sa.or_(~has_member, sa.and_(Seat.has_substitute, ~has_substitute))))
             .options(contains_eager(Seat.organisation))
             .order_by(Organisation.sort_name, Organisation.id, Seat.position, Seat.label, Seat.id))
-    page = numbered(stmt, number, size, rows=True)
-    page.items = [Vacancy(seat, not member and seat.kind is not SeatKind.pooled_substitute,
-                          (seat.has_substitute or seat.kind is SeatKind.pooled_substitute) and not substitute)
-                  for seat, member, substitute in page.items]
+    page = numbered(stmt, number, size)
+    # Who holds the page's seats, asked apart: as columns of the query above, PostgreSQL answers the EXISTS
+    # by hashing every holder in the registry (tens of thousands) to show 25 seats.
+    held_roles = set(db.session.execute(
+        sa.select(Appointment.seat_id, Appointment.role)
+        .where(Appointment.seat_id.in_([seat.id for seat in page.items]), active_on(day))).tuples())
+    pooled = SeatKind.pooled_substitute
+    page.items = [Vacancy(seat, (seat.id, Role.member) not in held_roles and seat.kind is not pooled,
+                          (seat.has_substitute or seat.kind is pooled) and (seat.id, Role.substitute) not in held_roles)
+                  for seat in page.items]
     by_seat = {vacancy.seat.id: vacancy for vacancy in page.items}
     # Asked even for an empty page, so that the page's queries do not depend on what it holds.
     for call in db.session.scalars(sa.select(Call).where(Call.seat_id.in_(list(by_seat)), Call.closed_on.is_(None))
