@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from registry.appointments.models import Appointment, Role, Status
 from registry.appointments.services import active_on
@@ -46,6 +46,28 @@ class Roster:
     # By seat id and role ("member", "substitute"): what is coming after the day.
     upcoming: dict[tuple[int, str], Upcoming] = field(default_factory=dict)
 
+    @property
+    def members(self) -> int:
+        return sum(held.member is not None for held in self.seats)
+
+    @property
+    def vacancies(self) -> int:
+        """KKR's places open on the day without a holder: a member, a personal suppleant, a pooled suppleant.
+        Another appointer's empty seat is not counted: the registry only has not been told who sits there."""
+        return sum((held.member is None) + (held.seat.has_substitute and held.substitute is None)
+                   for held in self.seats if held.seat.kkr_fills) + sum(
+            held.substitute is None for held in self.pool if held.seat.kkr_fills)
+
+
+@dataclass
+class RosterPage:
+    """A page of rosters by a stable key: `after` is the body to continue after when more follow, `before`
+    the body to go back before when some come first; None at either end."""
+
+    rosters: list[Roster]
+    after: int | None = None
+    before: int | None = None
+
 
 @dataclass
 class SeatHistory:
@@ -74,32 +96,29 @@ def seat_open_on(day: date) -> sa.ColumnElement[bool]:
                    sa.or_(Seat.end_date.is_(None), Seat.end_date >= day))
 
 
-def _holders_by_seat(day: date, organisation: Organisation | None = None) -> dict[int, dict[Role, Appointment]]:
-    stmt = (sa.select(Appointment).where(active_on(day))
+def _holders_by_seat(day: date, organisation_ids: list[int]) -> dict[int, dict[Role, Appointment]]:
+    stmt = (sa.select(Appointment).join(Appointment.seat)
+            .where(active_on(day), Seat.organisation_id.in_(organisation_ids))
             .options(joinedload(Appointment.person), joinedload(Appointment.party)))
-    if organisation is not None:
-        stmt = stmt.join(Appointment.seat).where(Seat.organisation_id == organisation.id)
     by_seat: dict[int, dict[Role, Appointment]] = defaultdict(dict)
     for appointment in db.session.scalars(stmt):
         by_seat[appointment.seat_id][appointment.role] = appointment
     return by_seat
 
 
-def _upcoming(day: date, organisation: Organisation | None = None) -> dict[tuple[int, str], Upcoming]:
+def _upcoming(day: date, organisation_ids: list[int]) -> dict[tuple[int, str], Upcoming]:
     """What is coming to each seat's roles after the day, for a roster of today or later (a past day's roster is
     history). Two queries, whatever the number of bodies: appointments starting later, and recommendations
-    waiting for an outside authority."""
+    waiting for an outside authority, on the bodies' seats."""
     found: dict[tuple[int, str], Upcoming] = {}
     if day < today():
         return found
     later = (sa.select(Appointment).join(Appointment.seat)
-             .where(Appointment.status == Status.appointed, Appointment.start_date > day)
+             .where(Appointment.status == Status.appointed, Appointment.start_date > day,
+                    Seat.organisation_id.in_(organisation_ids))
              .options(joinedload(Appointment.person)).order_by(Appointment.start_date, Appointment.id))
     pending = (sa.select(Nomination.seat_id, Nomination.role, Nomination.substitute_id).join(Nomination.seat)
-               .where(Nomination.status == NominationStatus.pending))
-    if organisation is not None:
-        later = later.where(Seat.organisation_id == organisation.id)
-        pending = pending.where(Seat.organisation_id == organisation.id)
+               .where(Nomination.status == NominationStatus.pending, Seat.organisation_id.in_(organisation_ids)))
     for appointment in db.session.scalars(later):
         upcoming = found.setdefault((appointment.seat_id, appointment.role.value), Upcoming())
         upcoming.successor = upcoming.successor or appointment
@@ -125,21 +144,47 @@ def _roster(organisation: Organisation, day: date, by_seat: dict[int, dict[Role,
     return roster
 
 
-def rosters_on(day: date) -> list[Roster]:
-    """Every body open on the day, with its seats and who holds them.
+# Bodies per page of the home page: a national registry has thousands, and their rosters are on their own pages.
+ROSTERS_PER_PAGE = 10
 
-    Five queries whatever the size of the registry: bodies, seats, holders, and (for today or later) what is
-    coming: successors appointed from a later day and recommendations waiting for an outside authority.
+
+def rosters_on(day: date, *, after: int | None = None, before: int | None = None,
+               size: int = ROSTERS_PER_PAGE) -> RosterPage | None:
+    """A page of the bodies open on the day, by Danish name, with their seats and who holds them: the first
+    page, or the one after (or before) the body with that id. None when that body is unknown.
+
+    The page goes by a stable key (the body's sort name and id), not a page number, so the last page costs
+    what the first does. Six queries however large the registry: the key, bodies, seats, holders, periods
+    and (for today or later) what is coming: successors appointed from a later day and recommendations
+    waiting for an outside authority.
     """
-    organisations = db.session.scalars(
-        sa.select(Organisation).where(open_on(day))
-        .options(selectinload(Organisation.seats))
-        .order_by(Organisation.sort_name, Organisation.id)
-    ).all()
-    by_seat = _holders_by_seat(day)
+    stmt = sa.select(Organisation).where(open_on(day)).options(selectinload(Organisation.seats))
+    key = (sa.tuple_(Organisation.sort_name, Organisation.id) if after is not None or before is not None
+           else None)
+    if after is not None or before is not None:
+        mark = db.session.execute(sa.select(Organisation.sort_name, Organisation.id)
+                                  .where(Organisation.id == (after if after is not None else before))).first()
+        if mark is None:
+            return None
+    if before is not None:
+        found = list(db.session.scalars(stmt.where(key < sa.tuple_(*mark))
+                                        .order_by(Organisation.sort_name.desc(), Organisation.id.desc())
+                                        .limit(size + 1)))
+        more, earlier = True, len(found) > size
+        found = found[:size][::-1]
+    else:
+        if after is not None:
+            stmt = stmt.where(key > sa.tuple_(*mark))
+        found = list(db.session.scalars(stmt.order_by(Organisation.sort_name, Organisation.id).limit(size + 1)))
+        more, earlier = len(found) > size, after is not None
+        found = found[:size]
+    ids = [organisation.id for organisation in found]
+    by_seat = _holders_by_seat(day, ids)
     periods = election_periods()
-    upcoming = _upcoming(day)
-    return [_roster(organisation, day, by_seat, periods, upcoming) for organisation in organisations]
+    upcoming = _upcoming(day, ids)
+    return RosterPage([_roster(organisation, day, by_seat, periods, upcoming) for organisation in found],
+                      after=found[-1].id if found and more else None,
+                      before=found[0].id if found and earlier else None)
 
 
 def organisation_page(organisation: Organisation, day: date, periods: list[ElectionPeriod]) -> OrganisationPage:
@@ -148,7 +193,8 @@ def organisation_page(organisation: Organisation, day: date, periods: list[Elect
     A fixed number of queries however long the history: seats, holders on the day,
     all holders, allocations, predecessors.
     """
-    roster = _roster(organisation, day, _holders_by_seat(day, organisation), periods, _upcoming(day, organisation))
+    roster = _roster(organisation, day, _holders_by_seat(day, [organisation.id]), periods,
+                     _upcoming(day, [organisation.id]))
     histories = {seat.id: SeatHistory(seat) for seat in organisation.seats}
     appointments = db.session.scalars(
         sa.select(Appointment).join(Appointment.seat)
@@ -181,16 +227,37 @@ def ending_within_warning(day: date) -> list[tuple[Appointment, date]]:
     """Seated appointments on KKR's seats whose last day, entered or expected by the body's term rules
     (terms.py), falls within the body's warning days from the day (today included), with that last day: what
     the dashboard lists and the reminders tell of. Other appointers' seats are left out: their terms are not
-    KKR's to renew. Two queries: the appointments that may end within the longest warning, and the periods."""
+    KKR's to renew. Two queries: the periods, and the appointments that may end within the warning.
+
+    The database narrows to those that may (_may_end_by), so a national registry's tens of thousands of
+    holders without an end date are not read to find the few whose term ends; terms.py decides exactly.
+    """
     periods = election_periods()
-    stmt = (sa.select(Appointment).join(Appointment.seat)
+    stmt = (sa.select(Appointment).join(Appointment.seat).join(Seat.organisation)
             .where(Appointment.status == Status.appointed, active_on(day), Seat.filled_by == SeatFiller.kkr,
-                   sa.or_(Appointment.end_date.is_(None), Appointment.end_date <= day + timedelta(days=MAX_WARNING)))
+                   _may_end_by(day, periods))
             .options(joinedload(Appointment.person), joinedload(Appointment.party),
-                     joinedload(Appointment.seat).joinedload(Seat.organisation)))
+                     contains_eager(Appointment.seat).contains_eager(Seat.organisation)))
     found = []
     for appointment in db.session.scalars(stmt):
         last_day = terms.expected_end(appointment, periods)
         if last_day is not None and last_day <= day + timedelta(days=appointment.seat.organisation.warning_days):
             found.append((appointment, last_day))
     return found
+
+
+def _may_end_by(day: date, periods: list[ElectionPeriod]) -> sa.ColumnElement[bool]:
+    """Appointments whose last day may fall within their body's warning from the day: a superset of those
+    that do, in plain comparisons both databases index alike. An end date, the body's or the seat's last day
+    within the longest warning; a term with the election period that ends within the body's own warning (a
+    period is a known day, so the test is on warning_days, not date arithmetic); or a term of so many years,
+    which terms.py counts."""
+    horizon = day + timedelta(days=MAX_WARNING)
+    period_ends = [sa.and_(Appointment.start_date.between(period.start_date, period.end_date),
+                           Organisation.warning_days >= (period.end_date - day).days)
+                   for period in periods if (period.end_date - day).days <= MAX_WARNING]
+    open_ended = sa.or_(
+        Organisation.end_date <= horizon, Seat.end_date <= horizon,
+        sa.and_(Organisation.follows_election_period, sa.or_(sa.false(), *period_ends)),
+        sa.and_(~Organisation.follows_election_period, Organisation.term_years.is_not(None)))
+    return sa.or_(Appointment.end_date <= horizon, sa.and_(Appointment.end_date.is_(None), open_ended))

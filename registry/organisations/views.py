@@ -11,7 +11,7 @@ from registry.dates import local_date, today
 from registry.errors import Conflict, RuleViolation
 from registry.extensions import db
 from registry.forms import show_refusal
-from registry.http import as_of_param, commit, conflict_page, page_param
+from registry.http import as_of_param, commit, conflict_page, id_param, page_param
 from registry.meetings import history
 from registry.organisations import balance, services, terms
 from registry.organisations.composition import composition
@@ -43,8 +43,11 @@ LATEST_DECISIONS = 5
 
 @bp.get("/")
 def index():
+    """The bodies open on the day with their holders, a page at a time by name: ?efter=<body> continues after
+    the last body shown, ?foer=<body> goes back before the first."""
     day = as_of_param()
-    return render_template("organisations/index.html", rosters=rosters_on(day), day=day,
+    page = rosters_on(day, after=id_param("efter"), before=id_param("foer")) or abort(404)
+    return render_template("organisations/index.html", page=page, rosters=page.rosters, day=day,
                            is_today=day == today())
 
 
