@@ -92,6 +92,7 @@ ACCESS: dict[tuple[str, str], dict[str, str]] = {
     ("meetings.index", GET): PUBLIC,
     ("meetings.detail", GET): PUBLIC,
     ("meetings.history", GET): PUBLIC,
+    ("meetings.decision", GET): PUBLIC,
     ("exchange.appointments_csv", GET): PUBLIC,
     ("exchange.decisions_csv", GET): PUBLIC,
     ("exchange.balance_csv", GET): PUBLIC,
@@ -239,6 +240,7 @@ ACCESS: dict[tuple[str, str], dict[str, str]] = {
     ("api.parties", GET): API_PUBLIC,
     ("api.municipalities", GET): API_PUBLIC,
     ("api.decisions", GET): API_PUBLIC,
+    ("api.decision_entries", GET): API_PUBLIC,
     ("api.nominations", GET): API_NOMINATIONS,
     ("api.nomination", GET): API_OWN_NOMINATION,
 }
@@ -323,6 +325,7 @@ class World:
             "meeting_id": self.meeting.id,
             "item_id": self.item.id,
             "call_id": self.call.id,
+            "decision_id": self.decision.id,
             "key": {"people.party": "F", "people.municipality": self.municipality.id},
             "code": "da",
             # The API's names (Popolo): organisation, seat, person, appointment.

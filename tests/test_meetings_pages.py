@@ -467,8 +467,8 @@ def test_history_per_organisation_person_and_meeting_with_the_same_filters_on_th
 
 @pytest.mark.parametrize(("query", "status"), [
     ("organisation=abc", 400), ("person=-1", 400), ("moede=1.5", 400), ("person=99999999999999999999", 400),
-    ("organisation=%C2%B2", 400), ("side=0", 400), ("organisation=999", 404), ("moede=999", 404),
-    ("person=999", 404), ("side=7", 200),
+    ("organisation=%C2%B2", 400), ("efter=0", 400), ("foer=x", 400), ("organisation=999", 404),
+    ("moede=999", 404), ("person=999", 404), ("efter=999", 404), ("foer=999", 404),
 ])
 def test_history_refuses_bad_filters_in_danish(client, app, query, status):
     response = client.get(f"/beslutninger?{query}")

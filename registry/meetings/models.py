@@ -30,7 +30,11 @@ class Meeting(db.Model):
     """A KKR meeting (møde) with its agenda (dagsorden)."""
 
     __tablename__ = "meetings"
-    __table_args__ = (sa.UniqueConstraint("council_name", "date", name="uq_meetings_council_date"),)
+    __table_args__ = (
+        sa.UniqueConstraint("council_name", "date", name="uq_meetings_council_date"),
+        # The history of decisions, newest meeting first, reads meetings in date order and stops after a page.
+        sa.Index("ix_meetings_date", "date"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Kept per meeting so references stay right if the registry ever serves another KKR.

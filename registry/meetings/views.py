@@ -42,7 +42,7 @@ from registry.meetings.forms import (
     TakeOffForm,
     outcome_choices,
 )
-from registry.meetings.models import AgendaItem, Meeting, Outcome
+from registry.meetings.models import AgendaItem, Decision, Meeting, Outcome
 from registry.meetings.schedule import NewMeeting
 from registry.nominations import services as nominations
 from registry.nominations.models import Nomination, NominationStatus
@@ -235,24 +235,42 @@ def _filter(name: str, model):
 
 @bp.get("/beslutninger")
 def history():
-    """Every decision KKR has made, newest meeting first; per organisation, person or meeting."""
+    """Every decision KKR has made, newest meeting first; per organisation, person or meeting. A page at a
+    time by a stable key: ?efter=<decision> continues after the last decision shown, ?foer=<decision> goes
+    back before the first."""
     organisation = _filter("organisation", Organisation)
     person = _filter("person", Person)
     meeting = _filter("moede", Meeting)
     selection = decisions.Selection(meeting_id=meeting.id if meeting else None,
                                     organisation_id=organisation.id if organisation else None,
                                     person_id=person.id if person else None)
-    page = decisions.page(selection, page_param())
-    if person is not None and not page.items and not is_secretariat() \
+    window = decisions.window(selection, after=id_param("efter"), before=id_param("foer"))
+    if window is None:
+        abort(404)
+    if person is not None and not window.items and not is_secretariat() \
             and people_services.get_person(person.id, public=True) is None:
         # The page names the person it is filtered by: a candidate no decision concerns yet is not public.
         abort(404)
     filters = {name: row.id for name, row in
                (("organisation", organisation), ("person", person), ("moede", meeting)) if row is not None}
     export_url = url_for("exchange.decisions_csv", **filters)
-    return render_template("meetings/history.html", entries=page.items, page=page,
+    return render_template("meetings/history.html", entries=window.items, window=window,
                            organisation=organisation, person=person, meeting=meeting, filters=filters,
                            export_url=export_url)
+
+
+@bp.get("/beslutninger/<int:decision_id>")
+def decision(decision_id: int):
+    """One decision and everyone it concerns, a page at a time (an imported decision may concern hundreds);
+    ?organisation= keeps to one organisation's posts, as the list it was reached from."""
+    found = db.get_or_404(Decision, decision_id, options=[joinedload(Decision.item).joinedload(AgendaItem.meeting)])
+    organisation = _filter("organisation", Organisation)
+    selection = decisions.Selection(organisation_id=organisation.id if organisation else None)
+    window = decisions.of_decision(found, selection, after=id_param("efter"), before=id_param("foer"))
+    if window is None:
+        abort(404)
+    return render_template("meetings/decision.html", decision=found, window=window, organisation=organisation,
+                           filters={"organisation": organisation.id} if organisation else {})
 
 
 # The secretariat: an item's nominations and drafted text.
