@@ -193,6 +193,7 @@ def test_decisions_are_public_with_the_people_and_posts_they_concern(client, nom
              "organization_id": nominations["rar"].id, "post_id": nominations["rar_f"].id,
              "on_behalf_of_id": make.party("F").id, "start_date": "2024-07-01"},
         ],
+        "entry_count": 2, "entries_next": None,
     }]}
 
 
@@ -255,7 +256,8 @@ def test_every_documented_operation_answers_as_documented_when_signed_in(client,
     for path in DOCUMENT["paths"]:
         get(client, path.replace("{nomination_id}", str(nominations["sent"].id))
             .replace("{membership_id}", "999999").replace("{organization_id}", str(nominations["rar"].id))
-            .replace("{post_id}", str(nominations["rar_f"].id)).replace("{person_id}", "999999"),
+            .replace("{post_id}", str(nominations["rar_f"].id)).replace("{person_id}", "999999")
+            .replace("{decision_id}", str(nominations["appointed"].decision_id)),
             404 if path.endswith(("{membership_id}", "{person_id}")) else 200)
 
 

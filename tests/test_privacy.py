@@ -103,7 +103,7 @@ def public_paths(world) -> list[str]:
     membership_id = db.session.scalar(sa.select(Appointment.id).where(Appointment.person_id == person.id,
                                                                       Appointment.seat_id == seat.id))
     ids = {"organization_id": seat.organisation_id, "post_id": seat.id, "person_id": person.id,
-           "membership_id": membership_id, "nomination_id": world["undecided"].id}
+           "membership_id": membership_id, "nomination_id": world["undecided"].id, "decision_id": decided.decision_id}
     api = [re.sub(r"\{(\w+)\}", lambda match: str(ids[match.group(1)]), path)
            for path, operations in openapi.DOCUMENT["paths"].items() if "get" in operations]
     assert len(api) >= 14  # every GET the OpenAPI document lists

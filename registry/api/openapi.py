@@ -6,10 +6,13 @@ document, the parsing and the answers cannot drift apart unnoticed.
 """
 
 from registry.http import MAX_ID
+from registry.meetings.history import SHOWN_PER_DECISION
 
 PREFIX = "/api/v1"
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
+# How many entries a decision in /decisions holds; the rest are at its entries_next.
+ENTRIES_SHOWN = SHOWN_PER_DECISION
 
 
 def _ref(name: str) -> dict:
@@ -285,9 +288,18 @@ SCHEMAS = {
         "item_title": TEXT,
         "outcome": {"type": "string", "enum": OUTCOMES},
         "text": {**_nullable(TEXT), "description": "The decision as in the minutes (referat)."},
-        "entries": {"type": "array", "items": _ref("DecisionEntry"),
-                    "description": "Whom the decision concerns, member before suppleant; empty when it names "
-                                   "no one."},
+        "entries": {"type": "array", "items": _ref("DecisionEntry"), "maxItems": ENTRIES_SHOWN,
+                    "description": f"Whom the decision concerns, member before suppleant: the first "
+                                   f"{ENTRIES_SHOWN} (a decision that came in with an import may concern "
+                                   f"hundreds); empty when it names no one. With organization_id or person_id, "
+                                   f"only those on the organization's posts, or the person's."},
+        "entry_count": {"type": "integer", "minimum": 0,
+                        "description": "How many entries the decision has in all (within the filter, as "
+                                       "entries); more than are in entries when entries_next is given."},
+        "entries_next": {"type": ["string", "null"], "format": "uri",
+                         "description": "Where all the entries are, a page at a time in the same order "
+                                        "(/decisions/{decision_id}/entries, with the same filter); null when "
+                                        "entries holds them all."},
     }, "A KKR decision on an agenda item, with the persons and posts it concerns: the history of "
        "indstillinger. Only decisions: nominations KKR has not yet decided are not here."),
     "Error": _object({
@@ -307,7 +319,7 @@ def _page_schema(item: str) -> dict:
 
 
 for _name in ("Organization", "Post", "Person", "Membership", "Party", "Municipality", "Nomination",
-              "DecisionRecord"):
+              "DecisionRecord", "DecisionEntry"):
     SCHEMAS[f"{_name}Page"] = _page_schema(_name)
 
 
@@ -437,6 +449,23 @@ def _paths() -> dict:
                     "404": _error(missing),
                 },
             })}
+    paths[f"{PREFIX}/decisions/{{decision_id}}/entries"] = {"get": {
+        "operationId": "list_decision_entries",
+        "summary": "Everyone a decision concerns",
+        "description": "All the entries of one decision, member before suppleant, a page at a time: "
+                       "/decisions holds only the first few of each. Follow `next`.",
+        "parameters": [{"name": "decision_id", "in": "path", "required": True, "schema": ID},
+                       *LIST_PARAMETERS["decisions"], PAGINATION[0],
+                       _query("after", {"type": "integer", "minimum": 0, "maximum": MAX_ID},
+                              "Entries after this one, as `next` gives it (the entries are not ordered by "
+                              "this number: take it from `next`). A number that is none of the decision's "
+                              "entries gives an empty page.")],
+        "responses": {
+            "200": _json(_ref("DecisionEntryPage"), "A page of the decision's entries."),
+            "400": _error("A parameter is unknown, given twice, or not of its form."),
+            "404": _error("No decision has this id."),
+        },
+    }}
     paths[f"{PREFIX}/openapi.json"] = {"get": {
         "operationId": "get_openapi_document",
         "summary": "This document",

@@ -14,6 +14,7 @@ from datetime import date
 
 from registry.api.services import DecisionRow, MembershipRow, PersonRow
 from registry.appointments.models import Appointment, Office, Role
+from registry.http import external_url
 from registry.mandates.models import CouncilMandate
 from registry.meetings.history import Entry
 from registry.meetings.models import Decision
@@ -206,7 +207,7 @@ def nomination(row: Nomination) -> dict:
     }
 
 
-def _entry(row: Entry) -> dict:
+def decision_entry(row: Entry) -> dict:
     return {
         "person_id": row.person.id,
         "role": row.role.value,
@@ -228,5 +229,8 @@ def decision_record(row: DecisionRow) -> dict:
         "item_title": item.title,
         "outcome": decision_row.outcome.value,
         "text": decision_row.text,
-        "entries": [_entry(entry) for entry in row.entries],
+        "entries": [decision_entry(entry) for entry in row.entries],
+        "entry_count": row.entry_count,
+        "entries_next": external_url("api.decision_entries", decision_id=decision_row.id, **row.filters)
+        if row.entry_count > len(row.entries) else None,
     }

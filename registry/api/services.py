@@ -12,7 +12,7 @@ one more query per page, and a membership's carrying over (terms.expected_end)
 in one more for the election periods.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
@@ -39,8 +39,13 @@ from registry.people.models import Municipality, Party, Person
 @dataclass(frozen=True)
 class DecisionRow:
     decision: Decision
-    # The people and seats it concerns (history entries), member before suppleant.
+    # The first people and seats it concerns (history entries), member before suppleant: at most
+    # history.SHOWN_PER_DECISION; the rest through /decisions/{id}/entries.
     entries: list[history.Entry]
+    # How many it concerns in all within the filter, and the filter (organization_id, person_id) for the link
+    # to the rest.
+    entry_count: int = 0
+    filters: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -269,15 +274,28 @@ def nomination(user, nomination_id: int) -> Nomination | None:
 
 def decisions(*, limit: int, after: int = 0, organization_id: int | None = None,
               person_id: int | None = None) -> Page[DecisionRow]:
-    """Decisions by id, each with the entries of the history: three queries whatever the page size."""
+    """Decisions by id, each with the first few entries of the history and how many there are: four queries
+    whatever the page size and however many people a decision concerns."""
     selection = history.Selection(organisation_id=organization_id, person_id=person_id)
     # The history's own filters, in id order instead of its newest-meeting-first.
     page = _page(history.decisions(selection).order_by(None), Decision.id, limit, after)
-    concerning: dict[int, list[history.Entry]] = {decision.id: [] for decision in page.items}
-    for entry in history.entries(page.items, selection):
-        if entry.person is not None:
-            concerning[entry.decision.id].append(entry)
-    return Page([DecisionRow(decision, concerning[decision.id]) for decision in page.items], has_next=page.has_next)
+    concerned = history.concerning(page.items, selection, cap=history.SHOWN_PER_DECISION)
+    filters = {name: value for name, value in (("organization_id", organization_id), ("person_id", person_id))
+               if value is not None}
+    return Page([DecisionRow(decision, concerned[decision.id].entries, concerned[decision.id].total, filters)
+                 for decision in page.items], has_next=page.has_next)
+
+
+def decision(decision_id: int) -> Decision | None:
+    return db.session.scalars(history.decisions(history.Selection()).where(Decision.id == decision_id)).first()
+
+
+def decision_entries(found: Decision, *, limit: int, after: int = 0, organization_id: int | None = None,
+                     person_id: int | None = None) -> history.Window[history.Entry]:
+    """All the people and seats a decision concerns, a page at a time in the order of its embedded entries.
+    An `after` that is none of them gives an empty page, as an id past the end does in the other lists."""
+    selection = history.Selection(organisation_id=organization_id, person_id=person_id)
+    return history.of_decision(found, selection, after=after or None, size=limit) or history.Window([])
 
 
 # Reference lists

@@ -183,6 +183,22 @@ def decisions():
     return _list("decisions", services.decisions, serializers.decision_record)
 
 
+@bp.get("/decisions/<int:decision_id>/entries")
+def decision_entries(decision_id: int):
+    """Everyone a decision concerns, a page at a time: a decision in the list shows only its first few."""
+    args = query_args(f"{openapi.PREFIX}/decisions/{{decision_id}}/entries")
+    found = services.decision(decision_id)
+    if found is None:
+        raise NotFound("There is no decision with this id.")
+    window = services.decision_entries(found, **args)
+    next_url = None
+    if window.after is not None:
+        next_url = external_url(request.endpoint, decision_id=decision_id,
+                                **{**request.args.to_dict(), "after": window.after})
+    return json_response({"results": [serializers.decision_entry(entry) for entry in window.items],
+                          "next": next_url})
+
+
 @bp.get("/nominations")
 @signed_in
 def nominations():
