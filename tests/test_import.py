@@ -411,14 +411,14 @@ def test_a_file_that_is_not_an_appointments_csv_gets_a_clear_danish_error(runner
 # All or nothing, even when the process dies midway.
 
 def test_a_crash_midway_through_writing_leaves_the_database_as_it_was(runner, app, kofoed, tmp_path, monkeypatch):
-    real = csv_import_write.record_rows
+    real = csv_import_write.audit_rows
 
-    def record_then_crash(session, action, entity, rows):
-        real(session, action, entity, rows)
+    def record_then_crash(action, entity, rows):
+        real(action, entity, rows)
         if entity == "appointments":  # the last table written: everything else is in by now
             raise RuntimeError("strømmen gik")
 
-    monkeypatch.setattr(csv_import_write, "record_rows", record_then_crash)
+    monkeypatch.setattr(csv_import_write, "audit_rows", record_then_crash)
     before = snapshot()
     db.session.commit()
     result = run(runner, tmp_path, csv_file([line(slutdato="2024-04-30", ophørsårsag="udtrådt"), *HARD]))

@@ -2,14 +2,16 @@
 
 Row-by-row ORM flushes would take minutes for a national registry; bulk
 statements take seconds. They bypass the audit flush listener, so every
-created or changed row gets its entry here through record_rows, plus one
-"import" event with the totals. Nothing is committed: the caller does that once.
+created or changed row gets its entry here through audit_rows, plus one
+"import" event with the totals. On PostgreSQL new rows and audit entries go in
+with COPY (csv_import_copy), the new appointments a batch at a time. Nothing is committed: the caller does that once.
 """
 
 import enum
+import functools
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -20,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from registry.appointments.models import ONE_HOLDER_CONSTRAINT, Appointment, Status
 from registry.audit.services import record, record_rows
 from registry.errors import RuleViolation
+from registry.exchange import csv_import_copy
 from registry.exchange.csv_import_rules import office_values
 from registry.extensions import db
 from registry.meetings.models import AgendaItem, Decision, Meeting, Outcome
@@ -102,10 +105,18 @@ def _write(plan: "Plan") -> None:
                "decision_id": held.decision_id, **office_values(held)}
         changes[held.id] = {column: (old[column], value) for column, value in new.items() if old[column] != value}
     _update(Appointment, changes)
-    _insert(Appointment, {row.line: {
-        "seat_id": seats[(row.organisation, row.seat)], "person_id": persons[(row.name, row.municipality)],
-        "role": row.role, "start_date": row.start, "end_date": row.end, "end_reason": row.reason,
-        "status": Status.appointed, **ids(row), **office_values(row)} for row in plan.new_appointments})
+
+    def values(row) -> dict:
+        return {"seat_id": seats[(row.organisation, row.seat)], "person_id": persons[(row.name, row.municipality)],
+                "role": row.role, "start_date": row.start, "end_date": row.end, "end_reason": row.reason,
+                "status": Status.appointed, **ids(row), **office_values(row)}
+
+    if csv_import_copy.used():
+        # A batch at a time: the new appointments' values and audit entries are never all in memory at once.
+        for batch in _chunks(plan.new_appointments):
+            _insert(Appointment, {row.line: values(row) for row in batch})
+    else:
+        _insert(Appointment, {row.line: values(row) for row in plan.new_appointments})
 
 
 def _insert_decisions(plan: "Plan") -> dict:
@@ -150,6 +161,11 @@ def _insert(model, rows: dict) -> dict:
         return {}
     table = model.__table__
     values = list(rows.values())
+    if csv_import_copy.used():
+        ids = csv_import_copy.insert(table, values)
+        audit_rows("create", table.name, ((row_id, _audited(table, row)) for row_id, row in zip(ids, values,
+                                                                                               strict=True)))
+        return dict(zip(rows, ids, strict=True))
     key = UNIQUE_KEYS.get(table.name)
     if key is None:
         ids = [row_id for chunk in _chunks(values) for row_id in db.session.execute(
@@ -163,8 +179,8 @@ def _insert(model, rows: dict) -> dict:
         found = {tuple(row[1:]): row[0] for row in db.session.execute(stmt)}
         ids = [found[tuple(row[column] for column in key)] for row in values]
     for chunk_ids, chunk in zip(_chunks(ids), _chunks(values), strict=True):
-        record_rows(db.session, "create", table.name,
-                    [(row_id, _audited(table, row)) for row_id, row in zip(chunk_ids, chunk, strict=True)])
+        audit_rows("create", table.name,
+                   [(row_id, _audited(table, row)) for row_id, row in zip(chunk_ids, chunk, strict=True)])
     return dict(zip(rows, ids, strict=True))
 
 
@@ -187,23 +203,42 @@ def _update(model, changes: dict[int, dict[str, tuple]]) -> None:
                          "version": table.c.version + 1}))
         db.session.execute(stmt, [{"row_id": row_id, **{f"new_{column}": changes[row_id][column][1]
                                                          for column in columns}} for row_id in row_ids])
-    record_rows(db.session, "update", table.name, [
-        (row_id, {column: [_plain(table, column, value) for value in pair] for column, pair in columns.items()})
-        for row_id, columns in changes.items()])
+    audited = [(row_id, {column: [_plain(table, column, value) for value in pair] for column, pair in columns.items()})
+               for row_id, columns in changes.items()]
+    audit_rows("update", table.name, audited)
+
+
+def audit_rows(action: str, entity: str, rows: Iterable[tuple[int, dict]]) -> None:
+    """An audit entry per row written, (id, changes): with COPY on PostgreSQL, else as record_rows does."""
+    if csv_import_copy.used():
+        csv_import_copy.audit(action, entity, rows)
+    else:
+        record_rows(db.session, action, entity, list(rows))
 
 
 def _audited(table: sa.Table, row: dict) -> dict:
     """What the flush listener would record for a created row: set values, private ones masked."""
-    return {column: _plain(table, column, value) for column, value in row.items() if value is not None}
+    private = _private(table)
+    return {column: "***" if column in private else _json(value) for column, value in row.items()
+            if value is not None}
 
 
-def _plain(table: sa.Table, column: str, value):
-    if value is None:
-        return None
-    if table.c[column].info.get("private"):
-        return "***"
+@functools.cache
+def _private(table: sa.Table) -> frozenset[str]:
+    return frozenset(column.name for column in table.c if column.info.get("private"))
+
+
+def _json(value):
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def _plain(table: sa.Table, column: str, value):
+    if value is None:
+        return None
+    if column in _private(table):
+        return "***"
+    return _json(value)
