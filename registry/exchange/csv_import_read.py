@@ -62,6 +62,11 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 PARTY_LETTER = re.compile(r"[^\W_]{1,10}")
 
 
+# Every character forms.control_character may refuse (category Cc, the bidirectional controls), in one search
+# per line: most lines have none, and only a line with one is looked at cell by cell.
+MAYBE_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 # An import writes a text for each of up to 100,000 lines, and flask_babel's gettext and format_date look
 # the page's language up on every call (20-25 µs each). Within in_page_language() it is looked up once.
 _catalogue = ContextVar("csv_import_catalogue", default=None)
@@ -313,7 +318,8 @@ def _row(line: int, raw: list[str], columns: dict[str, int]) -> tuple[Row | None
         return None, [_cell_count(raw, columns)]
     cells = {name: undo_neutralise(raw[index]) for name, index in columns.items()}
     controlled = [_("kolonnen '%(name)s' indeholder linjeskift, tabulatorer eller andre kontroltegn", name=name)
-                  for name, text in cells.items() if text and control_character(text, multiline=False)]
+                  for name, text in cells.items() if text and control_character(text, multiline=False)] \
+        if MAYBE_CONTROL.search("".join(raw)) else []
     for name in OPTIONAL:  # a column the file does not have reads as empty
         cells.setdefault(name, "")
     errors = _missing_or_too_long(cells) + controlled
