@@ -1,13 +1,17 @@
 """Times the appointments CSV import on SQLite and PostgreSQL.
 
-    .venv/bin/python -m tests.benchmarks.import_csv [ROWS]
+    .venv/bin/python -m tests.benchmarks.import_csv [ROWS[,ROWS…]] [--postgres] [--once]
 
 Writes a file of ROWS appointments (default 100,000: 500 bodies, ROWS/4 seats,
 a member and a suppleant on each in two election periods, the earlier ones
 ended, one in ten citing a KKR decision) and, on each database, three times:
 imports it into an empty, freshly migrated database (commit included), then
 imports the same file again (every line unchanged). Prints the best time of
-each and the process's peak memory. Not a test: timings vary with the machine.
+each and the process's peak memory during the imports of that size (the
+resident set's high-water mark, reset before each size where Linux allows).
+--postgres skips SQLite; --once imports once instead of three times, for a
+large file: `import_csv 1000000 --postgres --once`. Not a test: timings vary
+with the machine.
 """
 
 import csv
@@ -72,9 +76,31 @@ def timed_import(data: bytes) -> tuple[float, dict]:
     return time.perf_counter() - began, result.created
 
 
-def measure(make_url, rows: int, data: bytes) -> None:
+def reset_peak() -> None:
+    """Start the resident set's high-water mark afresh (Linux: /proc/self/clear_refs), if allowed."""
+    try:
+        with open("/proc/self/clear_refs", "w") as refs:
+            refs.write("5")
+    except OSError:
+        pass
+
+
+def peak_mb() -> float:
+    """The resident set's high-water mark since reset_peak, or since the process began."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(make_url, rows: int, data: bytes, runs: int = 3) -> None:
     first = again = float("inf")
-    for _ in range(3):
+    reset_peak()
+    for _ in range(runs):
         url, drop = make_url()
         try:
             app = create_app({"SQLALCHEMY_DATABASE_URI": url})
@@ -91,9 +117,9 @@ def measure(make_url, rows: int, data: bytes) -> None:
                 db.engine.dispose()
         finally:
             drop()
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{dialect:<10} {rows:>8} rows  into empty {first:6.2f} s ({rows / first:>7,.0f} rows/s)  "
-          f"same file again {again:6.2f} s ({rows / again:>7,.0f} rows/s)  peak RSS {peak_mb:.0f} MB")
+          f"same file again {again:6.2f} s ({rows / again:>7,.0f} rows/s)  peak RSS {peak_mb():.0f} MB",
+          flush=True)
 
 
 def sqlite_database():
@@ -102,7 +128,7 @@ def sqlite_database():
 
 
 def postgres_database():
-    name = f"registry_bench_{uuid.uuid4().hex[:8]}"
+    name = f"bench_import_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
 
@@ -115,11 +141,16 @@ def postgres_database():
 
 
 def main() -> None:
-    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    data = make_file(rows)
-    print(f"file: {rows:,} rows, {len(data) / 1e6:.1f} MB")
-    measure(sqlite_database, rows, data)
-    measure(postgres_database, rows, data)
+    arguments = [argument for argument in sys.argv[1:] if not argument.startswith("--")]
+    sizes = [int(size) for size in arguments[0].split(",")] if arguments else [100_000]
+    runs = 1 if "--once" in sys.argv else 3
+    for rows in sizes:
+        data = make_file(rows)
+        print(f"file: {rows:,} rows, {len(data) / 1e6:.1f} MB", flush=True)
+        if "--postgres" not in sys.argv:
+            measure(sqlite_database, rows, data, runs)
+        measure(postgres_database, rows, data, runs)
+        del data
 
 
 if __name__ == "__main__":
