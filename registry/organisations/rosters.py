@@ -71,17 +71,27 @@ class RosterPage:
 
 @dataclass
 class SeatHistory:
-    """A seat with every appointment that has held it, and the party group per election period."""
+    """A seat with the party group per election period."""
 
     seat: Seat
-    appointments: list[Appointment] = field(default_factory=list)
     allocations: list[SeatAllocation] = field(default_factory=list)
+
+
+@dataclass
+class HistoryPage:
+    """A page of a body's appointments over time, the latest first: `older` is the last one shown when older
+    ones follow, `newest` whether the page starts with the latest."""
+
+    appointments: list[Appointment]
+    older: int | None = None
+    newest: bool = True
 
 
 @dataclass
 class OrganisationPage:
     roster: Roster
     histories: list[SeatHistory]
+    history: HistoryPage
     predecessors: list[Organisation]
 
 
@@ -187,23 +197,44 @@ def rosters_on(day: date, *, after: int | None = None, before: int | None = None
                       before=found[0].id if found and earlier else None)
 
 
-def organisation_page(organisation: Organisation, day: date, periods: list[ElectionPeriod]) -> OrganisationPage:
-    """The roster on the day, each seat's holders over time, and the bodies this one replaced.
+# Appointments per page of a body's history: a body of twenty years has hundreds, and every seat's whole
+# history is on the seat's own page.
+HISTORY_PER_PAGE = 25
 
-    A fixed number of queries however long the history: seats, holders on the day,
-    all holders, allocations, predecessors.
+
+def organisation_page(organisation: Organisation, day: date, periods: list[ElectionPeriod], *,
+                      older_than: int | None = None, size: int = HISTORY_PER_PAGE) -> OrganisationPage | None:
+    """The roster on the day, the seats with their party groups, a page of the body's history and the bodies
+    this one replaced. None when `older_than` is not an appointment of the body.
+
+    The history goes the latest first by a stable key (first day, then member before suppleant, then id), from
+    the start or after the appointment `older_than`, so an old page costs what the first does. A fixed number
+    of queries however long the history: seats, holders on the day, what is coming, a page of the history
+    (and its key), allocations, predecessors.
     """
+    key = None
+    if older_than is not None:
+        key = db.session.execute(
+            sa.select(Appointment.start_date, Appointment.role, Appointment.id).join(Appointment.seat)
+            .where(Appointment.id == older_than, Seat.organisation_id == organisation.id,
+                   Appointment.status == Status.appointed)).first()
+        if key is None:
+            return None
     roster = _roster(organisation, day, _holders_by_seat(day, [organisation.id]), periods,
                      _upcoming(day, [organisation.id]))
+    stmt = (sa.select(Appointment).join(Appointment.seat)
+            .where(Seat.organisation_id == organisation.id, Appointment.status == Status.appointed)
+            .options(joinedload(Appointment.person), joinedload(Appointment.party),
+                     contains_eager(Appointment.seat))
+            .order_by(Appointment.start_date.desc(), Appointment.role, Appointment.id).limit(size + 1))
+    if key is not None:
+        start_date, role, appointment_id = key
+        stmt = stmt.where(sa.or_(Appointment.start_date < start_date, sa.and_(
+            Appointment.start_date == start_date,
+            sa.or_(Appointment.role > role, sa.and_(Appointment.role == role, Appointment.id > appointment_id)))))
+    found = list(db.session.scalars(stmt))
+    history = HistoryPage(found[:size], found[size - 1].id if len(found) > size else None, older_than is None)
     histories = {seat.id: SeatHistory(seat) for seat in organisation.seats}
-    appointments = db.session.scalars(
-        sa.select(Appointment).join(Appointment.seat)
-        .where(Seat.organisation_id == organisation.id, Appointment.status == Status.appointed)
-        .options(joinedload(Appointment.person), joinedload(Appointment.party))
-        .order_by(Appointment.start_date, Appointment.role, Appointment.id)
-    )
-    for appointment in appointments:
-        histories[appointment.seat_id].appointments.append(appointment)
     allocations = db.session.scalars(
         sa.select(SeatAllocation).join(SeatAllocation.seat).join(SeatAllocation.period)
         .where(Seat.organisation_id == organisation.id)
@@ -216,7 +247,7 @@ def organisation_page(organisation: Organisation, day: date, periods: list[Elect
         sa.select(Organisation).where(Organisation.successor_id == organisation.id)
         .order_by(Organisation.sort_name, Organisation.id)
     ).all()
-    return OrganisationPage(roster, list(histories.values()), list(predecessors))
+    return OrganisationPage(roster, list(histories.values()), history, list(predecessors))
 
 
 # The longest warning a body may ask for (organisations.warning_days).

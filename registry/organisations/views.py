@@ -70,14 +70,18 @@ def balance_report():
 
 @bp.get("/organisationer/<int:organisation_id>")
 def detail(organisation_id: int):
+    """The body on a day (?as_of=) and its history a page at a time, the latest first: ?historik=<appointment>
+    continues with the appointments older than that one."""
     organisation = _organisation(organisation_id)
     day = as_of_param()
+    older_than = id_param("historik")
     is_open = ((organisation.start_date is None or organisation.start_date <= day)
                and (organisation.end_date is None or day <= organisation.end_date))
-    decisions = history.page(history.Selection(organisation_id=organisation.id), 1, per_page=LATEST_DECISIONS).items
+    # Each with its first few people: one decision may seat the whole body, period after period.
+    decisions = history.window(history.Selection(organisation_id=organisation.id), size=LATEST_DECISIONS).items
     # Each holder's last day, entered or expected by the body's term rules.
     periods = services.election_periods()
-    page = organisation_page(organisation, day, periods)
+    page = organisation_page(organisation, day, periods, older_than=older_than) or abort(404)
     ends = {appointment.id: terms.expected_end(appointment, periods) for held in page.roster.seats
             for appointment in (held.member, held.substitute) if appointment is not None}
     on_day = balance.balance_of(organisation, day) if is_open else None
