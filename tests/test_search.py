@@ -105,12 +105,29 @@ def test_search_results_come_a_page_at_a_time(client, app):
     assert "Eksempel Jørgensen 19" in first
     assert "Eksempel Jørgensen 20" not in first
     assert "Næste side" in first
-    assert 'href="/soeg?q=jorgensen&amp;side=2"' in first
-    second = search(client, "jorgensen", page=2)
+    last = db.session.scalar(sa.select(Person.id).where(Person.name == "Eksempel Jørgensen 19"))
+    assert f'href="/soeg?q=jorgensen&amp;efter=person-{last}"' in first
+    second = client.get("/soeg", query_string={"q": "jorgensen", "efter": f"person-{last}"}).text
+    assert "Eksempel Jørgensen 20" in second
     assert "Eksempel Jørgensen 24" in second
     assert "Eksempel Jørgensen 19" not in second
-    assert "Forrige side" in second
+    assert "Første side" in second
     assert "Næste side" not in second
+
+
+def test_a_bad_or_unknown_search_page_key_is_refused_not_a_500(client, app):
+    holder("Eksempel Jørgensen")
+    db.session.commit()
+    assert client.get("/soeg?q=jorgensen&efter=abc").status_code == 400
+    assert client.get("/soeg?q=jorgensen&efter=person-x").status_code == 400
+    assert client.get("/soeg?q=jorgensen&efter=person-999999").status_code == 404
+
+
+def test_the_public_cannot_page_from_a_person_who_never_held_a_seat(client, app):
+    holder("Eksempel Jørgensen")
+    private = make.person("Kandidat Jørgensen")
+    db.session.commit()
+    assert client.get(f"/soeg?q=jorgensen&efter=person-{private.id}").status_code == 404
 
 
 def test_search_takes_as_many_queries_however_many_hits(client, app):

@@ -3,8 +3,11 @@
 Names and the query are folded alike (registry.types.search_key: æ → ae,
 ø → oe, å → aa, other accents stripped), and then loosened alike on both
 sides (oe → o, ae → a, aa → a), so that `jorgensen` and `joergensen` both
-find Jørgensen, and `taarbaek` and `tarbaek` both find Taarbæk. One query a
-page, whatever the number of matches.
+find Jørgensen, and `taarbaek` and `tarbaek` both find Taarbæk.
+
+A short query matches thousands (`an`), so the hits come a page at a time by a stable key, the Danish name
+then the kind and id, and each page reads only its own: people and bodies are each read in name order from
+the key on, a page's worth, and merged. Three queries a page, whatever the number of matches.
 """
 
 import re
@@ -14,7 +17,7 @@ import sqlalchemy as sa
 
 from registry.extensions import db
 from registry.organisations.models import Organisation
-from registry.paging import Page, numbered
+from registry.paging import Page
 from registry.people.models import Municipality, Party, Person
 from registry.people.services import has_held_a_seat
 from registry.types import search_key, sort_key
@@ -40,6 +43,10 @@ class Results:
     query: str
     page: Page[Hit]
     municipalities: list[Municipality] = field(default_factory=list)
+    # The last hit shown ("person-12", "organisation-3") when more follow: the next page starts after it.
+    after: str | None = None
+    # Whether this is the first page.
+    first: bool = True
 
     @property
     def hits(self) -> list[Hit]:
@@ -80,31 +87,75 @@ def matching_municipalities(needle: str) -> list[Municipality]:
     return sorted(found, key=lambda m: sort_key(m.name))
 
 
-def search(query: str, page: int = 1, *, public: bool = True) -> Results:
-    """People and bodies whose name contains the query, by Danish name order, a page at a time.
+def parse_mark(text: str | None) -> tuple[str, int] | None:
+    """?efter=person-12 as ("person", 12); None when absent or not of that shape."""
+    kind, _, number = (text or "").partition("-")
+    if kind not in KINDS or not (number.isascii() and number.isdigit() and len(number) <= 10):
+        return None
+    return kind, int(number)
+
+
+KINDS = ("organisation", "person")
+
+
+def search(query: str, *, after: tuple[str, int] | None = None, public: bool = True) -> Results | None:
+    """People and bodies whose name contains the query, by Danish name order, a page at a time: the first,
+    or the one after the hit `after` (kind, id). None when that hit is unknown.
 
     The public finds only people who hold or have held a seat.
     """
     needle = loosen(search_key(" ".join(query.split())))
     if not needle:
         return Results(query, Page([]))
-    persons = (
-        sa.select(sa.literal_column("'person'", sa.String).label("kind"), Person.id, Person.name, Person.sort_name,
-                  Party.letter.label("detail"), Municipality.name.label("place"))
-        .outerjoin(Party, Person.party_id == Party.id)
-        .outerjoin(Municipality, Person.municipality_id == Municipality.id)
-        .where(_name_contains(Person.search_name, needle))
-    )
+    mark = None
+    if after is not None:
+        model = Person if after[0] == "person" else Organisation
+        marked = sa.select(model.sort_name).where(model.id == after[1])
+        if public and model is Person:
+            marked = marked.where(has_held_a_seat())  # nor where a private person would sort
+        mark = db.session.scalar(marked)
+        if mark is None:
+            return None
+    # The page's people first, then their party and municipality: joined before the limit, a misestimate of
+    # the LIKE's selectivity made PostgreSQL join every match to every municipality.
+    chosen = (sa.select(Person.id, Person.name, Person.sort_name, Person.party_id, Person.municipality_id)
+              .where(_name_contains(Person.search_name, needle), _after(Person, "person", mark, after))
+              .order_by(Person.sort_name, Person.id).limit(PER_PAGE + 1))
     if public:
-        persons = persons.where(has_held_a_seat())
+        chosen = chosen.where(has_held_a_seat())
+    chosen = chosen.subquery()
+    persons = (
+        sa.select(sa.literal_column("'person'", sa.String).label("kind"), chosen.c.id, chosen.c.name,
+                  chosen.c.sort_name, Party.letter.label("detail"), Municipality.name.label("place"))
+        .outerjoin(Party, chosen.c.party_id == Party.id)
+        .outerjoin(Municipality, chosen.c.municipality_id == Municipality.id)
+    )
     organisations = (
         sa.select(sa.literal_column("'organisation'", sa.String).label("kind"), Organisation.id, Organisation.name,
                   Organisation.sort_name, Organisation.short_name.label("detail"),
                   sa.cast(sa.null(), sa.String).label("place"))
-        .where(_name_contains(Organisation.search_name, needle))
+        .where(_name_contains(Organisation.search_name, needle), _after(Organisation, "organisation", mark, after))
+        .order_by(Organisation.sort_name, Organisation.id).limit(PER_PAGE + 1)
     )
-    both = sa.union_all(persons, organisations).subquery()
-    found = numbered(sa.select(both.c.kind, both.c.id, both.c.name, both.c.detail, both.c.place)
-                     .order_by(both.c.sort_name, both.c.kind, both.c.id), page, PER_PAGE, rows=True)
-    places = matching_municipalities(needle) if page == 1 else []
-    return Results(query, Page([Hit(*row) for row in found.items], found.number, found.has_next), places)
+    # Each list is read in name order up to a page and one; the page is the first of the two merged.
+    rows = sorted([*db.session.execute(persons), *db.session.execute(organisations)],
+                  key=lambda row: (row.sort_name, row.kind, row.id))
+    shown = [Hit(row.kind, row.id, row.name, row.detail, row.place) for row in rows[:PER_PAGE]]
+    more = len(rows) > PER_PAGE
+    places = matching_municipalities(needle) if after is None else []
+    return Results(query, Page(shown, 1, more), places, after=f"{shown[-1].kind}-{shown[-1].id}" if more else None,
+                   first=after is None)
+
+
+def _after(model, kind: str, mark: str | None, after: tuple[str, int] | None) -> sa.ColumnElement[bool]:
+    """The model's rows after the hit `after` in the order (sort name, kind, id); `mark` is that hit's sort name.
+    The kind is the same for every row of one model, so the comparison is on the sort name and the id alone."""
+    if mark is None or after is None:
+        return sa.true()
+    if kind > after[0]:
+        return model.sort_name >= mark
+    if kind < after[0]:
+        return model.sort_name > mark
+    # The plain `>=` lets the database start its scan of the name index at the key.
+    return sa.and_(model.sort_name >= mark,
+                   sa.or_(model.sort_name > mark, sa.and_(model.sort_name == mark, model.id > after[1])))

@@ -1,7 +1,8 @@
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, render_template, request
+from flask_babel import gettext as _
 
 from registry.auth.permissions import is_secretariat
-from registry.http import page_param
+from registry.http import bad_request
 from registry.search import services
 
 bp = Blueprint("search", __name__)
@@ -9,6 +10,13 @@ bp = Blueprint("search", __name__)
 
 @bp.get("/soeg")
 def index():
+    """The hits a page at a time by name: ?efter=person-12 (or organisation-3) continues after that hit."""
     query = request.args.get("q", "")[:200]
-    results = services.search(query, page_param(), public=not is_secretariat()) if query.strip() else None
+    after = request.args.get("efter")
+    mark = services.parse_mark(after)
+    if after and mark is None:
+        bad_request(_("Ugyldig værdi i efter: brug fx person-12 eller organisation-3."))
+    results = None
+    if query.strip():
+        results = services.search(query, after=mark, public=not is_secretariat()) or abort(404)
     return render_template("search/index.html", query=query, results=results)
