@@ -76,6 +76,9 @@ class Appointment(db.Model):
         # A decision's appointments in the order its pages list them (meetings/history.py): the first few of
         # a decision of hundreds come from the index alone.
         sa.Index("ix_appointments_decision_role", "decision_id", "role", "id"),
+        # The terms ending (organisations/rosters.py): end dates within the warning, and the holders without
+        # one who began in an election period that ends within it, as ranges of one index.
+        sa.Index("ix_appointments_end_start", "end_date", "start_date"),
         {"info": {"race_constraints": [ONE_HOLDER_CONSTRAINT]}},
     )
 

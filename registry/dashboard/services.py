@@ -1,7 +1,7 @@
 """The dashboard's lists. Each is one query, a page at a time, however large the registry grows (the vacancies
 five: the seats, their holders, the open calls for them, and what is coming to them: successors and
-nominations); except the ending terms, whose expected last days come from each body's term rules: they read
-the seated appointments that may end within the warning (rosters.ending_within_warning) and sort in Python."""
+nominations); the ending terms a page at a time by a stable key with how many there are in all
+(rosters.terms_ending), as a period just ended makes every holder of it one."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -16,7 +16,7 @@ from registry.nominations import outlook
 from registry.nominations.models import Call, Nomination, NominationStatus
 from registry.nominations.outlook import Coming
 from registry.organisations.models import Organisation, Seat, SeatFiller, SeatKind
-from registry.organisations.rosters import ending_within_warning, open_on, seat_open_on
+from registry.organisations.rosters import open_on, seat_open_on, terms_ending
 from registry.paging import Page, numbered
 
 
@@ -87,17 +87,27 @@ class Ending:
     carried_over: bool = False
 
 
-def ending_terms(day: date, number: int = 1, size: int = 25) -> Page[Ending]:
+@dataclass
+class EndingTerms:
+    """A page of the terms ending: `after` is the key of the next page when more follow."""
+
+    items: list[Ending]
+    total: int
+    after: int | None = None
+
+
+def ending_terms(day: date, *, after: int | None = None, size: int = 25) -> EndingTerms | None:
     """Seated appointments whose last day, entered or expected by the body's term rules, falls within the body's
-    warning days (rosters.ending_within_warning), a page of them. Two queries."""
-    found = []
-    for appointment, last_day in ending_within_warning(day):
+    warning days (rosters.terms_ending), the earliest first: the first page, or the one after the appointment
+    `after`; None when there is no such appointment. Four queries, five with `after`."""
+    found = terms_ending(day, after=after, size=size)
+    if found is None:
+        return None
+    items = []
+    for appointment, last_day in found.ending:
         expected = appointment.end_date is None
-        found.append(Ending(appointment, last_day, expected, expected and last_day < day))
-    found.sort(key=lambda ending: (ending.last_day, ending.appointment.seat.organisation.sort_name,
-                                   ending.appointment.id))
-    start = (number - 1) * size
-    return Page(found[start:start + size], number, len(found) > start + size)
+        items.append(Ending(appointment, last_day, expected, expected and last_day < day))
+    return EndingTerms(items, found.total, found.after)
 
 
 def closing_bodies(day: date, days: int, number: int = 1, size: int = 25) -> Page[Organisation]:

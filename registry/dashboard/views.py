@@ -10,7 +10,7 @@ from registry.dashboard import changes, services
 from registry.dates import today
 from registry.errors import Conflict
 from registry.exchange import xlsx
-from registry.http import bad_request, commit, page_param
+from registry.http import bad_request, commit, id_param, page_param
 from registry.nominations import progress as round_progress
 from registry.notifications import services as notifications
 from registry.organisations.models import ElectionPeriod
@@ -20,7 +20,10 @@ bp = Blueprint("dashboard", __name__)
 
 DEFAULT_ENDING_DAYS = 90
 # One page parameter per list, so each list pages on its own.
-PAGE_PARAMS = ("ledige", "udloeb", "nedlaeggelser", "aendringer")
+PAGE_PARAMS = ("ledige", "nedlaeggelser", "aendringer")
+# The ending terms on the front page; the rest on a page of their own (ending below).
+ENDING_ON_FRONT_PAGE = 10
+ENDING_PER_PAGE = 50
 
 
 @bp.get("/sekretariat")
@@ -33,12 +36,22 @@ def index():
     return render_template(
         "dashboard/index.html", day=day, days=days,
         vacancies=services.vacancies(day, pages["ledige"], viewer=current_user),
-        ending=services.ending_terms(day, pages["udloeb"]),
+        ending=services.ending_terms(day, size=ENDING_ON_FRONT_PAGE),
         closing=services.closing_bodies(day, days, pages["nedlaeggelser"]),
         changes=changes.latest_changes(pages["aendringer"], private=is_secretariat()),
         # Nominations are not for readers' eyes, not even as counts.
         workload=services.workload(day) if is_secretariat() else None,
     )
+
+
+@bp.get("/sekretariat/udloeb")
+@role_required(*SECRETARIAT, UserRole.viewer)
+def ending():
+    """Every term ending within its body's warning, a page at a time by a stable key (?efter=<appointment>)."""
+    day = today()
+    after = id_param("efter")
+    found = services.ending_terms(day, after=after, size=ENDING_PER_PAGE) or abort(404)
+    return render_template("dashboard/ending.html", day=day, ending=found, first=after is None)
 
 
 # The election-period round.

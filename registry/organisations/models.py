@@ -165,8 +165,8 @@ class Seat(db.Model):
     authority_is_external: Mapped[bool | None]
     nominated_by: Mapped[str | None] = mapped_column(sa.String(200))
     start_date: Mapped[date | None]
-    # The seat was retired after this day.
-    end_date: Mapped[date | None]
+    # The seat was retired after this day. Indexed for the terms ending (rosters.py): the few seats retiring soon.
+    end_date: Mapped[date | None] = mapped_column(index=True)
     note: Mapped[str | None] = mapped_column(sa.Text)
     version: Mapped[int] = mapped_column(default=1)
 

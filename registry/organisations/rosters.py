@@ -254,21 +254,75 @@ def organisation_page(organisation: Organisation, day: date, periods: list[Elect
 MAX_WARNING = 730
 
 
+@dataclass
+class TermsEnding:
+    """A page of the terms ending within their bodies' warning, by last day, body and appointment: `after` is
+    the last one shown when more follow (the next page's key), `total` how many there are in all."""
+
+    ending: list[tuple[Appointment, date]]
+    total: int
+    after: int | None = None
+
+
 def ending_within_warning(day: date) -> list[tuple[Appointment, date]]:
     """Seated appointments on KKR's seats whose last day, entered or expected by the body's term rules
     (terms.py), falls within the body's warning days from the day (today included), with that last day: what
     the dashboard lists and the reminders tell of. Other appointers' seats are left out: their terms are not
-    KKR's to renew. Two queries: the periods, and the appointments that may end within the warning.
-
-    The database narrows to those that may (_may_end_by), so a national registry's tens of thousands of
-    holders without an end date are not read to find the few whose term ends; terms.py decides exactly.
-    """
+    KKR's to renew. All of them, in no order (terms_ending gives a page). Three queries: the periods, the
+    bodies with terms of their own, the rest."""
     periods = election_periods()
-    stmt = (sa.select(Appointment).join(Appointment.seat).join(Seat.organisation)
-            .where(Appointment.status == Status.appointed, active_on(day), Seat.filled_by == SeatFiller.kkr,
-                   _may_end_by(day, periods))
-            .options(joinedload(Appointment.person), joinedload(Appointment.party),
-                     contains_eager(Appointment.seat).contains_eager(Seat.organisation)))
+    return list(db.session.execute(_listed(_ending(day, periods))).tuples()) + _own_terms_ending(day, periods)
+
+
+def terms_ending(day: date, *, after: int | None = None, size: int = 25) -> TermsEnding | None:
+    """A page of ending_within_warning's terms, the earliest last day first, then by body and appointment: the
+    first page, or the one after the appointment `after` (None when there is no such appointment).
+
+    The page goes by that stable key, so a long list costs on its last page what it does on its first: the
+    day after an election period, every holder of the period carries on until a successor is seated, tens of
+    thousands in a national registry. Four queries, five with `after`: the periods, the bodies with terms of
+    their own, the count and the page (and the key)."""
+    periods = election_periods()
+    key = None
+    if after is not None:
+        mark = db.session.scalar(sa.select(Appointment).where(Appointment.id == after)
+                                 .options(joinedload(Appointment.seat).joinedload(Seat.organisation)))
+        if mark is None:
+            return None
+        # Its place in the list also when it has left it since (ended or succeeded meanwhile).
+        key = (terms.expected_end(mark, periods) or date.max, mark.seat.organisation.sort_name, mark.id)
+    own = _own_terms_ending(day, periods)
+    ending = _ending(day, periods)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(ending)) + len(own)
+    stmt = _listed(ending)
+    if key is not None:
+        stmt = stmt.where(sa.tuple_(ending.c.last_day, ending.c.sort_name, ending.c.id) > sa.tuple_(*key))
+        own = [pair for pair in own if _key(*pair) > key]
+    page = list(db.session.execute(stmt.order_by(ending.c.last_day, ending.c.sort_name, ending.c.id)
+                                   .limit(size + 1)).tuples())
+    found = sorted(page + own, key=lambda pair: _key(*pair))
+    return TermsEnding(found[:size], total, found[size - 1][0].id if len(found) > size else None)
+
+
+def _key(appointment: Appointment, last_day: date) -> tuple[date, str, int]:
+    return last_day, appointment.seat.organisation.sort_name, appointment.id
+
+
+def _own_term(organisation=Organisation) -> sa.ColumnElement[bool]:
+    """Bodies with terms of so many years (terms.term_end), which terms.py counts: a few bodies nationally."""
+    return sa.and_(~organisation.follows_election_period, sa.func.coalesce(organisation.term_years, 0) != 0)
+
+
+def _seated_on_kkr_seats(day: date, *columns) -> sa.Select:
+    return (sa.select(*columns).join(Appointment.seat).join(Seat.organisation)
+            .where(active_on(day), Seat.filled_by == SeatFiller.kkr))
+
+
+def _own_terms_ending(day: date, periods: list[ElectionPeriod]) -> list[tuple[Appointment, date]]:
+    """The open appointments on bodies with terms of their own whose term ends within the warning, decided by
+    terms.py: every open appointment on such a body is read, as years counted from a first day are not plain
+    comparisons both databases index alike."""
+    stmt = _with_holders(_seated_on_kkr_seats(day, Appointment).where(Appointment.end_date.is_(None), _own_term()))
     found = []
     for appointment in db.session.scalars(stmt):
         last_day = terms.expected_end(appointment, periods)
@@ -277,18 +331,63 @@ def ending_within_warning(day: date) -> list[tuple[Appointment, date]]:
     return found
 
 
-def _may_end_by(day: date, periods: list[ElectionPeriod]) -> sa.ColumnElement[bool]:
-    """Appointments whose last day may fall within their body's warning from the day: a superset of those
-    that do, in plain comparisons both databases index alike. An end date, the body's or the seat's last day
-    within the longest warning; a term with the election period that ends within the body's own warning (a
-    period is a known day, so the test is on warning_days, not date arithmetic); or a term of so many years,
-    which terms.py counts."""
+def _ending(day: date, periods: list[ElectionPeriod]) -> sa.Subquery:
+    """The seated appointments (their ids) whose last day, computed in SQL, falls within their body's warning,
+    with that last day and the body's sort name: all but the open ones on bodies with terms of their own
+    (_own_terms_ending). The last day as terms.py has it: the end date, or else the first of the term's end
+    (the election period's: a known day), the body's and the seat's last day.
+
+    The candidates come from a union of narrow branches, each an index range, so that a national registry's
+    tens of thousands of holders without an end date are not read to find the few whose term ends: an end
+    date within the longest warning, the body's or the seat's last day within it, or no end date and a first
+    day in an election period that ends within it (ix_appointments_end_start: end date, then first day). The
+    periods before today are among them: their holders without an end date carry on until a successor is
+    seated, and are listed as ending."""
     horizon = day + timedelta(days=MAX_WARNING)
-    period_ends = [sa.and_(Appointment.start_date.between(period.start_date, period.end_date),
-                           Organisation.warning_days >= (period.end_date - day).days)
-                   for period in periods if (period.end_date - day).days <= MAX_WARNING]
-    open_ended = sa.or_(
-        Organisation.end_date <= horizon, Seat.end_date <= horizon,
-        sa.and_(Organisation.follows_election_period, sa.or_(sa.false(), *period_ends)),
-        sa.and_(~Organisation.follows_election_period, Organisation.term_years.is_not(None)))
-    return sa.or_(Appointment.end_date <= horizon, sa.and_(Appointment.end_date.is_(None), open_ended))
+    period_end = sa.case(*[(Appointment.start_date.between(period.start_date, period.end_date), period.end_date)
+                           for period in periods], else_=None) if periods else sa.null()
+    open_end = _earliest(sa.case((Organisation.follows_election_period, period_end), else_=None),
+                         Organisation.end_date, Seat.end_date)
+    last_day = sa.case((Appointment.end_date.is_not(None), Appointment.end_date), else_=open_end)
+    candidates = (_seated_on_kkr_seats(day, Appointment.id, last_day.label("last_day"),
+                                       Organisation.sort_name.label("sort_name"))
+                  .where(_days_from(day, last_day) <= Organisation.warning_days))
+    open_ended = candidates.where(Appointment.end_date.is_(None), ~_own_term())
+    branches = [candidates.where(Appointment.end_date.between(day, horizon)),
+                open_ended.where(Organisation.end_date <= horizon),
+                open_ended.where(Seat.end_date <= horizon)]
+    ending_periods = [period for period in periods if period.end_date <= horizon]
+    if ending_periods:
+        branches.append(open_ended.where(
+            Organisation.follows_election_period,
+            Appointment.start_date.between(periods[0].start_date, ending_periods[-1].end_date)))
+    return sa.union(*branches).subquery()
+
+
+def _listed(ending: sa.Subquery) -> sa.Select:
+    """The appointments of _ending with their last day, as a list shows them."""
+    return _with_holders(sa.select(Appointment, ending.c.last_day).join(ending, ending.c.id == Appointment.id)
+                         .join(Appointment.seat).join(Seat.organisation))
+
+
+def _with_holders(stmt: sa.Select) -> sa.Select:
+    """The appointments with what a list of them shows: the person, the party, the seat and its body."""
+    return stmt.options(joinedload(Appointment.person), joinedload(Appointment.party),
+                        contains_eager(Appointment.seat).contains_eager(Seat.organisation))
+
+
+def _earliest(*days) -> sa.ColumnElement[date]:
+    """The earliest of the days, passing over missing ones (min() over the days there are), each written once:
+    the planner's time grows with the expression. PostgreSQL's LEAST passes over NULLs; SQLite's min() of
+    several answers NULL if any is, so a missing day becomes the last day there is, and back."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        never = date.max.isoformat()
+        return sa.func.nullif(sa.func.min(*[sa.func.coalesce(day, never) for day in days]), never, type_=sa.Date)
+    return sa.func.least(*days, type_=sa.Date)
+
+
+def _days_from(day: date, later) -> sa.ColumnElement[int]:
+    """Days from the day to the column's day: PostgreSQL subtracts dates, SQLite keeps them as text."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return sa.func.julianday(later) - sa.func.julianday(day.isoformat())
+    return later - day

@@ -164,7 +164,7 @@ def test_secretariat_creates_staffs_replaces_and_closes_a_body_and_the_public_se
            ).to_be_visible()
     expect(page.locator("p.font-lead")).to_have_text("Nedlagt pr. 31.10.2026.")
     expect(page.get_by_text("Organisationen fandtes ikke den dag.")).to_be_visible()
-    history = page.get_by_role("table", name="Udpegninger på Plads 1")
+    history = page.get_by_role("table", name=f"Udpegninger i {BODY}")
     for name in (SUCCESSOR[0], SUPPLEANT[0]):
         ended = history.get_by_role("row").filter(has_text=name)
         expect(ended).to_contain_text("31.10.2026")
