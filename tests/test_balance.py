@@ -108,3 +108,17 @@ def test_the_whole_body_counts_the_seats_others_fill_and_only_voting_members(cli
     assert "SSU;2;;;;;A 1/1, V 1/1;5;3;2;0;0" in lines
     page = " ".join(client.get(f"/organisationer/{ssu.id}?as_of=2024-06-01").text.split())
     assert "<td>Hele organet</td><td>5</td> <td>3</td><td>2</td>" in page
+
+
+def test_the_balance_export_and_page_take_the_same_queries_however_many_members(client, app):
+    """The counts come grouped from the database: more bodies, members and parties add rows, not queries."""
+    board("Movia", [("Anne", Gender.woman, "A"), ("Carl", Gender.man, "V"), ("Dorte", None, "F")], ["A", "V", "F"])
+    db.session.commit()
+    few = {url: make.count_queries(client, url) for url in ("/export/balance.csv?as_of=2024-06-01",
+                                                            "/balance?as_of=2024-06-01")}
+    for number in range(1, 6):
+        board(f"Organ {number}", [(f"Medlem {number}-{seat}", gender, letter) for seat, (gender, letter) in
+                                  enumerate([(Gender.woman, "A"), (Gender.man, "B"), (Gender.other, "Ø"),
+                                             (None, "V")], start=1)], ["A", "B", "Ø", "V", "Å"])
+    db.session.commit()
+    assert {url: make.count_queries(client, url) for url in few} == few
