@@ -1,6 +1,6 @@
 """Times the three CSV exports against PostgreSQL's COPY of the same join.
 
-    .venv/bin/python -m tests.benchmarks.export [ROWS ...]
+    .venv/bin/python -m tests.benchmarks.export [--only NAME] [ROWS ...]
 
 For each size (default 100,000 and 300,000 appointments) builds a throwaway
 registry on SQLite and on PostgreSQL (ANALYZEd) in the national shape: six
@@ -11,7 +11,8 @@ history, the history of indstillinger and the balance on a day as served; on
 PostgreSQL also the same file written in Python (the path before PostgreSQL
 wrote the files itself), and `COPY (SELECT <the same join>) TO STDOUT`, with
 PostgreSQL's default settings, read by psql into /dev/null; lines/s and the
-ratios of throughput. Prints the process's peak memory. Not a test: timings
+ratios of throughput. Prints the process's peak memory. --only times one export (appointments, decisions
+or balance), the others' time saved. Not a test: timings
 vary with the machine.
 """
 
@@ -185,7 +186,7 @@ EXPORTS = {
 }
 
 
-def measure(url: str, rows: int, database: str | None) -> None:
+def measure(url: str, rows: int, database: str | None, only: str | None = None) -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         upgrade()
@@ -194,6 +195,8 @@ def measure(url: str, rows: int, database: str | None) -> None:
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                 connection.execute(sa.text("ANALYZE"))
         for name, (export, in_python, joined) in EXPORTS.items():
+            if only not in (None, name):
+                continue
             lines = _counted(joined())
             seconds, size = best_of_three(lambda export=export: _drain(export()))
             line = (f"{db.engine.dialect.name:<10} {rows:>8} {name:<13} {lines:>8} lines {size / 1e6:5.1f} MB  "
@@ -210,16 +213,22 @@ def measure(url: str, rows: int, database: str | None) -> None:
 
 
 def main() -> None:
-    sizes = [int(arg) for arg in sys.argv[1:]] or [100_000, 300_000]
+    args = sys.argv[1:]
+    only = None
+    if args[:1] == ["--only"]:
+        only, args = args[1], args[2:]
+        if only not in EXPORTS:
+            sys.exit(f"--only: one of {', '.join(EXPORTS)}")
+    sizes = [int(arg) for arg in args] or [100_000, 300_000]
     for rows in sizes:
         with tempfile.TemporaryDirectory() as tmp:
-            measure(f"sqlite:///{tmp}/bench.db", rows, None)
+            measure(f"sqlite:///{tmp}/bench.db", rows, None, only)
         name = f"{PREFIX}{uuid.uuid4().hex[:8]}"
         with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         try:
             url = sa.make_url(POSTGRES_URL).set(drivername="postgresql+psycopg", database=name)
-            measure(url.render_as_string(hide_password=False), rows, name)
+            measure(url.render_as_string(hide_password=False), rows, name, only)
         finally:
             with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
