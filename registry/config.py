@@ -30,10 +30,19 @@ MAIL_USE_SSL   "true": TLS from the start (SMTPS). Not together with MAIL_USE_TL
 MAIL_USERNAME, MAIL_PASSWORD  log in when MAIL_USERNAME is set.
 MAIL_SENDER    the From address, e.g. "KKR Hovedstaden <udpegninger@kl.dk>".
 MAIL_TIMEOUT   seconds to wait for the SMTP server; default 10.
+
+The OpenAPI document of the JSON API (/api/v1/openapi.json, shown at /api/v1/docs):
+API_SERVERS    the API's addresses (the site's root: the paths start with /api/v1), comma-separated;
+               default PUBLIC_URL, else http://127.0.0.1:5000, where `make run` serves it.
+API_CONTACT_NAME, API_CONTACT_URL, API_CONTACT_EMAIL   whom a consumer asks; default "The secretariat
+               of <COUNCIL_NAME>" with the KKR's page on kl.dk, and no e-mail address.
+API_DATA_LICENSE, API_DATA_LICENSE_URL   the licence of the data, e.g. "CC BY 4.0" and
+               https://creativecommons.org/licenses/by/4.0/; default: none given yet (see api()).
 """
 
 import os
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -145,15 +154,58 @@ def public_url(url: str | None, extra_hosts: str | None = None) -> dict:
     }
 
 
+# Where `make run` serves the registry: the API's address in its OpenAPI document unless API_SERVERS or
+# PUBLIC_URL says otherwise.
+DEVELOPMENT_URL = "http://127.0.0.1:5000"
+DEFAULT_COUNCIL_NAME = "KKR Hovedstaden"
+
+
+def _kl_page(council_name: str) -> str:
+    """The KKR's own page on KL's website (kl.dk/politik/kkr/kkr-sjaelland), else KL's front page."""
+    if not council_name.startswith("KKR "):
+        return "https://www.kl.dk"
+    slug = council_name.lower().replace(" ", "-")
+    for letter, spelt in (("æ", "ae"), ("ø", "oe"), ("å", "aa")):
+        slug = slug.replace(letter, spelt)
+    return f"https://www.kl.dk/politik/kkr/{slug}"
+
+
+def api(environ: Mapping[str, str], council_name: str = DEFAULT_COUNCIL_NAME) -> dict:
+    """What the API's OpenAPI document says of itself: where the API is, whom to ask, and on what terms its
+    data may be reused. API_SERVERS empty: PUBLIC_URL, else DEVELOPMENT_URL (registry/api/docs.py)."""
+    servers = []
+    for url in environ.get("API_SERVERS", "").split(","):
+        parts = urlsplit(url.strip())
+        if not url.strip():
+            continue
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+            raise RuntimeError(f"API_SERVERS must be addresses like https://udpegninger.example.dk, not {url!r}.")
+        servers.append(url.strip().rstrip("/"))
+    contact = {"name": environ.get("API_CONTACT_NAME") or f"The secretariat of {council_name}",
+               "url": environ.get("API_CONTACT_URL") or _kl_page(council_name)}
+    if email := environ.get("API_CONTACT_EMAIL"):
+        contact["email"] = email
+    # Who sits on which public body by whose decision is public, but the licence of the data is KL's to give:
+    # until one is set the document says so and points to whom to ask, rather than claim a licence.
+    if name := environ.get("API_DATA_LICENSE"):
+        data_license = {"name": name}
+        if url := environ.get("API_DATA_LICENSE_URL"):
+            data_license["url"] = url
+    else:
+        data_license = {"name": "No licence given yet: ask the secretariat", "url": contact["url"]}
+    return {"API_SERVERS": servers, "API_CONTACT": contact, "API_DATA_LICENSE": data_license}
+
+
 def load(instance_path: str) -> dict:
     path = Path(instance_path)
     import_max_mb = int(_number("IMPORT_MAX_MB", 32))
+    council_name = os.environ.get("COUNCIL_NAME", DEFAULT_COUNCIL_NAME)
     return {
         "SECRET_KEY": _secret_key(path),
         "SQLALCHEMY_DATABASE_URI": _database_url(path),
         # hide_parameters: SQL logs and errors never show the values (password hashes, personal data).
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
-        "COUNCIL_NAME": os.environ.get("COUNCIL_NAME", "KKR Hovedstaden"),
+        "COUNCIL_NAME": council_name,
         "BABEL_DEFAULT_LOCALE": "da",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
@@ -169,4 +221,5 @@ def load(instance_path: str) -> dict:
         **public_url(os.environ.get("PUBLIC_URL"), os.environ.get("TRUSTED_HOSTS")),
         **_mail(),
         **_security(),
+        **api(os.environ, council_name),
     }

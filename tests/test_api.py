@@ -6,7 +6,7 @@ the document stays true to what the API answers.
 
 import re
 from datetime import date
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -100,31 +100,48 @@ def rar(app):
             "peschardt_member": peschardt_member, "waiting": waiting, "senturk": senturk}
 
 
+SF = {"id": "parties/F", "name": "SF – Socialistisk Folkeparti", "classification": "party", "letter": "F",
+      "identifiers": [{"scheme": "listebogstav", "identifier": "F"}], "links": [], "sources": []}
+
+
 def test_memberships_on_a_day_give_seat_party_dates_and_the_kkr_decision(client, rar):
-    rows = results(client, f"/api/v1/memberships?as_of=2024-04-19&organization_id={rar['rar'].id}")
-    party = {"id": make.party("F").id, "letter": "F", "name": "SF – Socialistisk Folkeparti"}
+    rows = results(client, f"/api/v1/memberships?as_of=2024-04-19&organization_id=organizations/{rar['rar'].id}")
+    decision_id = rar["kofoed_member"].decision_id
     assert rows == [
-        {"id": rar["kofoed_member"].id, "person_id": rar["kofoed"].id, "organization_id": rar["rar"].id,
-         "post_id": rar["seat"].id, "role": "member", "label": "Medlem", "seat_kind": "voting", "office": None,
-         "on_behalf_of_id": party["id"], "on_behalf_of": party,
+        {"id": f"memberships/{rar['kofoed_member'].id}", "person_id": f"persons/{rar['kofoed'].id}",
+         "organization_id": f"organizations/{rar['rar'].id}", "post_id": f"posts/{rar['seat'].id}",
+         "role": "member", "label": "Medlem", "seat_kind": "voting", "office": None,
+         "on_behalf_of_id": "parties/F", "on_behalf_of": SF, "area_id": "areas/147",
+         "legislative_period_id": "events/2022-2025",
          "start_date": "2022-01-01", "end_date": "2024-06-30", "end_reason": "resigned", "carried_over": False,
          "substitute_for_id": None,
-         "decision": {"id": rar["kofoed_member"].decision_id, "reference": "KKR Hovedstaden 2021-12-14 pkt. 4.1",
+         "decision": {"id": f"decisions/{decision_id}", "reference": "KKR Hovedstaden 2021-12-14 pkt. 4.1",
                       "meeting_date": "2021-12-14", "item_number": "4.1", "outcome": "recommended"},
-         "council_mandate": None},
-        {"id": rar["peschardt_substitute"].id, "person_id": rar["peschardt"].id, "organization_id": rar["rar"].id,
-         "post_id": rar["seat"].id, "role": "substitute", "label": "Personlig suppleant", "seat_kind": "voting",
-         "office": None, "on_behalf_of_id": party["id"], "on_behalf_of": party,
+         "council_mandate": None, "links": [],
+         "sources": [{"url": f"http://localhost/beslutninger/{decision_id}",
+                      "note": "KKR Hovedstaden 2021-12-14 pkt. 4.1"}]},
+        {"id": f"memberships/{rar['peschardt_substitute'].id}", "person_id": f"persons/{rar['peschardt'].id}",
+         "organization_id": f"organizations/{rar['rar'].id}", "post_id": f"posts/{rar['seat'].id}",
+         "role": "substitute", "label": "Personlig suppleant", "seat_kind": "voting",
+         "office": None, "on_behalf_of_id": "parties/F", "on_behalf_of": SF, "area_id": "areas/167",
+         "legislative_period_id": "events/2022-2025",
          "start_date": "2022-01-01", "end_date": "2024-06-30", "end_reason": "replaced", "carried_over": False,
-         "substitute_for_id": rar["kofoed_member"].id, "decision": None, "council_mandate": None},
+         "substitute_for_id": f"memberships/{rar['kofoed_member'].id}", "decision": None, "council_mandate": None,
+         "links": [], "sources": []},
     ]
 
 
+def test_the_bare_number_filters_as_the_id_does(client, rar):
+    by_id = results(client, f"/api/v1/memberships?organization_id=organizations/{rar['rar'].id}")
+    assert by_id == results(client, f"/api/v1/memberships?organization_id={rar['rar'].id}")
+    assert len(by_id) == 3
+
+
 def test_as_of_includes_the_first_and_the_last_day_in_office_and_nothing_outside(client, rar):
-    def names(day: str) -> set[int]:
+    def names(day: str) -> set[str]:
         return {row["id"] for row in results(client, f"/api/v1/memberships?as_of={day}")}
 
-    senturk = rar["senturk"].id
+    senturk = f"memberships/{rar['senturk'].id}"
     assert senturk not in names("2021-12-31")
     assert senturk in names("2022-01-01")
     assert senturk in names("2024-10-31")
@@ -133,14 +150,15 @@ def test_as_of_includes_the_first_and_the_last_day_in_office_and_nothing_outside
 
 def test_without_as_of_the_whole_history_is_there_for_syncing(client, rar):
     rows = results(client, "/api/v1/memberships")
-    assert [row["id"] for row in rows] == sorted(
-        rar[key].id for key in ("kofoed_member", "peschardt_substitute", "peschardt_member", "senturk"))
+    assert [row["id"] for row in rows] == [f"memberships/{number}" for number in sorted(
+        rar[key].id for key in ("kofoed_member", "peschardt_substitute", "peschardt_member", "senturk"))]
 
 
 def test_the_personal_suppleant_points_at_the_member_of_the_same_seat(client, rar):
     substitute = rar["peschardt_substitute"]
     # On its own, and in the whole history: the member on the suppleant's first day.
-    assert get(client, f"/api/v1/memberships/{substitute.id}")["substitute_for_id"] == rar["kofoed_member"].id
+    assert get(client, f"/api/v1/memberships/{substitute.id}")["substitute_for_id"] == (
+        f"memberships/{rar['kofoed_member'].id}")
     member = get(client, f"/api/v1/memberships/{rar['peschardt_member'].id}")
     assert member["role"] == "member"
     assert member["substitute_for_id"] is None
@@ -155,13 +173,14 @@ def test_on_a_day_the_suppleant_points_at_that_days_member(client, app):
     suppleant = make.appoint(seat, make.person("Samme Suppleant Eksempel"), date(2022, 1, 1), role=Role.substitute)
     db.session.commit()
 
-    def points_at(query: str) -> int:
-        (row,) = [row for row in get(client, "/api/v1/memberships" + query)["results"] if row["id"] == suppleant.id]
+    def points_at(query: str) -> str:
+        (row,) = [row for row in get(client, "/api/v1/memberships" + query)["results"]
+                  if row["id"] == f"memberships/{suppleant.id}"]
         return row["substitute_for_id"]
 
-    assert points_at("?as_of=2022-06-01") == first.id
-    assert points_at("?as_of=2024-06-01") == second.id
-    assert points_at("") == first.id  # without a day: the member on the suppleant's first day
+    assert points_at("?as_of=2022-06-01") == f"memberships/{first.id}"
+    assert points_at("?as_of=2024-06-01") == f"memberships/{second.id}"
+    assert points_at("") == f"memberships/{first.id}"  # without a day: the member on the suppleant's first day
 
 
 def test_a_suppleant_without_a_member_that_day_points_at_nobody(client, rar):
@@ -172,9 +191,10 @@ def test_a_suppleant_without_a_member_that_day_points_at_nobody(client, rar):
 
 
 def test_recommendations_waiting_for_the_minister_are_not_public(client, rar):
+    waiting = f"memberships/{rar['waiting'].id}"
+    assert waiting not in {row["id"] for row in results(client, "/api/v1/memberships")}
+    assert waiting not in {row["id"] for row in results(client, "/api/v1/memberships?as_of=2024-07-01")}
     waiting = rar["waiting"]
-    assert waiting.id not in {row["id"] for row in results(client, "/api/v1/memberships")}
-    assert waiting.id not in {row["id"] for row in results(client, "/api/v1/memberships?as_of=2024-07-01")}
     get(client, f"/api/v1/memberships/{waiting.id}", 404)
     # Nor is the person, who has never held a seat.
     assert "Vera Venter Eksempel" not in {row["name"] for row in results(client, "/api/v1/persons")}
@@ -183,11 +203,14 @@ def test_recommendations_waiting_for_the_minister_are_not_public(client, rar):
 
 def test_persons_show_name_municipality_and_party_never_contact_details_or_gender(client, rar):
     kofoed = get(client, f"/api/v1/persons/{rar['kofoed'].id}")
-    assert kofoed == {"id": rar["kofoed"].id, "name": "Lotte Kofoed",
-                      "municipality": {"id": make.municipality("Frederiksberg").id, "name": "Frederiksberg",
-                                       "code": 147},
-                      "party": {"id": make.party("F").id, "letter": "F", "name": "SF – Socialistisk Folkeparti"},
-                      "council_mandates": []}
+    assert kofoed == {"id": f"persons/{rar['kofoed'].id}", "name": "Lotte Kofoed", "sort_name": "Kofoed, Lotte",
+                      "given_name": "Lotte", "family_name": "Kofoed", "area_id": "areas/147",
+                      "municipality": {"id": "areas/147", "name": "Frederiksberg", "classification": "kommune",
+                                       "identifier": "0147",
+                                       "identifiers": [{"scheme": "kommunekode", "identifier": "0147"}],
+                                       "parent_id": "areas/1084"},
+                      "party_id": "parties/F", "party": SF, "council_mandates": [], "identifiers": [], "links": [],
+                      "sources": []}
     text = str(get(client, "/api/v1/persons"))
     assert "lotte@example.dk" not in text
     assert "12345678" not in text
@@ -204,28 +227,39 @@ def test_persons_on_a_day_are_those_holding_a_seat(client, rar):
 
 
 def test_filters_by_party_and_municipality(client, rar):
-    radikale, hvidovre = make.party("B").id, make.municipality("Hvidovre").id
-    assert [row["id"] for row in results(client, f"/api/v1/memberships?on_behalf_of_id={radikale}")] == [
-        rar["senturk"].id]
-    assert [row["id"] for row in results(client, f"/api/v1/memberships?municipality_id={hvidovre}")] == [
-        rar["peschardt_substitute"].id, rar["peschardt_member"].id]
-    assert [row["id"] for row in results(client, f"/api/v1/memberships?municipality_id={hvidovre}&role=member")] == [
-        rar["peschardt_member"].id]
-    assert [row["name"] for row in results(client, f"/api/v1/persons?party_id={radikale}")] == ["Esat Sentürk"]
-    assert [row["name"] for row in results(client, f"/api/v1/persons?municipality_id={hvidovre}")] == [
+    def ids(url: str) -> list[str]:
+        return [row["id"] for row in results(client, url)]
+
+    assert ids("/api/v1/memberships?on_behalf_of_id=parties/B") == [f"memberships/{rar['senturk'].id}"]
+    assert ids("/api/v1/memberships?on_behalf_of_id=B") == [f"memberships/{rar['senturk'].id}"]
+    peschardt = [f"memberships/{rar['peschardt_substitute'].id}", f"memberships/{rar['peschardt_member'].id}"]
+    assert ids("/api/v1/memberships?area_id=areas/167") == peschardt
+    assert ids("/api/v1/memberships?area_id=areas/167&role=member") == peschardt[1:]
+    # A region holds its municipalities: Frederiksberg, Hvidovre and Høje-Taastrup lie in Region Hovedstaden.
+    assert len(ids("/api/v1/memberships?area_id=areas/1084")) == 4
+    assert [row["name"] for row in results(client, "/api/v1/persons?party_id=parties/B")] == ["Esat Sentürk"]
+    assert [row["name"] for row in results(client, "/api/v1/persons?area_id=areas/0167")] == [
         "Marie-Louise Peschardt Jørgensen"]
     assert results(client, "/api/v1/memberships?on_behalf_of_id=999999") == []
-    assert {"id": hvidovre, "name": "Hvidovre", "code": 167} in results(client, "/api/v1/municipalities")
-    assert {"id": radikale, "letter": "B", "name": "Parti B"} in results(client, "/api/v1/parties")
+    areas = {row["id"]: row for row in results(client, "/api/v1/areas?limit=1000")}
+    assert areas["areas/167"] == {"id": "areas/167", "name": "Hvidovre", "classification": "kommune",
+                                  "identifier": "0167", "identifiers": [{"scheme": "kommunekode",
+                                                                         "identifier": "0167"}],
+                                  "parent_id": "areas/1084"}
+    assert areas["areas/1084"]["name"] == "Region Hovedstaden"
+    assert {"id": "parties/B", "name": "Parti B", "classification": "party", "letter": "B",
+            "identifiers": [{"scheme": "listebogstav", "identifier": "B"}], "links": [], "sources": []
+            } in results(client, "/api/v1/parties")
 
 
 def test_organizations_carry_dissolution_date_and_successor(client, rar):
     organization = get(client, f"/api/v1/organizations/{rar['rar'].id}")
     assert organization == {
-        "id": rar["rar"].id, "name": "RAR Hovedstaden", "short_name": "RAR", "other_names": [{"name": "RAR"}],
-        "classification": "other", "founding_date": None, "dissolution_date": "2025-06-30",
-        "successor_id": rar["successor"].id, "appointing_authority": "Beskæftigelsesministeren",
-        "appointing_authority_is_external": True,
+        "id": f"organizations/{rar['rar'].id}", "name": "RAR Hovedstaden", "short_name": "RAR",
+        "other_names": [{"name": "RAR"}], "classification": "other", "founding_date": None,
+        "dissolution_date": "2025-06-30", "successor_id": f"organizations/{rar['successor'].id}",
+        "appointing_authority": "Beskæftigelsesministeren", "appointing_authority_is_external": True,
+        "identifiers": [], "links": [], "sources": [],
     }
 
     def names(query: str = "") -> list[str]:
@@ -234,25 +268,70 @@ def test_organizations_carry_dissolution_date_and_successor(client, rar):
     assert names() == ["Regionalt beskæftigelsesråd Hovedstaden", "RAR Hovedstaden", "Skoletjenesten"]
     assert names("?as_of=2024-11-01") == ["RAR Hovedstaden"]
     assert names("?as_of=2025-07-01") == ["Regionalt beskæftigelsesråd Hovedstaden"]
+    assert names("?classification=party") == ["Parti B", "SF – Socialistisk Folkeparti"]
+    assert names("?classification=party&as_of=2025-07-01") == ["Parti B", "SF – Socialistisk Folkeparti"]
+    assert names("?classification=council") == []
+
+
+def test_the_parties_are_organizations_paged_by_letter(client, rar):
+    make.party("Ø", "Enhedslisten")
+    make.party("A+F+Ø", "Valggruppe A, F og Ø")
+    db.session.commit()
+    seen, url = [], "/api/v1/organizations?classification=party&limit=2"
+    while url:
+        page = get(client, url)
+        seen += [row["id"] for row in page["results"]]
+        url = page["next"]
+    assert sorted(seen) == sorted(["parties/A+F+Ø", "parties/B", "parties/F", "parties/Ø"])
+    assert len(set(seen)) == 4
+    assert get(client, "/api/v1/parties/%C3%98")["name"] == "Enhedslisten"
+    assert get(client, "/api/v1/parties/A%2BF%2B%C3%98")["id"] == "parties/A+F+Ø"
+    # As if in one list, the bodies before the parties.
+    assert len(results(client, "/api/v1/organizations?classification=party&after=organizations/1")) == 4
+    assert results(client, "/api/v1/organizations?after=parties/A") == []
+
+
+def test_legal_basis_is_the_organizations_source(client, rar):
+    rar["rar"].legal_basis = "Lov om organisering og understøttelse af beskæftigelsesindsatsen m.v. § 22"
+    rar["successor"].legal_basis = "https://www.retsinformation.dk/eli/lta/2025/123"
+    db.session.commit()
+    assert get(client, f"/api/v1/organizations/{rar['rar'].id}")["sources"] == [
+        {"url": f"http://localhost/organisationer/{rar['rar'].id}",
+         "note": "Lovgrundlag: Lov om organisering og understøttelse af beskæftigelsesindsatsen m.v. § 22"}]
+    assert get(client, f"/api/v1/organizations/{rar['successor'].id}")["sources"] == [
+        {"url": "https://www.retsinformation.dk/eli/lta/2025/123", "note": "Lovgrundlag"}]
+
+
+def test_election_periods_are_events_and_every_reference_resolves(client, rar):
+    assert results(client, "/api/v1/events") == [
+        {"id": "events/2022-2025", "name": "Valgperioden 2022-2025", "classification": "legislative period",
+         "start_date": "2022-01-01", "end_date": "2025-12-31"}]
+    assert results(client, "/api/v1/events?as_of=2026-01-01") == []
+    member = get(client, f"/api/v1/memberships/{rar['peschardt_member'].id}")
+    for field in ("id", "person_id", "organization_id", "post_id", "on_behalf_of_id", "area_id",
+                  "legislative_period_id"):
+        resolved = get(client, f"/api/v1/{quote(member[field])}")
+        assert resolved["id"] == member[field]
+    assert get(client, f"/api/v1/{member['decision']['id']}")["reference"] == "KKR Hovedstaden 2024-04-19 pkt. 4.1"
+    assert get(client, "/api/v1/areas/1084")["classification"] == "region"
 
 
 def test_posts_show_the_party_group_holding_them_per_election_period(client, rar):
     post = get(client, f"/api/v1/posts/{rar['seat'].id}")
     assert post == {
-        "id": rar["seat"].id, "label": "Plads 1", "role": "medlem", "seat_kind": "voting", "ex_officio": None,
-        "pool_rank": None, "filled_by": "kkr", "appointing_authority": "Beskæftigelsesministeren",
+        "id": f"posts/{rar['seat'].id}", "label": "Plads 1", "role": "medlem", "seat_kind": "voting",
+        "ex_officio": None, "pool_rank": None, "filled_by": "kkr", "appointing_authority": "Beskæftigelsesministeren",
         "appointing_authority_is_external": True, "nominated_by": None,
-        "organization_id": rar["rar"].id, "position": 0,
+        "organization_id": f"organizations/{rar['rar'].id}", "position": 0,
         "start_date": None, "end_date": None, "has_substitute": True,
-        "party_allocations": [{"election_period": "2022-2025", "start_date": "2022-01-01",
-                               "end_date": "2025-12-31",
-                               "party": {"id": make.party("F").id, "letter": "F",
-                                         "name": "SF – Socialistisk Folkeparti"}}],
+        "party_allocations": [{"election_period": "2022-2025", "legislative_period_id": "events/2022-2025",
+                               "start_date": "2022-01-01", "end_date": "2025-12-31", "party": SF}],
+        "links": [], "sources": [],
     }
     # A seat closes with its body.
-    assert [row["id"] for row in results(client, "/api/v1/posts?as_of=2024-11-01")] == [rar["seat"].id]
+    assert [row["id"] for row in results(client, "/api/v1/posts?as_of=2024-11-01")] == [f"posts/{rar['seat'].id}"]
     assert [row["id"] for row in results(client, f"/api/v1/posts?organization_id={rar['school'].organisation_id}")
-            ] == [rar["school"].id]
+            ] == [f"posts/{rar['school'].id}"]
 
 
 def test_following_next_reads_every_row_once_even_while_rows_are_added(client, app):
@@ -262,7 +341,7 @@ def test_following_next_reads_every_row_once_even_while_rows_are_added(client, a
     seen, url = [], "/api/v1/posts?limit=2"
     while url:
         page = get(client, url)
-        seen += [row["id"] for row in page["results"]]
+        seen += [int(row["id"].removeprefix("posts/")) for row in page["results"]]
         if len(seen) == 2:
             make.seat(make.organisation("Added while paging"))
             db.session.commit()
@@ -303,7 +382,8 @@ def test_single_objects_take_no_parameters(client, rar):
 
 @pytest.mark.parametrize("path", [
     "/api/v1/organizations/999", "/api/v1/posts/999", "/api/v1/persons/999", "/api/v1/memberships/999",
-    "/api/v1/organizations/99999999999", "/api/v1/persons/abc",
+    "/api/v1/organizations/99999999999", "/api/v1/persons/abc", "/api/v1/parties/ZZ", "/api/v1/parties/%00",
+    "/api/v1/areas/999", "/api/v1/areas/Atlantis", "/api/v1/events/1900-1903", "/api/v1/decisions/999",
 ])
 def test_missing_objects_are_a_json_404(client, app, path):
     error = get(client, path, 404)
@@ -351,7 +431,8 @@ def test_every_documented_list_answers_as_documented(client, rar, path):
 
 
 LISTS = ["/api/v1/organizations?as_of=2024-04-19", "/api/v1/posts?as_of=2024-04-19", "/api/v1/persons?as_of=2024-04-19",
-         "/api/v1/memberships?as_of=2024-04-19", "/api/v1/parties?", "/api/v1/municipalities?",
+         "/api/v1/memberships?as_of=2024-04-19", "/api/v1/parties?", "/api/v1/areas?", "/api/v1/events?",
+         "/api/v1/organizations?classification=party",
          # Without a day too: a post's appointing authority is its body's unless it has its own.
          "/api/v1/posts?", "/api/v1/memberships?"]
 

@@ -83,11 +83,12 @@ def test_posts_say_what_the_seat_is_who_fills_it_and_who_appoints(client, counci
 def test_a_post_keeps_its_existing_fields(client, council):
     post = get(client, f"/api/v1/posts/{council['pool'][0].id}")
     assert post == {
-        "id": council["pool"][0].id, "label": "FH-suppleant 1", "role": "suppleant",
+        "id": f"posts/{council['pool'][0].id}", "label": "FH-suppleant 1", "role": "suppleant",
         "seat_kind": "pooled_substitute", "ex_officio": None, "pool_rank": 1, "filled_by": "kkr",
         "appointing_authority": "Beskæftigelsesministeren", "appointing_authority_is_external": True,
-        "nominated_by": "FH", "organization_id": council["body"].id, "position": 5, "start_date": None,
-        "end_date": None, "has_substitute": False, "party_allocations": [],
+        "nominated_by": "FH", "organization_id": f"organizations/{council['body'].id}", "position": 5,
+        "start_date": None, "end_date": None, "has_substitute": False, "party_allocations": [], "links": [],
+        "sources": [],
     }
 
 
@@ -95,7 +96,7 @@ def memberships(client, council, query: str = "") -> dict[str, dict]:
     """The body's memberships by the fixture's names for them."""
     rows = {row["id"]: row
             for row in results(client, f"/api/v1/memberships?organization_id={council['body'].id}{query}")}
-    return {name: rows[held.id] for name, held in council["held"].items()}
+    return {name: rows[f"memberships/{held.id}"] for name, held in council["held"].items()}
 
 
 @pytest.mark.both_databases
@@ -116,7 +117,7 @@ def test_memberships_on_a_day_say_what_each_member_is(client, council):
     assert [name for name, row in rows.items() if row["office"] is not None] == ["chair", "vice"]
     # A pooled suppleant steps in for any member: no one member is theirs.
     assert rows["first_in_pool"]["substitute_for_id"] is None
-    assert rows["suppleant"]["substitute_for_id"] == council["held"]["chair"].id
+    assert rows["suppleant"]["substitute_for_id"] == f"memberships/{council['held']['chair'].id}"
 
 
 @pytest.mark.both_databases

@@ -29,9 +29,14 @@ def movia(app):
 
 def mayor_of_gentofte(end: str | None = "2025-12-31", office: str | None = "borgmester",
                       start: str = "2022-01-01") -> dict:
-    gentofte, party = make.municipality("Gentofte"), make.party("C")
-    return {"municipality": {"id": gentofte.id, "name": "Gentofte", "code": gentofte.code},
-            "party": {"id": party.id, "letter": "C", "name": party.name},
+    party = make.party("C")
+    return {"area_id": "areas/157",
+            "municipality": {"id": "areas/157", "name": "Gentofte", "classification": "kommune",
+                             "identifier": "0157", "identifiers": [{"scheme": "kommunekode", "identifier": "0157"}],
+                             "parent_id": "areas/1084"},
+            "on_behalf_of_id": "parties/C",
+            "party": {"id": "parties/C", "name": party.name, "classification": "party", "letter": "C",
+                      "identifiers": [{"scheme": "listebogstav", "identifier": "C"}], "links": [], "sources": []},
             "office": office, "start_date": start, "end_date": end}
 
 
@@ -52,7 +57,7 @@ def test_a_membership_carries_on_after_the_period_until_the_successor_is_seated(
     assert (ended["end_date"], ended["end_reason"], ended["carried_over"]) == ("2026-02-28", "term_ended", False)
     assert get(client, f"/api/v1/memberships/{movia['appointment'].id}")["carried_over"] is False
     (successor,) = results(client, f"/api/v1/memberships?as_of=2026-04-01&post_id={movia['seat'].id}")
-    assert (successor["person_id"], successor["carried_over"]) == (dina.id, False)
+    assert (successor["person_id"], successor["carried_over"]) == (f"persons/{dina.id}", False)
 
 
 def test_a_membership_names_the_council_mandate_on_the_day_and_not_after_it_ended(client, movia):

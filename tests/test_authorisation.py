@@ -149,6 +149,7 @@ ACCESS: dict[tuple[str, str], dict[str, str]] = {
     ("appointments.office", POST): SECRETARIAT,
     # The secretariat's front page.
     ("dashboard.index", GET): SECRETARIAT_AND_VIEWER,
+    ("dashboard.ending", GET): SECRETARIAT_AND_VIEWER,
     # The CSV import.
     ("exchange.import_upload", GET): SECRETARIAT,
     ("exchange.import_upload", POST): SECRETARIAT,
@@ -238,7 +239,14 @@ ACCESS: dict[tuple[str, str], dict[str, str]] = {
     ("api.memberships", GET): API_PUBLIC,
     ("api.membership", GET): API_PUBLIC,
     ("api.parties", GET): API_PUBLIC,
-    ("api.municipalities", GET): API_PUBLIC,
+    ("api.party", GET): API_PUBLIC,
+    ("api.areas", GET): API_PUBLIC,
+    ("api.area", GET): API_PUBLIC,
+    ("api.events", GET): API_PUBLIC,
+    ("api.event", GET): API_PUBLIC,
+    ("api.decision", GET): API_PUBLIC,
+    ("api.documentation", GET): API_PUBLIC,
+    ("api.popolo_document", GET): API_PUBLIC,
     ("api.decisions", GET): API_PUBLIC,
     ("api.decision_entries", GET): API_PUBLIC,
     ("api.nominations", GET): API_NOMINATIONS,
@@ -326,6 +334,9 @@ class World:
             "item_id": self.item.id,
             "call_id": self.call.id,
             "decision_id": self.decision.id,
+            "letter": "F",
+            "area": self.municipality.code or self.municipality.name,
+            "period": nominate.current_period().name,
             "key": {"people.party": "F", "people.municipality": self.municipality.id},
             "code": "da",
             # The API's names (Popolo): organisation, seat, person, appointment.
@@ -549,7 +560,7 @@ def test_api_nominations_by_party(client, world, user_class):
         return
     assert listing.status_code == 200
     assert listing.headers["Cache-Control"] == "private, no-store"
-    ids = {entry["id"] for entry in listing.get_json()["results"]}
+    ids = {int(entry["id"].removeprefix("nominations/")) for entry in listing.get_json()["results"]}
     expected = {"party_a": {a_id, world.agenda_nomination.id}, "party_b": {b_id}}.get(
         user_class, {a_id, b_id, world.agenda_nomination.id})
     assert ids == expected

@@ -123,7 +123,11 @@ def registries(request, tmp_path_factory):
 def urls(r: Registry) -> list[str]:
     """Every API list and detail, with and without a day, deep and shallow, and the history's pages."""
     return [
-        "/api/v1/parties", "/api/v1/municipalities", "/api/v1/organizations", "/api/v1/organizations?as_of=2024-04-19",
+        "/api/v1/parties", "/api/v1/parties/F", "/api/v1/organizations?classification=party&limit=1000",
+        "/api/v1/areas?limit=1000", "/api/v1/areas?after=areas/400", "/api/v1/areas/167", "/api/v1/areas/1084",
+        "/api/v1/events", "/api/v1/events?as_of=2024-04-19", "/api/v1/events/2022-2025",
+        f"/api/v1/decisions/{r.big_decision}",
+        "/api/v1/organizations", "/api/v1/organizations?as_of=2024-04-19",
         f"/api/v1/organizations/{r.organisation}", "/api/v1/posts?limit=1000",
         f"/api/v1/posts?as_of=2024-04-19&organization_id={r.organisation}", f"/api/v1/posts/{r.seat}",
         "/api/v1/persons?limit=1000", "/api/v1/persons?as_of=2024-04-19&after=100", f"/api/v1/persons/{r.person}",
@@ -169,7 +173,7 @@ def test_a_decision_of_hundreds_shows_its_first_few_and_links_to_the_rest(regist
         total = db.session.scalar(db.select(db.func.count()).where(Appointment.decision_id == r.big_decision))
     assert total > 2000
     row = next(row for row in get(r.client, f"/api/v1/decisions?organization_id={r.organisation}")["results"]
-               if row["id"] == r.big_decision)
+               if row["id"] == f"decisions/{r.big_decision}")
     assert len(row["entries"]) == history.SHOWN_PER_DECISION
     assert row["entry_count"] == total
     assert row["entries_next"].endswith(f"/api/v1/decisions/{r.big_decision}/entries?organization_id="

@@ -103,7 +103,8 @@ def public_paths(world) -> list[str]:
     membership_id = db.session.scalar(sa.select(Appointment.id).where(Appointment.person_id == person.id,
                                                                       Appointment.seat_id == seat.id))
     ids = {"organization_id": seat.organisation_id, "post_id": seat.id, "person_id": person.id,
-           "membership_id": membership_id, "nomination_id": world["undecided"].id, "decision_id": decided.decision_id}
+           "membership_id": membership_id, "nomination_id": world["undecided"].id, "decision_id": decided.decision_id,
+           "letter": "F", "area": 147, "period": seat.allocations[0].period.name}
     api = [re.sub(r"\{(\w+)\}", lambda match: str(ids[match.group(1)]), path)
            for path, operations in openapi.DOCUMENT["paths"].items() if "get" in operations]
     assert len(api) >= 14  # every GET the OpenAPI document lists
@@ -114,7 +115,7 @@ def public_paths(world) -> list[str]:
         "/moeder", f"/moeder/{meeting_id}",
         "/export/appointments.csv", "/export/appointments.csv?all=1", "/export/appointments.csv?as_of=2020-01-01",
         f"/export/indstillinger.csv?person_id={person.id}", "/export/indstillinger.csv",
-        f"/api/v1/persons?municipality_id={person.municipality_id}", f"/api/v1/memberships?person_id={person.id}",
+        "/api/v1/persons?area_id=areas/147", f"/api/v1/memberships?person_id={person.id}",
         f"/api/v1/decisions?person_id={person.id}", f"/api/v1/nominations?person_id={person.id}",
         *api,
     ] + ([f"/indstillinger/{decided.id}"] if decided else [])

@@ -1,4 +1,10 @@
-"""Models as the API's JSON objects, with Popolo's field names where Popolo has one.
+"""Models as the API's JSON objects: Popolo's types and field names, with the registry's own fields besides.
+
+Every object has a string id that is its path under /api/v1/, so that the type is part of the id and an id
+resolves by itself (GET /api/v1/<id>): "persons/17", "organizations/4", "posts/45", "memberships/123",
+"decisions/9", "nominations/3" by the registry's own numbers, which are never reused; "parties/F",
+"areas/101", "events/2022-2025" by keys that are the same in every registry and survive a CSV export and import
+(the list letter, the kommunekode, the election period's name). Every *_id reference is such a string.
 
 Only public fields: a person's gender, e-mail and phone never leave here, nor
 internal notes. A council mandate is public (who sits on which municipal council, for which party, as
@@ -11,6 +17,7 @@ The shapes are those of the OpenAPI document (openapi.py).
 """
 
 from datetime import date
+from urllib.parse import urlsplit
 
 from registry.api.services import DecisionRow, MembershipRow, PersonRow
 from registry.appointments.models import Appointment, Office, Role
@@ -19,8 +26,9 @@ from registry.mandates.models import CouncilMandate
 from registry.meetings.history import Entry
 from registry.meetings.models import Decision
 from registry.nominations.models import Nomination
-from registry.organisations.models import Organisation, Seat, SeatAllocation, SeatKind
-from registry.people.models import Municipality, Party
+from registry.organisations.models import ElectionPeriod, Organisation, Seat, SeatAllocation, SeatKind
+from registry.people.models import Municipality, Party, Person
+from registry.people.reference import REGIONS
 from registry.types import capitalised
 
 # Popolo's Post.role, "the function that the holder of the post fulfills", in the words of a Danish roster.
@@ -36,36 +44,120 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
+def ref(kind: str, key: object) -> str | None:
+    """The id of an object of a kind ("persons", "parties", ...) by its key; None for no object."""
+    return None if key is None else f"{kind}/{key}"
+
+
+def area_key(row: Municipality) -> str:
+    """A municipality's key in its area id: its kommunekode; one the registry met only in an import has no
+    code, and goes by its name, which a CSV export and import carry as they are."""
+    return str(row.code) if row.code is not None else row.name
+
+
+def area_ref(row: Municipality | None) -> str | None:
+    return None if row is None else ref("areas", area_key(row))
+
+
+def period_ref(row: ElectionPeriod | None) -> str | None:
+    return None if row is None else ref("events", row.name)
+
+
 def party(row: Party | None) -> dict | None:
+    """A party or valggruppe as a Popolo organization, by its list letter."""
     if row is None:
         return None
-    return {"id": row.id, "letter": row.letter, "name": row.name}
+    return {
+        "id": ref("parties", row.letter),
+        "name": row.name,
+        "classification": "party",
+        "letter": row.letter,
+        "identifiers": [{"scheme": "listebogstav", "identifier": row.letter}],
+        "links": [],
+        "sources": [],
+    }
 
 
-def municipality(row: Municipality | None) -> dict | None:
-    if row is None:
-        return None
-    return {"id": row.id, "name": row.name, "code": row.code}
+def _kommunekode(code: int) -> str:
+    # Four digits, zero-padded, as Danmarks Statistik and DAWA write it ("0101" København).
+    return f"{code:04d}"
+
+
+def area(row: Municipality | int) -> dict:
+    """A municipality as a Popolo area, within its region where the registry knows it; or a region, by its
+    regionskode (as services.areas gives them)."""
+    if isinstance(row, int):
+        return region(row)
+    code = None if row.code is None else _kommunekode(row.code)
+    return {
+        "id": area_ref(row),
+        "name": row.name,
+        "classification": "kommune",
+        "identifier": code,
+        "identifiers": [{"scheme": "kommunekode", "identifier": code}] if code else [],
+        "parent_id": ref("areas", row.region_code) if row.region_code in REGIONS else None,
+    }
+
+
+def region(code: int) -> dict:
+    """A region (one of reference.REGIONS) as a Popolo area: the parent of its municipalities."""
+    return {
+        "id": ref("areas", code),
+        "name": REGIONS[code][0],
+        "classification": "region",
+        "identifier": str(code),
+        "identifiers": [{"scheme": "regionskode", "identifier": str(code)}],
+        "parent_id": None,
+    }
+
+
+def event(row: ElectionPeriod) -> dict:
+    """An election period (valgperiode) as a Popolo event."""
+    return {
+        "id": period_ref(row),
+        "name": f"Valgperioden {row.name}",
+        "classification": "legislative period",
+        "start_date": _iso(row.start_date),
+        "end_date": _iso(row.end_date),
+    }
+
+
+def _legal_basis(row: Organisation) -> list[dict]:
+    """Popolo's sources need a URL: a legal basis that is one link (retsinformation.dk, say) is given as it is;
+    one in words is the note of a link to the organisation's public page, which shows it."""
+    basis = (row.legal_basis or "").strip()
+    if not basis:
+        return []
+    parts = urlsplit(basis)
+    if parts.scheme in ("http", "https") and parts.netloc and not any(char.isspace() for char in basis):
+        return [{"url": basis, "note": "Lovgrundlag"}]
+    url = external_url("organisations.detail", organisation_id=row.id)
+    return [{"url": url, "note": f"Lovgrundlag: {basis}"}] if url else []
 
 
 def organization(row: Organisation) -> dict:
     return {
-        "id": row.id,
+        "id": ref("organizations", row.id),
         "name": row.name,
         "short_name": row.short_name,
         "other_names": [{"name": row.short_name}] if row.short_name else [],
         "classification": row.kind.value,
         "founding_date": _iso(row.start_date),
         "dissolution_date": _iso(row.end_date),
-        "successor_id": row.successor_id,
+        "successor_id": ref("organizations", row.successor_id),
         "appointing_authority": row.appointing_authority,
         "appointing_authority_is_external": row.authority_is_external,
+        # The registry records no CVR numbers.
+        "identifiers": [],
+        "links": [],
+        "sources": _legal_basis(row),
     }
 
 
 def _allocation(row: SeatAllocation) -> dict:
     return {
         "election_period": row.period.name,
+        "legislative_period_id": period_ref(row.period),
         "start_date": _iso(row.period.start_date),
         "end_date": _iso(row.period.end_date),
         "party": party(row.party),
@@ -75,7 +167,7 @@ def _allocation(row: SeatAllocation) -> dict:
 def post(row: Seat) -> dict:
     allocations = sorted(row.allocations, key=lambda allocation: allocation.period.start_date)
     return {
-        "id": row.id,
+        "id": ref("posts", row.id),
         "label": row.label,
         "role": POST_ROLES[row.kind],
         "seat_kind": row.kind.value,
@@ -85,12 +177,14 @@ def post(row: Seat) -> dict:
         "appointing_authority": row.authority,
         "appointing_authority_is_external": row.external,
         "nominated_by": row.nominated_by,
-        "organization_id": row.organisation_id,
+        "organization_id": ref("organizations", row.organisation_id),
         "position": row.position,
         "start_date": _iso(row.start_date),
         "end_date": _iso(row.end_date),
         "has_substitute": row.has_substitute,
         "party_allocations": [_allocation(allocation) for allocation in allocations],
+        "links": [],
+        "sources": [],
     }
 
 
@@ -98,7 +192,9 @@ def council_mandate(row: CouncilMandate | None) -> dict | None:
     if row is None:
         return None
     return {
-        "municipality": municipality(row.municipality),
+        "area_id": area_ref(row.municipality),
+        "municipality": area(row.municipality),
+        "on_behalf_of_id": ref("parties", row.party.letter) if row.party else None,
         "party": party(row.party),
         "office": row.office,
         "start_date": _iso(row.start_date),
@@ -106,14 +202,30 @@ def council_mandate(row: CouncilMandate | None) -> dict | None:
     }
 
 
+def _names(found: Person) -> dict:
+    """Danish names: the family name is the last word, the given names the words before it. An anonymised
+    person's placeholder ("Tidligere medlem") is no name to split."""
+    words = found.name.split()
+    if found.anonymised_at is not None or len(words) < 2:
+        return {"sort_name": found.name, "given_name": None, "family_name": None}
+    given, family = " ".join(words[:-1]), words[-1]
+    return {"sort_name": f"{family}, {given}", "given_name": given, "family_name": family}
+
+
 def person(row: PersonRow) -> dict:
     found = row.person
     return {
-        "id": found.id,
+        "id": ref("persons", found.id),
         "name": found.name,
-        "municipality": municipality(found.municipality),
+        **_names(found),
+        "area_id": area_ref(found.municipality),
+        "municipality": area(found.municipality) if found.municipality else None,
+        "party_id": ref("parties", found.party.letter) if found.party else None,
         "party": party(found.party),
         "council_mandates": [council_mandate(mandate) for mandate in row.mandates],
+        "identifiers": [],
+        "links": [],
+        "sources": [],
     }
 
 
@@ -121,12 +233,20 @@ def decision(row: Decision | None) -> dict | None:
     if row is None:
         return None
     return {
-        "id": row.id,
+        "id": ref("decisions", row.id),
         "reference": row.reference,
         "meeting_date": _iso(row.item.meeting.date),
         "item_number": row.item.number,
         "outcome": row.outcome.value,
     }
+
+
+def _founded_by(row: Decision | None) -> list[dict]:
+    """Popolo's sources of a membership: the public page of the KKR decision it rests on."""
+    if row is None:
+        return []
+    url = external_url("meetings.decision", decision_id=row.id)
+    return [{"url": url, "note": row.reference}] if url else []
 
 
 def _office_name(appointment: Appointment) -> str:
@@ -163,44 +283,48 @@ def _membership_label(appointment: Appointment, as_of: date | None) -> str:
 def membership(row: MembershipRow) -> dict:
     appointment = row.appointment
     return {
-        "id": appointment.id,
-        "person_id": appointment.person_id,
-        "organization_id": appointment.seat.organisation_id,
-        "post_id": appointment.seat_id,
+        "id": ref("memberships", appointment.id),
+        "person_id": ref("persons", appointment.person_id),
+        "organization_id": ref("organizations", appointment.seat.organisation_id),
+        "post_id": ref("posts", appointment.seat_id),
         "role": appointment.role.value,
         "label": _membership_label(appointment, row.as_of),
         "seat_kind": appointment.seat.kind.value,
         "office": _office(appointment),
-        "on_behalf_of_id": appointment.party_id,
+        "on_behalf_of_id": ref("parties", appointment.party.letter) if appointment.party else None,
         "on_behalf_of": party(appointment.party),
+        "area_id": area_ref(appointment.person.municipality),
+        "legislative_period_id": period_ref(row.period),
         "start_date": _iso(appointment.start_date),
         "end_date": _iso(appointment.end_date),
         "end_reason": appointment.end_reason.value if appointment.end_reason else None,
         "carried_over": row.carried_over,
-        "substitute_for_id": row.substitute_for_id,
+        "substitute_for_id": ref("memberships", row.substitute_for_id),
         "decision": decision(appointment.decision),
         "council_mandate": council_mandate(row.council_mandate),
+        "links": [],
+        "sources": _founded_by(appointment.decision),
     }
 
 
 def nomination(row: Nomination) -> dict:
     item, decision_row = row.item, row.decision
     return {
-        "id": row.id,
-        "post_id": row.seat_id,
-        "organization_id": row.seat.organisation_id,
+        "id": ref("nominations", row.id),
+        "post_id": ref("posts", row.seat_id),
+        "organization_id": ref("organizations", row.seat.organisation_id),
         "role": row.role.value,
-        "on_behalf_of_id": row.party_id,
+        "on_behalf_of_id": ref("parties", row.party.letter) if row.party else None,
         "nominated_by": row.nominated_by,
-        "person_id": row.person_id,
-        "substitute_person_id": row.substitute_id,
+        "person_id": ref("persons", row.person_id),
+        "substitute_person_id": ref("persons", row.substitute_id),
         "status": row.status.value,
         "motivation": row.motivation,
         "gender_reason": row.gender_reason,
         "comment": row.comment,
         "meeting_date": _iso(item.meeting.date) if item else None,
         "item_number": item.number if item else None,
-        "decision_id": row.decision_id,
+        "decision_id": ref("decisions", row.decision_id),
         "outcome": decision_row.outcome.value if decision_row else None,
         "decision_text": decision_row.text if decision_row else None,
         "appointed_on": _iso(row.appointed_on),
@@ -209,11 +333,11 @@ def nomination(row: Nomination) -> dict:
 
 def decision_entry(row: Entry) -> dict:
     return {
-        "person_id": row.person.id,
+        "person_id": ref("persons", row.person.id),
         "role": row.role.value,
-        "organization_id": row.organisation.id,
-        "post_id": row.seat.id,
-        "on_behalf_of_id": row.party.id if row.party else None,
+        "organization_id": ref("organizations", row.organisation.id),
+        "post_id": ref("posts", row.seat.id),
+        "on_behalf_of_id": ref("parties", row.party.letter) if row.party else None,
         "start_date": _iso(row.appointed_on),
     }
 
@@ -221,7 +345,7 @@ def decision_entry(row: Entry) -> dict:
 def decision_record(row: DecisionRow) -> dict:
     decision_row, item = row.decision, row.decision.item
     return {
-        "id": decision_row.id,
+        "id": ref("decisions", decision_row.id),
         "reference": decision_row.reference,
         "meeting_date": _iso(item.meeting.date),
         "case_number": item.meeting.case_number,

@@ -9,7 +9,11 @@ held a seat. Nominations are the exception: not public, read through the same
 object-level check as the pages (nominations.services.visible_to).
 A person's council mandates are public, as on the person's page; they come in
 one more query per page, and a membership's carrying over (terms.expected_end)
-in one more for the election periods.
+and election period in one more for the election periods.
+
+Parties, areas and election periods are read by their keys in the API's ids
+(serializers.py): a list letter, a kommunekode (or a name), a period's name;
+their lists are ordered and cut by those keys.
 """
 
 from dataclasses import dataclass, field
@@ -30,10 +34,15 @@ from registry.meetings.models import AgendaItem, Decision
 from registry.nominations.models import Nomination, NominationStatus
 from registry.nominations.services import visible_to
 from registry.organisations import terms
-from registry.organisations.models import Organisation, Seat, SeatAllocation
+from registry.organisations.models import ElectionPeriod, Organisation, OrganisationKind, Seat, SeatAllocation
 from registry.organisations.services import election_periods
 from registry.paging import Page
 from registry.people.models import Municipality, Party, Person
+from registry.people.reference import REGIONS
+
+# A municipality's or a region's key in its area id: the kommunekode or regionskode, or the name of a
+# municipality without a code (serializers.area_key).
+AreaKey = int | str
 
 
 @dataclass(frozen=True)
@@ -68,6 +77,9 @@ class MembershipRow:
     # (without one: on the membership's last day if it has passed, else today). See _read_on.
     carried_over: bool = False
     council_mandate: CouncilMandate | None = None
+    # The election period the membership's first day falls in, where its body follows the election period
+    # (Popolo's legislative_period_id); None for a body with terms of its own.
+    period: ElectionPeriod | None = None
 
 
 def _page(stmt: sa.Select, id_column, limit: int, after: int, *, rows: bool = False) -> Page:
@@ -82,10 +94,14 @@ def _open_on(model, day: date) -> sa.ColumnElement[bool]:
 
 # Organisations
 
-def organizations(*, limit: int, after: int = 0, as_of: date | None = None) -> Page[Organisation]:
+def organizations(*, limit: int, after: int = 0, as_of: date | None = None,
+                  classification: str | None = None) -> Page[Organisation]:
+    """The bodies (parties, the API's other organizations, are in parties())."""
     stmt = sa.select(Organisation)
     if as_of is not None:
         stmt = stmt.where(_open_on(Organisation, as_of))
+    if classification is not None:
+        stmt = stmt.where(Organisation.kind == OrganisationKind(classification))
     return _page(stmt, Organisation.id, limit, after)
 
 
@@ -95,22 +111,28 @@ def organization(organization_id: int) -> Organisation | None:
 
 # Seats (Popolo posts)
 
-def _posts() -> sa.Select:
+def _seats(as_of: date | None = None) -> sa.Select:
+    """The seats (open on the as_of day), without their allocations: the bulk document (popolo.py) streams
+    those beside them."""
     # The body comes along for the seat's effective appointing authority (Seat.authority, Seat.external).
+    stmt = sa.select(Seat).join(Seat.organisation).options(contains_eager(Seat.organisation))
+    if as_of is not None:
+        # A seat is open only while its body is.
+        stmt = stmt.where(_open_on(Seat, as_of), _open_on(Organisation, as_of))
+    return stmt
+
+
+def _posts(as_of: date | None = None) -> sa.Select:
     # Allocations are joined, not selectin-loaded: SQLAlchemy selects in chunks of 500, which would add a query
     # on a long page.
-    return sa.select(Seat).join(Seat.organisation).options(
-        contains_eager(Seat.organisation),
+    return _seats(as_of).options(
         joinedload(Seat.allocations).options(joinedload(SeatAllocation.period), joinedload(SeatAllocation.party)),
     )
 
 
 def posts(*, limit: int, after: int = 0, as_of: date | None = None,
           organization_id: int | None = None) -> Page[Seat]:
-    stmt = _posts()
-    if as_of is not None:
-        # A seat is open only while its body is.
-        stmt = stmt.where(_open_on(Seat, as_of), _open_on(Organisation, as_of))
+    stmt = _posts(as_of)
     if organization_id is not None:
         stmt = stmt.where(Seat.organisation_id == organization_id)
     return _page(stmt, Seat.id, limit, after)
@@ -132,19 +154,40 @@ def _persons(*, as_of: date | None = None, organization_id: int | None = None) -
     return sa.select(Person).where(held.exists()).options(joinedload(Person.municipality), joinedload(Person.party))
 
 
+def _party_id(letter: str) -> sa.ScalarSelect:
+    return sa.select(Party.id).where(Party.letter == letter).scalar_subquery()
+
+
+def _is_municipality(key: AreaKey) -> sa.ColumnElement[bool]:
+    if isinstance(key, int):
+        return Municipality.code == key
+    return sa.and_(Municipality.code.is_(None), Municipality.name == key)
+
+
+def _in_area(key: AreaKey) -> sa.ColumnElement[bool]:
+    """Whether a person lives in the area: the municipality, or for a region any of its municipalities."""
+    if isinstance(key, int) and key in REGIONS:
+        return Person.municipality_id.in_(sa.select(Municipality.id).where(Municipality.region_code == key))
+    return Person.municipality_id == sa.select(Municipality.id).where(_is_municipality(key)).scalar_subquery()
+
+
 def persons(*, limit: int, after: int = 0, as_of: date | None = None, organization_id: int | None = None,
-            party_id: int | None = None, municipality_id: int | None = None) -> Page[PersonRow]:
-    """People by id, each with the council mandates held on the as_of day (or all): two queries."""
+            party_id: str | None = None, area_id: AreaKey | None = None) -> Page[PersonRow]:
+    """People by id, each with the council mandates held on the as_of day (or all): two queries. party_id is
+    a list letter, area_id an area's key."""
     stmt = _persons(as_of=as_of, organization_id=organization_id)
     if party_id is not None:
-        stmt = stmt.where(Person.party_id == party_id)
-    if municipality_id is not None:
-        stmt = stmt.where(Person.municipality_id == municipality_id)
+        stmt = stmt.where(Person.party_id == _party_id(party_id))
+    if area_id is not None:
+        stmt = stmt.where(_in_area(area_id))
     page = _page(stmt, Person.id, limit, after)
     mandates = mandates_by_person({person.id for person in page.items})
-    return Page([PersonRow(person, [mandate for mandate in mandates[person.id]
-                                    if as_of is None or mandate.held_on(as_of)])
-                 for person in page.items], has_next=page.has_next)
+    return Page([_person_row(person, mandates[person.id], as_of) for person in page.items], has_next=page.has_next)
+
+
+def _person_row(person: Person, mandates: list[CouncilMandate], as_of: date | None) -> PersonRow:
+    """The person with the council mandates (the latest first) held on the as_of day, or all of them."""
+    return PersonRow(person, [mandate for mandate in mandates if as_of is None or mandate.held_on(as_of)])
 
 
 def person(person_id: int) -> PersonRow | None:
@@ -184,14 +227,17 @@ def _memberships(as_of: date | None) -> sa.Select:
         .options(
             contains_eager(Appointment.seat).contains_eager(Seat.organisation),
             joinedload(Appointment.party),
+            # For the membership's area (the person's municipality).
+            joinedload(Appointment.person).joinedload(Person.municipality),
             joinedload(Appointment.decision).joinedload(Decision.item).joinedload(AgendaItem.meeting),
         )
     )
 
 
 def memberships(*, limit: int, after: int = 0, as_of: date | None = None, organization_id: int | None = None,
-                post_id: int | None = None, person_id: int | None = None, on_behalf_of_id: int | None = None,
-                municipality_id: int | None = None, role: str | None = None) -> Page[MembershipRow]:
+                post_id: int | None = None, person_id: int | None = None, on_behalf_of_id: str | None = None,
+                area_id: AreaKey | None = None, role: str | None = None) -> Page[MembershipRow]:
+    """on_behalf_of_id is a list letter, area_id an area's key."""
     stmt = _memberships(as_of)
     if as_of is not None:
         stmt = stmt.where(active_on(as_of))
@@ -202,9 +248,9 @@ def memberships(*, limit: int, after: int = 0, as_of: date | None = None, organi
     if person_id is not None:
         stmt = stmt.where(Appointment.person_id == person_id)
     if on_behalf_of_id is not None:
-        stmt = stmt.where(Appointment.party_id == on_behalf_of_id)
-    if municipality_id is not None:
-        stmt = stmt.join(Appointment.person).where(Person.municipality_id == municipality_id)
+        stmt = stmt.where(Appointment.party_id == _party_id(on_behalf_of_id))
+    if area_id is not None:
+        stmt = stmt.where(Appointment.person_id.in_(sa.select(Person.id).where(_in_area(area_id))))
     if role is not None:
         stmt = stmt.where(Appointment.role == Role(role))
     page = _page(stmt, Appointment.id, limit, after, rows=True)
@@ -216,22 +262,34 @@ def membership(membership_id: int) -> MembershipRow | None:
     return _read_on([row], None)[0] if row else None
 
 
-def _read_on(rows: list, as_of: date | None) -> list[MembershipRow]:
+def _read_on(rows: list, as_of: date | None, periods: list[ElectionPeriod] | None = None,
+             mandates: dict[int, list[CouncilMandate]] | None = None) -> list[MembershipRow]:
     """The memberships with what the election-period round adds, on the as_of day (without one: today, and
     for the council mandate an ended membership's last day): whether the holder carries on past the term, as
     the rosters mark it, and the council mandate held (of two at once, the latest). Two queries whatever the
-    number of rows: the election periods and the people's mandates."""
+    number of rows: the election periods and the people's mandates, unless the caller brings them (the bulk
+    document, popolo.py, reads each once for all its batches)."""
     now = today()
-    periods = election_periods()
-    mandates = mandates_by_person({appointment.person_id for appointment, _ in rows})
+    periods = election_periods() if periods is None else periods
+    if mandates is None:
+        mandates = mandates_by_person({appointment.person_id for appointment, _ in rows})
     read = []
     for appointment, substitute_for_id in rows:
         last = terms.expected_end(appointment, periods) if appointment.end_date is None else None
         carried_over = last is not None and last < (as_of or now)
         mandate_day = as_of or min(appointment.end_date or now, now)
         mandate = next((held for held in mandates[appointment.person_id] if held.held_on(mandate_day)), None)
-        read.append(MembershipRow(appointment, substitute_for_id, as_of, carried_over, mandate))
+        read.append(MembershipRow(appointment, substitute_for_id, as_of, carried_over, mandate,
+                                  _period(appointment, periods)))
     return read
+
+
+def _period(appointment: Appointment, periods: list[ElectionPeriod]) -> ElectionPeriod | None:
+    """The election period of the membership's first day, when its body's terms are the election period's."""
+    if not appointment.seat.organisation.follows_election_period:
+        return None
+    return next((period for period in periods if period.start_date <= appointment.start_date <= period.end_date),
+                None)
 
 
 # Nominations (indstillinger): only those the user may see
@@ -243,6 +301,7 @@ def _nominations(user) -> sa.Select:
         .where(visible_to(user))
         .options(
             contains_eager(Nomination.seat),
+            joinedload(Nomination.party),
             joinedload(Nomination.item).joinedload(AgendaItem.meeting),
             joinedload(Nomination.decision),
         )
@@ -251,7 +310,7 @@ def _nominations(user) -> sa.Select:
 
 def nominations(user, *, limit: int, after: int = 0, status: str | None = None, organization_id: int | None = None,
                 post_id: int | None = None, person_id: int | None = None,
-                on_behalf_of_id: int | None = None) -> Page[Nomination]:
+                on_behalf_of_id: str | None = None) -> Page[Nomination]:
     stmt = _nominations(user)
     if status is not None:
         stmt = stmt.where(Nomination.status == NominationStatus(status))
@@ -262,7 +321,7 @@ def nominations(user, *, limit: int, after: int = 0, status: str | None = None, 
     if person_id is not None:
         stmt = stmt.where(sa.or_(Nomination.person_id == person_id, Nomination.substitute_id == person_id))
     if on_behalf_of_id is not None:
-        stmt = stmt.where(Nomination.party_id == on_behalf_of_id)
+        stmt = stmt.where(Nomination.party_id == _party_id(on_behalf_of_id))
     return _page(stmt, Nomination.id, limit, after)
 
 
@@ -298,11 +357,65 @@ def decision_entries(found: Decision, *, limit: int, after: int = 0, organizatio
     return history.of_decision(found, selection, after=after or None, size=limit) or history.Window([])
 
 
-# Reference lists
+def decision_record(decision_id: int) -> DecisionRow | None:
+    """One decision as the list gives it: with its first few entries and how many there are."""
+    found = decision(decision_id)
+    if found is None:
+        return None
+    concerned = history.concerning([found], history.Selection(), cap=history.SHOWN_PER_DECISION)[found.id]
+    return DecisionRow(found, concerned.entries, concerned.total)
 
-def parties(*, limit: int, after: int = 0) -> Page[Party]:
-    return _page(sa.select(Party), Party.id, limit, after)
+
+# Parties (Popolo organizations with classification "party"), areas and election periods (Popolo events):
+# in the order of their keys, cut after a key.
+
+def _keyed(stmt: sa.Select, key_column, limit: int, after: str | None) -> Page:
+    if after is not None:
+        stmt = stmt.where(key_column > after)
+    found = list(db.session.scalars(stmt.order_by(key_column).limit(limit + 1)))
+    return Page(found[:limit], has_next=len(found) > limit)
 
 
-def municipalities(*, limit: int, after: int = 0) -> Page[Municipality]:
-    return _page(sa.select(Municipality), Municipality.id, limit, after)
+def parties(*, limit: int, after: str | None = None) -> Page[Party]:
+    """By list letter; after: a letter."""
+    return _keyed(sa.select(Party), Party.letter, limit, after)
+
+
+def party(letter: str) -> Party | None:
+    return db.session.scalar(sa.select(Party).where(Party.letter == letter))
+
+
+def areas(*, limit: int, after: AreaKey | None = None) -> Page[Municipality | int]:
+    """The municipalities, and the regions (reference.REGIONS) as their regionskode: those with a code in the
+    order of their codes (the regionskoder come after the kommunekoder), then those without one by name."""
+    stmt = sa.select(Municipality)
+    if isinstance(after, int):
+        stmt = stmt.where(sa.or_(Municipality.code > after, Municipality.code.is_(None)))
+    elif after is not None:
+        stmt = stmt.where(Municipality.code.is_(None), Municipality.name > after)
+    stmt = stmt.order_by(Municipality.code.is_(None), Municipality.code, Municipality.name).limit(limit + 1)
+    municipalities = list(db.session.scalars(stmt))
+    coded = [(row.code, row) for row in municipalities if row.code is not None]
+    regions = [(code, code) for code in REGIONS if after is None or isinstance(after, int) and code > after]
+    found = [row for _, row in sorted(coded + regions, key=lambda pair: pair[0])]
+    found += [row for row in municipalities if row.code is None]
+    return Page(found[:limit], has_next=len(found) > limit)
+
+
+def area(key: AreaKey) -> Municipality | int | None:
+    """A municipality by its kommunekode (without one: its name), or a region by its regionskode."""
+    if isinstance(key, int) and key in REGIONS:
+        return key
+    return db.session.scalar(sa.select(Municipality).where(_is_municipality(key)))
+
+
+def events(*, limit: int, after: str | None = None, as_of: date | None = None) -> Page[ElectionPeriod]:
+    """The election periods (that contain the as_of day) by name, which orders them in time ("2022-2025")."""
+    stmt = sa.select(ElectionPeriod)
+    if as_of is not None:
+        stmt = stmt.where(ElectionPeriod.start_date <= as_of, ElectionPeriod.end_date >= as_of)
+    return _keyed(stmt, ElectionPeriod.name, limit, after)
+
+
+def event(name: str) -> ElectionPeriod | None:
+    return db.session.scalar(sa.select(ElectionPeriod).where(ElectionPeriod.name == name))
