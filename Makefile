@@ -11,7 +11,7 @@ run: install compress
 	$(FLASK) registry load-demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install
+test: install node_modules/.installed
 	$(BIN)/ruff check --quiet .
 	$(BIN)/lint-imports --no-cache --no-logo
 	$(BIN)/pytest -n auto
@@ -40,6 +40,12 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
+# Spectral, which lints the OpenAPI document in tests/test_openapi_lint.py, comes from npm as package-lock.json
+# pins it. Without npm the test is skipped, except in CI.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --ignore-scripts --silent && touch $@; \
+	else echo "npm mangler: Spectral-testen af API-dokumentet springes over"; fi
+
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache test-output
+	rm -rf $(VENV) *.egg-info .pytest_cache test-output node_modules
 	find static -name '*.gz' -delete
