@@ -668,14 +668,14 @@ def _paths() -> dict:
 
 
 # The groups /api/v1/docs shows the operations in: the first part of the path, unless another word says more.
-TAG_OF = {"municipalities": "areas", "openapi.json": "meta", "popolo.json": "bulk"}
+TAG_OF = {"openapi.json": "meta", "popolo.json": "bulk", "docs": "meta"}
 TAGS = {
     "organizations": "The external bodies (råd, bestyrelser, udvalg) whose seats KKR fills.",
     "posts": "The seats (pladser) on the organizations, whoever holds them.",
     "persons": "The politicians who hold or have held a post. Public fields only: never gender or contact "
                "details.",
     "memberships": "Who holds which post, as member or suppleant, from when to when, on which KKR decision.",
-    "areas": "The municipalities (kommuner) the persons come from.",
+    "areas": "The municipalities (kommuner) and regions the persons and memberships belong to.",
     "events": "The election periods (valgperioder) the memberships belong to.",
     "parties": "The parties and party groups (valggrupper) memberships are held on behalf of.",
     "decisions": "KKR's decisions on its agenda items: the public history of nominations (indstillinger).",
@@ -694,7 +694,6 @@ ABOUT = {
     "memberships": "The appointments in force: who holds which post, as member or suppleant, from when to when, "
                    "on behalf of which party and on which KKR decision.",
     "parties": "The parties and party groups, which memberships and posts refer to.",
-    "municipalities": "The municipalities, with their kommunekode, which persons refer to.",
     "areas": "The municipalities, with their kommunekode, and the regions they lie in, which persons and "
              "memberships refer to (area_id).",
     "events": "The election periods of the municipal councils, which memberships refer to "
