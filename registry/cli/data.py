@@ -124,8 +124,10 @@ def import_csv_command(file, dry_run, verbose, since, accept_stale):
     """Indlæs udpegninger fra en CSV-fil i eksportens format (alt eller intet)."""
     data = read_input(file)
     since = since or csv_import_stale.date_in_name(Path(file).name)
+    # --verbose prints every line's outcome, so it keeps them all; else the first are kept and the rest counted.
     result = run_import("cli:import-csv", lambda: csv_import.import_csv(data, dry_run=dry_run, since=since,
-                                                                        accept_stale=accept_stale))
+                                                                        accept_stale=accept_stale,
+                                                                        shown=None if verbose else csv_import.SHOWN))
     if verbose:
         for outcome in result.lines:
             click.echo(f"linje {outcome.line}: {outcome.text}")
@@ -166,10 +168,8 @@ def _tell_stale(result: csv_import.ImportResult, dry_run: bool) -> None:
 
 
 def _import_summary(result: csv_import.ImportResult) -> str:
-    counts = {action: 0 for action in ("create", "change", "unchanged", "refused")}
-    for outcome in result.lines:
-        counts[outcome.action] += 1
-    return (f"Linjer: {len(result.lines)} (nye: {counts['create']}, ændrede: {counts['change']}, "
+    counts = result.actions
+    return (f"Linjer: {result.line_count} (nye: {counts['create']}, ændrede: {counts['change']}, "
             f"uændrede: {counts['unchanged']}, afviste: {counts['refused']})\n"
             f"Nye: {_totals(result.created)}\n"
             f"Ændrede: {_totals(result.changed)}")

@@ -8,17 +8,30 @@ breaks a rule refuses the whole file. The rules are those of
 appointments/services.py, checked over the whole file at once
 (csv_import_rules); the database's one-holder constraint stays the backstop.
 
+The file is read a line at a time and nothing is kept per line: what the
+checks across lines (one holder, one formand) and the writing need of a line
+waits in a temporary table (csv_import_staging), and only the first lines'
+outcomes are kept in full (Outcomes), the rest counted. What is kept grows
+with the bodies, seats and persons the file names, not with its lines.
+
 Writing (csv_import_write) flushes and never commits: the command or view
 that called import_csv commits once, so a crash midway leaves nothing behind.
 """
 
+import contextlib
+import enum
 import heapq
-from collections import defaultdict
+import itertools
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
-from registry.appointments.models import Role
-from registry.exchange import csv_import_read, csv_import_stale, csv_import_state, csv_import_write
+import sqlalchemy as sa
+
+from registry.appointments.models import EndReason, Office, OfficeChooser, Role
+from registry.exchange import csv_import_read, csv_import_staging, csv_import_stale, csv_import_state, csv_import_write
 from registry.exchange import csv_import_rules as rules
 from registry.exchange.csv_import_read import SEAT_DEFAULTS, FileRefused, Reference, Row, _, day, in_page_language
 from registry.exchange.csv_import_rules import OfficeKey, Stay
@@ -54,14 +67,21 @@ class LineOutcome:
 MAX_ERRORS = 200
 
 
+# The lines whose outcome an import tells in full (the preview page shows as many); the others are counted.
+SHOWN = 200
+ACTIONS = ("create", "change", "unchanged", "refused")
+
+
 @dataclass
 class ImportResult:
-    lines: list[LineOutcome]
+    lines: list[LineOutcome]     # the first lines' outcomes, in file order (import_csv's shown)
     errors: list[str]            # "linje N: ...", in file order, the first MAX_ERRORS of them
     created: dict[str, int]
     changed: dict[str, int]
     applied: bool                # True only when written (not a dry run, no errors, the warnings accepted)
     error_count: int = 0         # all of them
+    line_count: int = 0          # every line's outcome, those in lines and the rest
+    actions: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ACTIONS, 0))   # lines per action
     # Lines that would undo later work (csv_import_stale): "linje N: ...", the first MAX_ERRORS of them.
     warnings: list[str] = field(default_factory=list)
     warning_count: int = 0
@@ -84,7 +104,7 @@ class ImportResult:
 
 
 def import_csv(data: bytes, *, dry_run: bool, deadline: float | None = None, since: date | None = None,
-               accept_stale: bool | str = False) -> ImportResult:
+               accept_stale: bool | str = False, shown: int | None = SHOWN) -> ImportResult:
     """Checks every line; writes (flush, no commit) only when nothing failed, not dry_run, and any line that
     would undo later work is accepted.
 
@@ -93,28 +113,48 @@ def import_csv(data: bytes, *, dry_run: bool, deadline: float | None = None, sin
     since: the file's date (csv_import_stale): a line that changes the end date of an appointment the registry
     has changed since is a warning. accept_stale: True accepts every such warning, a digest only the ones a
     preview showed (ImportResult.stale_digest); otherwise nothing is written while there are any.
+    shown: how many lines' outcomes the result tells in full (None: all, as --verbose prints them); the
+    others are counted, so the import's memory does not grow with the file.
 
     Raises RuleViolation, with nothing written and the session still usable,
     only if the database refuses the write because someone changed the
     registry after the lines were checked. The texts are in the page's
     language, Danish from the command line.
     """
+    staging = csv_import_staging.Staging()
+    try:
+        return _import(data, staging, dry_run=dry_run, deadline=deadline, since=since, accept_stale=accept_stale,
+                       shown=shown)
+    finally:
+        # Not in a transaction the database has aborted: the table goes with its rollback then.
+        with contextlib.suppress(sa.exc.DBAPIError):
+            staging.drop()
+
+
+def _import(data: bytes, staging: csv_import_staging.Staging, *, dry_run: bool, deadline: float | None,
+            since: date | None, accept_stale: bool | str, shown: int | None) -> ImportResult:
+    told = Outcomes(shown)
     with in_page_language():
         try:
-            read = csv_import_read.read(data, deadline)
+            csv_import_read.text_of(data)  # a file that is not text is refused before the registry is loaded
             state = csv_import_state.load()
-            plan = Plan(state, authorities=rules.own_authorities(read.rows, state))
-            for count, row in enumerate(read.rows):
+            authorities = rules.own_authorities(
+                lambda wanted: csv_import_read.rows_where(data, deadline, wanted), state)
+            plan = Plan(state, told, staging, authorities=authorities)
+            for count, (line, row, messages) in enumerate(csv_import_read.lines(data, deadline)):
                 if count % 1000 == 0:
                     csv_import_read.check_deadline(deadline)
-                plan.add(row)
+                if row is None:
+                    told.unread(line, messages)
+                else:
+                    plan.add(row)
         except FileRefused as error:
             return ImportResult([], [str(error)], dict.fromkeys(CREATED, 0), dict.fromkeys(CHANGED, 0), False,
                                 error_count=1)
         plan.check_one_holder()
         plan.check_one_officer()
-        outcomes, errors, error_count = plan.outcomes(read.errors)
-    result = ImportResult(outcomes, errors, plan.created(), plan.changed(), applied=False, error_count=error_count,
+    result = ImportResult(told.lines, told.first_errors(), plan.created(), plan.changed(), applied=False,
+                          error_count=told.error_count, line_count=told.line_count, actions=dict(told.actions),
                           since=since)
     if result.ok:
         with in_page_language():
@@ -123,6 +163,62 @@ def import_csv(data: bytes, *, dry_run: bool, deadline: float | None = None, sin
         csv_import_write.write(plan, data, summary=result)
         result.applied = True
     return result
+
+
+class Outcomes:
+    """The lines' outcomes as the import tells them: the first `shown` in full, in file order; every line
+    and error counted; the first MAX_ERRORS errors by line. Nothing here grows with the file beyond those."""
+
+    def __init__(self, shown: int | None) -> None:
+        self.shown = shown
+        self.lines: list[LineOutcome] = []
+        self._shown: dict[int, LineOutcome] = {}
+        self.line_count = 0
+        self.actions: Counter[str] = Counter(dict.fromkeys(ACTIONS, 0))
+        self.error_count = 0
+        self._errors: list[tuple[int, int, str]] = []   # the first errors: a heap by (-line, -order)
+        self._refused: set[int] = set()                 # lines refused by the checks across lines
+
+    def line(self, line: int, action: str, text: str) -> None:
+        """A line's outcome, in file order."""
+        self.line_count += 1
+        self.actions[action] += 1
+        if self.shown is None or len(self.lines) < self.shown:
+            self._shown[line] = outcome = LineOutcome(line, action, text)
+            self.lines.append(outcome)
+
+    def unread(self, line: int, messages: list[str]) -> None:
+        for message in messages:
+            self.error(line, message)
+        self.line(line, "refused", "; ".join(messages))
+
+    def error(self, line: int, message: str) -> None:
+        """Errors of one line are told in the order they were found."""
+        self.error_count += 1
+        entry = (-line, -self.error_count, message)
+        if len(self._errors) < MAX_ERRORS:
+            heapq.heappush(self._errors, entry)
+        elif entry > self._errors[0]:
+            heapq.heapreplace(self._errors, entry)
+
+    def refuse(self, line: int, action: str, message: str) -> None:
+        """A line the checks across lines refuse, which was `action` before them."""
+        self.error(line, message)
+        if line not in self._refused:
+            self._refused.add(line)
+            self.actions[action] -= 1
+            self.actions["refused"] += 1
+        if (outcome := self._shown.get(line)) is not None:
+            outcome.text = f"{outcome.text}; {message}" if outcome.action == "refused" else message
+            outcome.action = "refused"
+
+    def first_errors(self) -> list[str]:
+        return [_("linje %(line)d: %(message)s", line=-line, message=message)
+                for line, _order, message in sorted(self._errors, reverse=True)]
+
+    def shows_next(self) -> bool:
+        """Whether the next line's outcome is told in full."""
+        return self.shown is None or len(self.lines) < self.shown
 
 
 def _warn(result: ImportResult, stale: list[csv_import_stale.Stale], accept_stale: bool | str) -> None:
@@ -142,26 +238,35 @@ def _warn(result: ImportResult, stale: list[csv_import_stale.Stale], accept_stal
 
 @dataclass
 class Plan:
-    """What the file asks of the registry, line by line, before anything is written."""
+    """What the file asks of the registry, line by line, before anything is written.
+
+    What it keeps grows with the registry's seats, persons and bodies, not with the file's lines: each line's
+    outcome goes to the Outcomes, and what the checks across lines and the writing need of it to the
+    staging table (csv_import_staging), with the seat, person, office and reference numbered here.
+    """
 
     state: State
+    told: Outcomes
+    staging: csv_import_staging.Staging
     authorities: dict[str, str] = field(default_factory=dict)   # organisation name → its own (own_authorities)
-    errors: list[tuple[int, str]] = field(default_factory=list)
-    texts: dict[int, tuple[str, str]] = field(default_factory=dict)     # line → (action, text)
     new_municipalities: dict[str, dict] = field(default_factory=dict)
     new_parties: dict[str, dict] = field(default_factory=dict)
     new_organisations: dict[str, dict] = field(default_factory=dict)
     new_seats: dict[SeatKey, dict] = field(default_factory=dict)
     new_persons: dict[PersonKey, dict] = field(default_factory=dict)
     new_references: dict[Reference, None] = field(default_factory=dict)  # an ordered set
+    new_appointment_count: int = 0
     organisation_changes: dict[int, dict[str, tuple]] = field(default_factory=dict)
     seat_changes: dict[int, dict[str, tuple]] = field(default_factory=dict)
     person_changes: dict[int, dict[str, tuple]] = field(default_factory=dict)
+    # Changes of the registry's appointments, by its id: as many as it holds at most, however long the file.
     appointment_changes: dict[int, tuple[Held, Row]] = field(default_factory=dict)
-    new_appointments: list[Row] = field(default_factory=list)
     stale: list[Candidate] = field(default_factory=list)              # changes of a known appointment's end
-    stays: dict[HoldKey, list[Stay]] = field(default_factory=lambda: defaultdict(list))
-    office_stays: dict[OfficeKey, list[Stay]] = field(default_factory=lambda: defaultdict(list))
+    # The numbers the staging table gives seats and roles, persons, offices and references by.
+    hold_keys: dict[HoldKey, int] = field(default_factory=dict)
+    person_keys: dict[PersonKey, int] = field(default_factory=dict)
+    office_keys: dict[OfficeKey, int] = field(default_factory=dict)
+    reference_keys: dict[Reference | None, int | None] = field(default_factory=lambda: {None: None})
     _first: dict[tuple, tuple[int, object]] = field(default_factory=dict)
     _positions: dict[str, int] = field(default_factory=dict)
     _seats: dict[SeatKey, dict] = field(default_factory=dict)       # each seat as it will be: kind, … (SEAT_DEFAULTS)
@@ -178,9 +283,31 @@ class Plan:
         if row.reference and row.reference not in self.state.decisions and row.reference not in self.new_references:
             self.new_references[row.reference] = None
             notes.append(self._reference_note(row.reference))
-        action, text = self._appointment(row, errors, notes)
-        self.errors += [(row.line, message) for message in errors]
-        self.texts[row.line] = (action, text)
+        action, text, held = self._appointment(row, errors, notes, told=self.told.shows_next())
+        for message in errors:
+            self.told.error(row.line, message)
+        self.told.line(row.line, action, text)
+        self._stage(row, action, held)
+
+    def _stage(self, row: Row, action: str, held: Held | None) -> None:
+        """What the checks across lines, and the writing of a new appointment, need of the line."""
+        person = (row.name, row.municipality)
+        office_key = office_from = office_to = None
+        if row.office in SINGLE_OFFICES:
+            office_key = self._number(self.office_keys, (row.organisation, row.office))
+            office_from, office_to = row.office_start or row.start, row.office_end or row.end
+        new = held is None
+        self.staging.add((
+            row.line, action, self._number(self.hold_keys, (row.organisation, row.seat, row.role)), row.start,
+            row.end, self._number(self.person_keys, person), None if new else held.id, office_key, office_from,
+            office_to, _value(row.reason) if new else None, row.party if new else None,
+            self._number(self.reference_keys, row.reference) if new else None,
+            *((_value(row.office), row.office_title, _value(row.office_chosen_by), row.office_start, row.office_end)
+              if new else (None,) * 5)))
+
+    @staticmethod
+    def _number(numbers: dict, key) -> int:
+        return numbers.setdefault(key, len(numbers))
 
     def _reference_note(self, reference: Reference) -> str:
         meeting = self.state.meetings.get((reference.council, reference.date))
@@ -347,19 +474,17 @@ class Plan:
         if not changes:
             del self.person_changes[existing.id]
 
-    def _appointment(self, row: Row, errors: list[str], notes: list[str]) -> tuple[str, str]:
+    def _appointment(self, row: Row, errors: list[str], notes: list[str], *,
+                     told: bool) -> tuple[str, str, Held | None]:
+        """The line's action and text (if told: the text of a line beyond those the result shows is not
+        written, a million of them take seconds), and the registry's appointment it is, if any."""
         person = (row.name, row.municipality)
         held = self.state.held_at.get((row.organisation, row.seat, row.role, row.start))
         if held is not None and held.person != person:
             held = None
-        what = self._what(row)
-        self.stays[(row.organisation, row.seat, row.role)].append(Stay(row.start, row.end, person, line=row.line,
-                                                                       held=held))
+        what = self._what(row) if told or (held is not None and held.end != row.end) else ""
         if held is not None and row.office_stated:
             self._in_file.add(held.id)
-        if row.office in SINGLE_OFFICES:
-            self.office_stays[(row.organisation, row.office)].append(Stay(
-                row.office_start or row.start, row.office_end or row.end, person, line=row.line, held=held))
         if held is not None:
             differences = rules.differences(held, row)
             if differences:
@@ -367,15 +492,15 @@ class Plan:
                 if held.end != row.end:
                     self.stale.append(Candidate(row.line, held, row, what))
                 errors += self._life(row)
-                return self._outcome(errors, "change", _("ændret udpegning: %(what)s", what=what),
-                                     differences + notes)
-            return self._outcome(errors, "change" if notes else "unchanged",
-                                 _("uændret udpegning: %(what)s", what=what), notes)
-        self.new_appointments.append(row)
+                return *self._outcome(errors, "change", _("ændret udpegning: %(what)s", what=what),
+                                      differences + notes), held
+            return *self._outcome(errors, "change" if notes else "unchanged",
+                                  _("uændret udpegning: %(what)s", what=what), notes), held
+        self.new_appointment_count += 1
         errors += self._life(row)
         if row.office is not None:
             notes.insert(0, rules.office_note(row))
-        return self._outcome(errors, "create", _("ny udpegning: %(what)s", what=what), notes)
+        return *self._outcome(errors, "create", _("ny udpegning: %(what)s", what=what), notes), None
 
     @staticmethod
     def _what(row: Row) -> str:
@@ -399,40 +524,59 @@ class Plan:
     def _outcome(errors: list[str], action: str, text: str, notes: list[str]) -> tuple[str, str]:
         if errors:
             return "refused", "; ".join(errors)
-        return action, "; ".join([text, *notes])
+        return action, "; ".join([text, *notes]) if text else ""
 
     def check_one_holder(self) -> None:
         """One member and one suppleant per seat on any day, over the file and the registry together."""
-        for key, from_file in self.stays.items():
-            for line, message in rules.overlaps(key, from_file, self.state.held.get(key, [])):
-                self._refuse(line, message)
+        keys = list(self.hold_keys)
+        for number, lines in self._stays("hold", ("start_date", "end_date")):
+            key = keys[number]
+            stays = [stay for stay, _action in lines.values()]
+            for line, message in rules.overlaps(key, stays, self.state.held.get(key, [])):
+                self.told.refuse(line, lines[line][1], message)
 
     def check_one_officer(self) -> None:
         """One formand and one næstformand per body on any day, over the file and the registry together."""
-        for key, from_file in self.office_stays.items():
-            for line, message in rules.office_overlaps(key, from_file, self.state.held_offices.get(key, []),
+        keys = list(self.office_keys)
+        for number, lines in self._stays("office_key", ("office_from", "office_to")):
+            key = keys[number]
+            stays = [stay for stay, _action in lines.values()]
+            for line, message in rules.office_overlaps(key, stays, self.state.held_offices.get(key, []),
                                                        self._in_file):
-                self._refuse(line, message)
+                self.told.refuse(line, lines[line][1], message)
 
-    def _refuse(self, line: int, message: str) -> None:
-        self.errors.append((line, message))
-        action, text = self.texts[line]
-        self.texts[line] = ("refused", f"{text}; {message}" if action == "refused" else message)
+    def _stays(self, key: str, span: tuple[str, str]) -> Iterator[tuple[int, dict[int, tuple[Stay, str]]]]:
+        """Each key's stays from the file, line → (stay, action), one key at a time from the staging table."""
+        persons = list(self.person_keys)
+        held = {h.id: h for h in self.state.held_at.values()} if self.state.held_at else {}
+        rows = self.staging.rows(key, *span, "person", "line", "held", "action",
+                                 where=csv_import_staging.LINES.c[key].is_not(None),
+                                 order_by=(key, span[0], "line"))
+        for number, group in itertools.groupby(rows, key=lambda row: row[0]):
+            yield number, {line: (Stay(start, end, persons[person], line=line, held=held.get(held_id)), action)
+                           for _key, start, end, person, line, held_id, action in group}
 
-    def outcomes(self, read_errors: list[tuple[int, str]]) -> tuple[list[LineOutcome], list[str], int]:
-        """Every line's outcome in file order, the first MAX_ERRORS errors as "linje N: ..." and the number
-        of all errors. Linear in the file: the first errors are picked, not all of them sorted."""
-        unread: dict[int, list[str]] = defaultdict(list)
-        for line, message in read_errors:
-            unread[line].append(message)
-        texts = dict(self.texts)
-        for line, messages in unread.items():
-            texts[line] = ("refused", "; ".join(messages))
-        lines = [LineOutcome(line, action, text) for line, (action, text) in sorted(texts.items())]
-        every = read_errors + self.errors
-        first = heapq.nsmallest(MAX_ERRORS, every, key=lambda error: error[0])
-        return lines, [_("linje %(line)d: %(message)s", line=line, message=message) for line, message in first], \
-            len(every)
+    def new_appointments(self) -> Iterator[list["NewAppointment"]]:
+        """The new appointments, a batch at a time, in file order."""
+        holds, persons = list(self.hold_keys), list(self.person_keys)
+        references = list(self.reference_keys)
+        rows = self.staging.rows("line", "hold", "person", "start_date", "end_date", "reason", "party", "reference",
+                                 "office", "office_title", "office_chosen_by", "office_start", "office_end",
+                                 where=csv_import_staging.LINES.c.held.is_(None), order_by=("line",))
+        batch: list[NewAppointment] = []
+        for (line, hold, person, start, end, reason, party, reference, office, title, chooser, office_start,
+             office_end) in rows:
+            organisation, seat, role = holds[hold]
+            name, municipality = persons[person]
+            batch.append(NewAppointment(
+                line, organisation, seat, role, name, municipality, start, end, reason and EndReason(reason), party,
+                references[reference] if reference is not None else None, office and Office(office), title,
+                chooser and OfficeChooser(chooser), office_start, office_end))
+            if len(batch) == csv_import_staging.BATCH:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
 
     def created(self) -> dict[str, int]:
         meetings = {(ref.council, ref.date) for ref in self.new_references} - set(self.state.meetings)
@@ -440,9 +584,33 @@ class Plan:
                  if (self.state.meetings.get((ref.council, ref.date)), ref.number) not in self.state.items}
         return dict(zip(CREATED, (len(self.new_organisations), len(self.new_seats), len(self.new_persons),
                                   len(self.new_parties), len(self.new_municipalities), len(meetings), len(items),
-                                  len(self.new_references), len(self.new_appointments)), strict=True))
+                                  len(self.new_references), self.new_appointment_count), strict=True))
 
     def changed(self) -> dict[str, int]:
         return dict(zip(CHANGED, (len(self.organisation_changes), len(self.seat_changes), len(self.person_changes),
                                   len(self.appointment_changes)), strict=True))
 
+
+class NewAppointment(NamedTuple):
+    """A new appointment as its line gives it, read back from the staging table for writing."""
+
+    line: int
+    organisation: str
+    seat: str
+    role: Role
+    name: str
+    municipality: str | None
+    start: date
+    end: date | None
+    reason: EndReason | None
+    party: str | None
+    reference: Reference | None
+    office: Office | None
+    office_title: str | None
+    office_chosen_by: OfficeChooser | None
+    office_start: date | None
+    office_end: date | None
+
+
+def _value(member: enum.Enum | None) -> str | None:
+    return None if member is None else member.value

@@ -8,7 +8,6 @@ values, the same audit entries, in the same transaction; SQLite keeps the
 executemany path.
 """
 
-import enum
 import json
 from collections.abc import Iterable, Iterator
 
@@ -44,10 +43,20 @@ def insert(table: sa.Table, rows: list[dict]) -> list[int]:
     given = list(rows[0])
     defaults = [column for column in table.c if column.name not in given and column.name != "id"
                 and column.default is not None]
-    copy(table.name, ["id", *given, *(column.name for column in defaults)],
-         ([row_id, *row.values(), *(_default(column, row) for column in defaults)]
-          for row_id, row in zip(ids, rows, strict=True)))
+    columns = ["id", *given, *(column.name for column in defaults)]
+    # COPY takes an enum column's value, as SQLAlchemy's Enum type stores it; only those columns are converted.
+    enums = [index for index, name in enumerate(columns) if isinstance(table.c[name].type, sa.Enum)]
+    copy(table.name, columns, (_values([row_id, *row.values(), *(_default(column, row) for column in defaults)],
+                                       enums)
+                               for row_id, row in zip(ids, rows, strict=True)))
     return ids
+
+
+def _values(row: list, enums: list[int]) -> list:
+    for index in enums:
+        if row[index] is not None:
+            row[index] = row[index].value
+    return row
 
 
 class _Insert:
@@ -76,14 +85,15 @@ def audit(action: str, entity: str, rows: Iterable[tuple[int, dict]]) -> None:
           for entity_id, changes in rows))
 
 
-def copy(table: str, columns: list[str], rows: Iterator[list]) -> None:
-    """COPY rows into the table on the session's own connection, so they commit or roll back with it."""
+def copy(table: str, columns: list[str], rows: Iterator[list | tuple]) -> None:
+    """COPY rows into the table on the session's own connection, so they commit or roll back with it. The
+    values are plain: an enum as its value (insert does that)."""
     connection = db.session.connection().connection.driver_connection
     names = ", ".join(f'"{column}"' for column in columns)
     statement = f"COPY {table} ({names}) FROM STDIN"
     try:
         with connection.cursor() as cursor, cursor.copy(statement) as stream:
             for row in rows:
-                stream.write_row([value.value if isinstance(value, enum.Enum) else value for value in row])
+                stream.write_row(row)
     except psycopg.errors.IntegrityError as error:
         raise sa.exc.IntegrityError(statement, None, error) from error

@@ -6,11 +6,12 @@ between cells. Nothing here touches the database: whether a row fits the
 registry is csv_import's question.
 """
 
+import codecs
 import csv
 import io
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -145,15 +146,20 @@ class Row:
     seat_terms: dict[str, object] = field(default_factory=dict)
 
 
-@dataclass
-class ReadFile:
-    rows: list[Row]
-    errors: list[tuple[int, str]]   # (line, message) for lines that could not be read
-    lines: int                      # data lines read, blank ones not counted
-
-
 def decode(data: bytes) -> str:
-    if not data.strip():
+    """The file as text (see text_of: read as a stream, never decoded whole)."""
+    return text_of(data).read()
+
+
+# Bytes decoded at a time when the encoding is checked: the check holds this much, not the file.
+DECODE_CHUNK = 1 << 16
+
+
+def text_of(data: bytes) -> io.TextIOWrapper:
+    """The file as a stream of text, in the encoding it is in. The whole file is checked first, a chunk at
+    a time, so an undecodable byte anywhere refuses the file before a line of it is looked at, and the
+    text is never held whole (a national file is a hundred megabytes of it)."""
+    if not data or data.isspace():
         raise FileRefused(_("Filen er tom."))
     if data.startswith(b"PK\x03\x04"):
         raise FileRefused(_("Filen er et Excel-regneark (eller en anden zip-fil), ikke en CSV-fil. Gem den i Excel "
@@ -164,22 +170,36 @@ def decode(data: bytes) -> str:
     if b"\x00" in data:
         raise FileRefused(_("Filen er ikke en CSV-fil: den indeholder binære data."))
     if data.startswith(UTF8_BOM):
-        try:
-            return data[len(UTF8_BOM):].decode("utf-8")
-        except UnicodeDecodeError as error:
-            line = data[:error.start].count(b"\n") + 1
+        if (error := _undecodable(data, "utf-8", len(UTF8_BOM))) is not None:
+            line = data.count(b"\n", 0, error) + 1  # as the first check counted it, from the file's start
             raise FileRefused(_("linje %(line)d: filen begynder som UTF-8, men har tegn, der ikke er UTF-8.",
                                 line=line)) from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+        return _stream(data, "utf-8-sig")
+    if _undecodable(data, "utf-8") is None:
+        return _stream(data, "utf-8")
     # Not UTF-8: what Danish Excel writes for "CSV (semikolonsepareret)". Five
     # byte values are unassigned in Windows-1252; a file with them is neither.
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        raise FileRefused(_("Filen er hverken UTF-8 eller Windows-1252; den kan ikke læses som tekst.")) from None
+    if _undecodable(data, "cp1252") is not None:
+        raise FileRefused(_("Filen er hverken UTF-8 eller Windows-1252; den kan ikke læses som tekst."))
+    return _stream(data, "cp1252")
+
+
+def _undecodable(data: bytes, encoding: str, start: int = 0) -> int | None:
+    """The offset from start of the first byte that does not decode, or None: a chunk at a time."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    view = memoryview(data)
+    for offset in range(start, len(data), DECODE_CHUNK):
+        pending = len(decoder.getstate()[0])  # the start of a character the chunk before ended within
+        try:
+            decoder.decode(view[offset:offset + DECODE_CHUNK], final=offset + DECODE_CHUNK >= len(data))
+        except UnicodeDecodeError as error:
+            return offset - start - pending + error.start
+    return None
+
+
+def _stream(data: bytes, encoding: str) -> io.TextIOWrapper:
+    # BytesIO shares the bytes until written to; newline="" leaves line ends to the csv module.
+    return io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
 
 
 def delimiter_of(text: str) -> str:
@@ -218,8 +238,10 @@ def rows_of(data: bytes, deadline: float | None, errors: list[tuple[int, str]]) 
     split as Danish Excel writes them). A row is numbered by the line it begins on (a quoted cell may hold line
     breaks). A row the csv module cannot read ends the file, with its error added to `errors`. Raises
     FileRefused for a file that is not text, or that could not be read by the deadline (a time.monotonic())."""
-    text = decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text))
+    text = text_of(data)
+    delimiter = delimiter_of(text.readline())
+    text.seek(0)
+    reader = csv.reader(text, delimiter=delimiter)
     count = line_end = 0
     try:
         for cells in reader:
@@ -235,29 +257,44 @@ def rows_of(data: bytes, deadline: float | None, errors: list[tuple[int, str]]) 
                                        "eller en celle er for lang)")))
 
 
-def read(data: bytes, deadline: float | None = None) -> ReadFile:
-    """Every data line as a Row, or its errors. Raises FileRefused for a file that is not one at all,
-    or that could not be read by the deadline (a time.monotonic())."""
-    rows: list[Row] = []
-    errors: list[tuple[int, str]] = []
+def lines(data: bytes, deadline: float | None = None) -> Iterator[tuple[int, Row | None, list[str]]]:
+    """(line, row, errors) for every data line in file order, one at a time: a Row, or None and why it cannot
+    be read. A header that cannot be read is line 1's errors, and nothing more. Raises FileRefused for a file
+    that is not one at all, or that could not be read by the deadline (a time.monotonic())."""
+    unread: list[tuple[int, str]] = []
     columns: dict[str, int] | None = None
     count = 0
-    for line, cells in rows_of(data, deadline, errors):
+    for line, cells in rows_of(data, deadline, unread):
         if columns is None:
             columns, header_errors = _columns(cells)
             if header_errors:
-                return ReadFile([], [(1, message) for message in header_errors], 0)
+                yield 1, None, header_errors
+                return
             continue
         count += 1
-        row, row_errors = _row(line, cells, columns)
-        if row is not None:
-            rows.append(row)
-        errors += [(line, message) for message in row_errors]
+        yield line, *_row(line, cells, columns)
+    for line, message in unread:  # the line the csv module could not read, which ends the file
+        yield line, None, [message]
     if columns is None:
         raise FileRefused(_("Filen er tom."))
-    if count == 0 and not errors:
+    if count == 0 and not unread:
         raise FileRefused(_("Filen har kun overskriften og ingen udpegninger."))
-    return ReadFile(rows, errors, count)
+
+
+def rows_where(data: bytes, deadline: float | None, wanted: Callable[[str], bool]) -> Iterator[Row]:
+    """The rows that can be read of the lines whose organisation is wanted(name), asked line by line: a
+    quick pass over the file that reads in full only the lines it is asked for."""
+    columns: dict[str, int] | None = None
+    for line, cells in rows_of(data, deadline, []):
+        if columns is None:
+            columns, header_errors = _columns(cells)
+            if header_errors:
+                return
+            continue
+        if len(cells) == len(columns) and wanted(undo_neutralise(cells[columns["organisation"]])):
+            row, _errors = _row(line, cells, columns)
+            if row is not None:
+                yield row
 
 
 # Danish Excel rewrites the export's ISO dates as 19-04-2024 when the file is

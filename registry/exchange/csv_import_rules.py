@@ -6,7 +6,7 @@ every line of the file and every appointment the registry holds are compared in
 memory, which scales to a national registry.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import NamedTuple
 
@@ -123,7 +123,7 @@ def office_overlaps(key: OfficeKey, from_file: list[Stay], held: list[Held],
                                "%(line)d).", **values)
 
 
-def own_authorities(rows: Iterable[Row], state: State) -> dict[str, str]:
+def own_authorities(rows_where: Callable[[Callable[[str], bool]], Iterable[Row]], state: State) -> dict[str, str]:
     """Each organisation's own appointing authority, as the file gives it.
 
     A line's udpegende_myndighed is its seat's: the seat's own where it has one (a seat another appointer
@@ -132,10 +132,12 @@ def own_authorities(rows: Iterable[Row], state: State) -> dict[str, str]:
     gets that as its own. A known organisation's changes only when a line of one of its known seats that KKR
     fills and that has no authority of its own names another, as before seats had one; else it stays.
     Then importing an export changes nothing, and an old file of one authority per body reads as it did.
+    rows_where(wanted) gives the file's rows, in file order, of the organisations wanted(name) asks for: only
+    those not yet found are read in full, as a line of theirs may be the one.
     """
     found: dict[str, str] = {}
     fallback: dict[str, str] = {}
-    for row in rows:
+    for row in rows_where(lambda name: name not in found):
         if row.organisation in found:
             continue
         organisation = state.organisations.get(row.organisation)

@@ -10,7 +10,8 @@ with COPY (csv_import_copy), the new appointments a batch at a time. Nothing is 
 import enum
 import functools
 import hashlib
-from collections import defaultdict
+import itertools
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING
@@ -20,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from registry.appointments.models import ONE_HOLDER_CONSTRAINT, Appointment, Status
+from registry.audit.models import AuditEntry
 from registry.audit.services import record, record_rows
 from registry.errors import RuleViolation
 from registry.exchange import csv_import_copy
@@ -49,8 +51,8 @@ def write(plan: "Plan", data: bytes, *, summary: "ImportResult") -> None:
         with db.session.begin_nested():
             _write(plan)
             record(db.session, "import", changes={
-                "sha256": hashlib.sha256(data).hexdigest(), "lines": len(summary.lines),
-                "unchanged": sum(1 for line in summary.lines if line.action == "unchanged"),
+                "sha256": hashlib.sha256(data).hexdigest(), "lines": summary.line_count,
+                "unchanged": summary.actions["unchanged"],
                 "created": summary.created, "changed": summary.changed})
             db.session.flush()
     except IntegrityError as error:
@@ -61,6 +63,30 @@ def write(plan: "Plan", data: bytes, *, summary: "ImportResult") -> None:
                                "Prøv igen.")) from error
     # Rows the session may hold from before are stale now.
     db.session.expire_all()
+    if csv_import_copy.used():
+        _analyse(summary)
+
+
+# What an import counts (csv_import.CREATED, CHANGED), by its table.
+TABLES = {"organisationer": "organisations", "pladser": "seats", "personer": "persons", "partier": "parties",
+          "kommuner": "municipalities", "møder": "meetings", "dagsordenspunkter": "agenda_items",
+          "beslutninger": "decisions", "udpegninger": "appointments"}
+# Rows written to a table before the import analyses it.
+ANALYSE_AFTER = 1_000
+
+
+def _analyse(summary: "ImportResult") -> None:
+    """ANALYZE the tables a large import wrote to, in its transaction (so it commits or rolls back with it):
+    the planner's next queries know their new size at once, as autovacuum would tell it only later, if at all.
+    PostgreSQL only; SQLite's planner needs no statistics to use its indexes."""
+    written: Counter[str] = Counter()
+    for counts in (summary.created, summary.changed):
+        for what, count in counts.items():
+            written[TABLES[what]] += count
+    written[AuditEntry.__tablename__] = sum(written.values())
+    tables = sorted(table for table, count in written.items() if count >= ANALYSE_AFTER)
+    if tables:
+        db.session.execute(sa.text(f"ANALYZE {', '.join(tables)}"))
 
 
 def _write(plan: "Plan") -> None:
@@ -70,17 +96,18 @@ def _write(plan: "Plan") -> None:
     organisations = {name: org.id for name, org in state.organisations.items()} | _insert(Organisation, {
         name: {"name": name, "sort_name": sort_key(name), "appointing_authority": values["authority"]}
         for name, values in plan.new_organisations.items()})
-    seats = {key: seat.id for key, seat in state.seats.items()} | _insert(Seat, {
-        key: {"organisation_id": organisations[values["organisation"]], "label": values["label"],
-              "position": values["position"], "has_substitute": values["has_substitute"],
-              **{column: values[column] for column in SEAT_KIND_COLUMNS}}
-        for key, values in plan.new_seats.items()})
-    persons = {key: person.id for key, person in state.persons.items()} | _insert(Person, {
-        key: {"name": values["name"], "sort_name": sort_key(values["name"]),
-              "municipality_id": municipalities[values["municipality"]] if values["municipality"] else None,
-              "party_id": parties[values["party"]] if values["party"] else None,
-              "gender": values["gender"], "email": values["email"]}
-        for key, values in plan.new_persons.items()})
+    # Seats and persons a batch at a time: a national file has hundreds of thousands of each.
+    seats = {key: seat.id for key, seat in state.seats.items()} | _insert_batches(Seat, (
+        (key, {"organisation_id": organisations[values["organisation"]], "label": values["label"],
+               "position": values["position"], "has_substitute": values["has_substitute"],
+               **{column: values[column] for column in SEAT_KIND_COLUMNS}})
+        for key, values in plan.new_seats.items()))
+    persons = {key: person.id for key, person in state.persons.items()} | _insert_batches(Person, (
+        (key, {"name": values["name"], "sort_name": sort_key(values["name"]),
+               "municipality_id": municipalities[values["municipality"]] if values["municipality"] else None,
+               "party_id": parties[values["party"]] if values["party"] else None,
+               "gender": values["gender"], "email": values["email"]})
+        for key, values in plan.new_persons.items()))
     decisions = state.decisions | _insert_decisions(plan)
 
     _update(Organisation, plan.organisation_changes)
@@ -111,12 +138,11 @@ def _write(plan: "Plan") -> None:
                 "role": row.role, "start_date": row.start, "end_date": row.end, "end_reason": row.reason,
                 "status": Status.appointed, **ids(row), **office_values(row)}
 
-    if csv_import_copy.used():
-        # A batch at a time: the new appointments' values and audit entries are never all in memory at once.
-        for batch in _chunks(plan.new_appointments):
-            _insert(Appointment, {row.line: values(row) for row in batch})
-    else:
-        _insert(Appointment, {row.line: values(row) for row in plan.new_appointments})
+    # A batch at a time from the staging table: the new appointments' values and audit entries are never all
+    # in memory at once. Their ids come back with RETURNING (or from the sequence, with COPY), not by reading
+    # every appointment back after each batch.
+    for batch in plan.new_appointments():
+        _insert(Appointment, {row.line: values(row) for row in batch}, returning=True)
 
 
 def _insert_decisions(plan: "Plan") -> dict:
@@ -155,8 +181,9 @@ UNIQUE_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _insert(model, rows: dict) -> dict:
-    """Insert the rows (natural key → column values) with executemany; return natural key → id."""
+def _insert(model, rows: dict, *, returning: bool = False) -> dict:
+    """Insert the rows (natural key → column values) with executemany; return natural key → id. returning:
+    the ids come back with the rows, rather than by the table's natural key (UNIQUE_KEYS)."""
     if not rows:
         return {}
     table = model.__table__
@@ -166,7 +193,7 @@ def _insert(model, rows: dict) -> dict:
         audit_rows("create", table.name, ((row_id, _audited(table, row)) for row_id, row in zip(ids, values,
                                                                                                strict=True)))
         return dict(zip(rows, ids, strict=True))
-    key = UNIQUE_KEYS.get(table.name)
+    key = None if returning else UNIQUE_KEYS.get(table.name)
     if key is None:
         ids = [row_id for chunk in _chunks(values) for row_id in db.session.execute(
             sa.insert(table).returning(table.c.id, sort_by_parameter_order=True), chunk).scalars()]
@@ -182,6 +209,15 @@ def _insert(model, rows: dict) -> dict:
         audit_rows("create", table.name,
                    [(row_id, _audited(table, row)) for row_id, row in zip(chunk_ids, chunk, strict=True)])
     return dict(zip(rows, ids, strict=True))
+
+
+def _insert_batches(model, rows: Iterable[tuple]) -> dict:
+    """_insert for (natural key, column values), CHUNK rows at a time; natural key → id."""
+    ids: dict = {}
+    iterator = iter(rows)
+    while batch := dict(itertools.islice(iterator, CHUNK)):
+        ids |= _insert(model, batch, returning=True)
+    return ids
 
 
 def _chunks(values: list) -> Iterator[list]:

@@ -1,6 +1,5 @@
 
 import re
-from collections import Counter
 from datetime import date
 
 from flask import (
@@ -248,7 +247,7 @@ def import_confirm():
 
 def _counts(result) -> dict[str, int]:
     """How many lines each action takes, for the preview's summary."""
-    return dict(Counter(outcome.action for outcome in result.lines))
+    return result.actions
 
 
 def _summary(counts: dict[str, int]) -> str:
