@@ -27,9 +27,12 @@ def test_every_database_has_the_98_municipalities_with_code_and_region(app, clie
     assert len(rows) == 98
     per_region = {region: sum(1 for *_, r in rows if r == region) for region in REGIONS}
     assert per_region == {1081: 11, 1082: 19, 1083: 22, 1084: 29, 1085: 17}
-    body = client.get("/api/v1/municipalities?limit=1000").get_json()
-    assert len(body["results"]) == 98
-    assert {"id": municipality("Odense").id, "name": "Odense", "code": 461} in body["results"]
+    body = client.get("/api/v1/areas?limit=1000").get_json()
+    municipalities = [area for area in body["results"] if area["classification"] == "kommune"]
+    assert len(municipalities) == 98
+    assert {"id": "areas/461", "name": "Odense", "classification": "kommune", "identifier": "0461",
+            "identifiers": [{"scheme": "kommunekode", "identifier": "0461"}],
+            "parent_id": "areas/1083"} in municipalities
 
 
 def test_each_kkr_serves_its_own_region():
