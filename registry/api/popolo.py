@@ -184,7 +184,7 @@ def _memberships(as_of: date | None, periods: list[ElectionPeriod]) -> Iterator[
     mandates = _mandates()
     try:
         for batch in _batches(_stream(stmt, rows=True)):
-            held = {appointment.person_id: mandates.take(appointment.person_id) for appointment, _ in batch}
+            held = {appointment.person_id: mandates.take(appointment.person_id) for appointment, *_ in batch}
             for row in services._read_on(batch, as_of, periods, held):
                 yield serializers.membership(row)
     finally:
