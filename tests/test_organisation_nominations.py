@@ -130,7 +130,7 @@ def test_dansk_industris_nomination_from_the_secretariats_form_to_kkrs_appointme
     make.login(client, "haan")
     api = client.get(f"/api/v1/nominations/{nomination.id}")
     assert api.status_code == 200
-    assert (api.get_json()["on_behalf_of_id"], api.get_json()["person_id"]) == (None, jens.id)
+    assert (api.get_json()["on_behalf_of_id"], api.get_json()["person_id"]) == (None, f"persons/{jens.id}")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Message)) == 0
 
 
@@ -233,7 +233,7 @@ def test_a_party_group_never_sees_an_organisations_nomination(client, erhvervshu
     for path in (f"/indstillinger/{di.id}", f"/indstillinger/{di.id}/ret", f"/indstillinger/{di.id}/traek-tilbage",
                  f"/api/v1/nominations/{di.id}"):
         assert client.get(path).status_code == 404, path
-    assert {row["id"] for row in client.get("/api/v1/nominations").get_json()["results"]} == {own.id}
+    assert {row["id"] for row in client.get("/api/v1/nominations").get_json()["results"]} == {f"nominations/{own.id}"}
 
 
 def test_an_organisations_nomination_cannot_be_returned(client, erhvervshus):
