@@ -91,7 +91,7 @@ def world(app):
     db.session.commit()
     ids = {"organisation_id": rar.organisation_id, "seat_id": rar.id, "person_id": twin.id,
            "appointment_id": held.id, "call_id": call.id, "meeting_id": item.meeting_id, "item_id": item.id,
-           "key": "F", "code": "da"}
+           "key": "F", "code": "da", "decision_id": pending.decision_id}
     per_endpoint = {"meetings.decide": on_agenda.id, "meetings.take_off": on_agenda.id,
                     "meetings.record_appointment": pending.id}
     return {"ids": ids, "nomination": lambda endpoint: per_endpoint.get(endpoint, sent.id),
