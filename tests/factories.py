@@ -7,7 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from registry.appointments import services as appointments
-from registry.appointments.models import Role
+from registry.appointments.models import Appointment, Role
 from registry.extensions import db
 from registry.meetings.models import AgendaItem, Decision, Meeting, Outcome
 from registry.organisations.models import Organisation, Seat
@@ -62,6 +62,22 @@ def person(name: str = "Test Person", municipality_name: str = "Hvidovre", party
 def appoint(seat_row: Seat, person_row: Person, start: date, end: date | None = None,
             role: Role = Role.member, **values):
     return appointments.appoint(seat_row, person_row, role, start, end=end, **values)
+
+
+def bulk_members(count: int, **values) -> None:
+    """A body of `count` seats with one member each (the same person), written in bulk rather than through the
+    services: for tests that measure what a large registry costs an export, not how it was built. `values` go
+    on every appointment (a decision_id, say)."""
+    org = organisation(f"Stor organisation {count}")
+    holder = person(f"Person {count}")
+    db.session.execute(sa.insert(Seat), [
+        {"organisation_id": org.id, "label": f"Plads {i}", "position": i, "has_substitute": False, "version": 1}
+        for i in range(count)])
+    seat_ids = db.session.scalars(sa.select(Seat.id).where(Seat.organisation_id == org.id)).all()
+    db.session.execute(sa.insert(Appointment), [
+        {"seat_id": seat_id, "person_id": holder.id, "role": Role.member, "start_date": date(2024, 1, 1),
+         "party_id": holder.party_id, "version": 1, **values} for seat_id in seat_ids])
+    db.session.commit()
 
 
 def decision(day: date = date(2024, 4, 19), number: str = "4.1", outcome: Outcome = Outcome.noted,

@@ -203,23 +203,6 @@ def test_cli_refuses_bad_options_clearly(runner, app):
 
 # Streaming: neither memory nor the number of queries grows with the rows.
 
-def _bulk_appointments(count: int) -> None:
-    """Many seats with one member each, written in bulk: the export is what is measured here."""
-    from registry.appointments.models import Appointment
-    from registry.organisations.models import Seat
-
-    org = make.organisation(f"Stor organisation {count}")
-    person = make.person(f"Person {count}")
-    db.session.execute(sa.insert(Seat), [
-        {"organisation_id": org.id, "label": f"Plads {i}", "position": i, "has_substitute": False, "version": 1}
-        for i in range(count)])
-    seat_ids = db.session.scalars(sa.select(Seat.id).where(Seat.organisation_id == org.id)).all()
-    db.session.execute(sa.insert(Appointment), [
-        {"seat_id": seat_id, "person_id": person.id, "role": Role.member, "start_date": date(2024, 1, 1),
-         "party_id": person.party_id, "version": 1} for seat_id in seat_ids])
-    db.session.commit()
-
-
 def _measure(app) -> tuple[int, int, int]:
     """(rows, queries, peak bytes) for one full export through the web endpoint."""
     tracemalloc.start()
@@ -234,10 +217,10 @@ def _measure(app) -> tuple[int, int, int]:
 
 
 def test_export_streams_with_flat_memory_and_query_count(app):
-    _bulk_appointments(1_000)
+    make.bulk_members(1_000)
     _measure(app)  # warm caches (compiled statements, templates)
     small = _measure(app)
-    _bulk_appointments(20_000)
+    make.bulk_members(20_000)
     large = _measure(app)
     assert (small[0], large[0]) == (1_000, 21_000)
     assert small[1] == large[1], "the number of SQL statements must not grow with the rows"

@@ -14,7 +14,7 @@ from registry.extensions import db
 from registry.mandates import services as mandates
 from registry.meetings.models import Outcome
 from registry.organisations import terms
-from registry.organisations.models import ElectionPeriod, Seat, SeatKind
+from registry.organisations.models import ElectionPeriod, SeatKind
 from registry.organisations.services import election_periods
 from tests import factories as make
 
@@ -197,17 +197,7 @@ def test_the_history_gives_the_same_bytes_as_the_python_path(history_registry):
 
 def _bulk_decision(count: int) -> None:
     """One imported decision resting on count appointments, written in bulk: the export is what is measured."""
-    decision = make.decision(date(2021, 12, 14), f"{count}.1", Outcome.appointed)
-    org = make.organisation(f"Stor organisation {count}")
-    person = make.person(f"Person {count}")
-    db.session.execute(sa.insert(Seat), [
-        {"organisation_id": org.id, "label": f"Plads {i}", "position": i, "has_substitute": False, "version": 1}
-        for i in range(count)])
-    seat_ids = db.session.scalars(sa.select(Seat.id).where(Seat.organisation_id == org.id)).all()
-    db.session.execute(sa.insert(Appointment), [
-        {"seat_id": seat_id, "person_id": person.id, "role": Role.member, "start_date": date(2024, 1, 1),
-         "decision_id": decision.id, "version": 1} for seat_id in seat_ids])
-    db.session.commit()
+    make.bulk_members(count, decision_id=make.decision(date(2021, 12, 14), f"{count}.1", Outcome.appointed).id)
 
 
 def _measure_history(app) -> tuple[int, int, int]:

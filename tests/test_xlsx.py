@@ -427,23 +427,6 @@ def test_the_round_page_links_to_its_workbook(client, app):
 
 # Flat memory, and as many queries for one row as for many.
 
-def _bulk_appointments(count: int) -> None:
-    """Many seats with one member each, written in bulk: the export is what is measured here."""
-    from registry.appointments.models import Appointment
-    from registry.organisations.models import Seat
-
-    org = make.organisation(f"Stor organisation {count}")
-    person = make.person(f"Person {count}")
-    db.session.execute(sa.insert(Seat), [
-        {"organisation_id": org.id, "label": f"Plads {i}", "position": i, "has_substitute": False, "version": 1}
-        for i in range(count)])
-    seat_ids = db.session.scalars(sa.select(Seat.id).where(Seat.organisation_id == org.id)).all()
-    db.session.execute(sa.insert(Appointment), [
-        {"seat_id": seat_id, "person_id": person.id, "role": Role.member, "start_date": date(2024, 1, 1),
-         "party_id": person.party_id, "version": 1} for seat_id in seat_ids])
-    db.session.commit()
-
-
 def _measure(app) -> tuple[int, int, int]:
     """(rows, queries, peak bytes) for one whole workbook through the web endpoint."""
     tracemalloc.start()
@@ -461,11 +444,11 @@ def test_the_workbook_is_written_with_flat_memory_and_query_count(app, monkeypat
     # The export reads 50 rows at a time here instead of 500 (csvfiles.CHUNK_ROWS), so that a few hundred rows
     # show whether anything grows with them: tracemalloc makes openpyxl ten times slower.
     monkeypatch.setattr(csv_export, "CHUNK_ROWS", 50)
-    _bulk_appointments(200)
+    make.bulk_members(200)
     with app.test_client() as client:
         client.get("/export/appointments.xlsx?as_of=2000-01-01")  # warm caches (compiled statements, openpyxl)
     small = _measure(app)
-    _bulk_appointments(1_000)
+    make.bulk_members(1_000)
     large = _measure(app)
     assert (small[0], large[0]) == (200, 1_200)
     assert small[1] == large[1], "the number of SQL statements must not grow with the rows"
