@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from registry.appointments import services
 from registry.appointments.models import Appointment, EndReason, Role, Status
@@ -181,3 +181,31 @@ def test_an_appointment_to_a_body_with_a_closing_date_ends_with_the_body(app):
     assert appointment.end_reason is None
     successor = services.replace(appointment, make.person("Bo Eksempel"), date(2026, 12, 1))
     assert (appointment.end_date, successor.end_date) == (date(2026, 11, 30), date(2026, 12, 31))
+
+
+class _Deadlock(Exception):
+    sqlstate = services.DEADLOCK_DETECTED
+
+
+def test_a_race_postgresql_settles_by_deadlock_is_the_one_holder_refusal(app, monkeypatch):
+    """Two overlapping holders written at once may each wait for the other's row in the constraint's check;
+    PostgreSQL refuses one as a deadlock (40P01). That one gets the one-holder message, as the constraint's
+    refusal would give; any other operational error stays an error."""
+    seat = make.seat()
+    person = make.person("Sen Ankomst")
+    flush = db.session.flush
+
+    def failing(orig: Exception):
+        def flush_appointments(*args, **kwargs):
+            if any(isinstance(row, Appointment) for row in db.session.new):
+                raise OperationalError("INSERT INTO appointments ...", {}, orig)
+            flush(*args, **kwargs)
+        return flush_appointments
+
+    monkeypatch.setattr(db.session, "flush", failing(_Deadlock("deadlock detected")))
+    with pytest.raises(RuleViolation, match="har allerede"):
+        services.appoint(seat, person, Role.member, date(2024, 1, 1))
+
+    monkeypatch.setattr(db.session, "flush", failing(Exception("server closed the connection")))
+    with pytest.raises(OperationalError):
+        services.appoint(seat, person, Role.member, date(2024, 1, 1))

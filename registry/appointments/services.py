@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import contains_eager, joinedload
 
 from registry.appointments.models import (
@@ -139,6 +139,24 @@ def _flush(appointment: Appointment, seat: Seat) -> None:
         if ONE_HOLDER_CONSTRAINT not in str(error.orig):
             raise
         raise RuleViolation(one_holder_message(seat, appointment.role, None), field="start_date") from None
+    except OperationalError as error:
+        if not lost_holder_race(error):
+            raise
+        raise RuleViolation(one_holder_message(seat, appointment.role, None), field="start_date") from None
+
+
+# PostgreSQL's SQLSTATE for deadlock_detected.
+DEADLOCK_DETECTED = "40P01"
+
+
+def lost_holder_race(error: OperationalError) -> bool:
+    """Whether the write lost a race for a seat that PostgreSQL settled by deadlock, not by the constraint.
+
+    Two users writing overlapping holders at once each wait, in the one-holder constraint's check, for the
+    other's uncommitted row; PostgreSQL breaks the circle by refusing one of them as a deadlock. For the one
+    refused that is the same news as the constraint's: somebody else is taking the seat. Only the write of
+    appointments is read this way; a deadlock anywhere else stays an error."""
+    return getattr(error.orig, "sqlstate", None) == DEADLOCK_DETECTED
 
 
 def closing_end(seat: Seat, start: date, end: date | None) -> date | None:

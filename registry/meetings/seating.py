@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -177,8 +177,10 @@ def write(seating: Seating, decision_of: dict[int, int | None]) -> list[int]:
     try:
         with db.session.begin_nested():
             ids = insert_rows(db.session, table, rows)
-    except IntegrityError as error:
-        if ONE_HOLDER_CONSTRAINT not in str(error.orig):
+    except (IntegrityError, OperationalError) as error:
+        lost = (ONE_HOLDER_CONSTRAINT in str(error.orig) if isinstance(error, IntegrityError)
+                else appointments.lost_holder_race(error))
+        if not lost:
             raise
         slots = {(p.nomination.seat, p.role) for p in seating.planned}
         if len(slots) == 1:
