@@ -67,11 +67,14 @@ def seated_rows(*columns) -> sa.Select:
     """The columns over every seated appointment with all that a CSV line names: body, seat, person,
     municipality, represented party (REPRESENTED) and the KKR decision. Shared with the importer,
     which reads the registry back in the same shape."""
+    return _naming(sa.select(*columns).join(Appointment.seat).join(Seat.organisation))
+
+
+def _naming(stmt: sa.Select) -> sa.Select:
+    """The seated appointments of `stmt` joined to the person, municipality, represented party and KKR
+    decision a line names: the Python path's seats come as rows, the COPY path's in the file's order."""
     return (
-        sa.select(*columns)
-        .join(Appointment.seat)
-        .join(Seat.organisation)
-        .join(Appointment.person)
+        stmt.join(Appointment.person)
         .outerjoin(REPRESENTED, Appointment.party_id == REPRESENTED.id)
         .outerjoin(Municipality, Person.municipality_id == Municipality.id)
         .outerjoin(Decision, Appointment.decision_id == Decision.id)
@@ -246,15 +249,8 @@ def _lines(selection: Selection, now: date) -> sa.Select:
                   seat.nominated_by, carries_on, cell(COUNCIL.name), cell(HELD.office))
         .select_from(Appointment)
         .join(placed, seat.id == Appointment.seat_id)
-        .join(Appointment.person)
-        .outerjoin(REPRESENTED, Appointment.party_id == REPRESENTED.id)
-        .outerjoin(Municipality, Person.municipality_id == Municipality.id)
-        .outerjoin(Decision, Appointment.decision_id == Decision.id)
-        .outerjoin(AgendaItem, Decision.item_id == AgendaItem.id)
-        .outerjoin(Meeting, AgendaItem.meeting_id == Meeting.id)
         .outerjoin(HELD, HELD.id == _mandate_on(_row_day(selection, now)))
         .outerjoin(COUNCIL, HELD.municipality_id == COUNCIL.id)
-        .where(Appointment.status == Status.appointed)
         .order_by(seat.place, Appointment.role, Appointment.start_date, Appointment.id)
     )
-    return _filtered(stmt, selection)
+    return _filtered(_naming(stmt), selection)
