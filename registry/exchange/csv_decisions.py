@@ -64,11 +64,6 @@ def export(selection: Selection, delimiter: str = ";") -> Iterator[str]:
     return write(HEADER, rows(selection), delimiter)
 
 
-# The history's order (meetings/history.py: newest meeting first, then the agenda's order); the tests compare
-# the two paths' files.
-HISTORY_ORDER = (Meeting.date.desc(), AgendaItem.position, AgendaItem.number, Decision.id)
-
-
 def _concerned(selection: Selection) -> sa.Subquery:
     """Whom each decision concerns within the selection, as history.entries reads it: the nomination it decided
     (the person, then the suppleant), or else the appointments resting on it, member before suppleant."""
@@ -107,7 +102,7 @@ def _lines(selection: Selection) -> sa.Select:
     day and the item's number (tests/benchmarks/export.py)."""
     cell, on = csv_postgres.cell, csv_postgres.day
     decided = (
-        sa.select(Decision.id, sa.func.row_number().over(order_by=HISTORY_ORDER).label("place"),
+        sa.select(Decision.id, sa.func.row_number().over(order_by=history.ORDER).label("place"),
                   cell(Meeting.council_name).label("council"), on(Meeting.date).label("day"),
                   cell(Meeting.case_number).label("case_number"), cell(AgendaItem.number).label("number"),
                   cell(AgendaItem.title).label("title"), csv_postgres.word(Decision.outcome, Outcome).label("outcome"),

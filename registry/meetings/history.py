@@ -94,7 +94,7 @@ def decisions(selection: Selection) -> sa.Select:
     """The decisions selected, newest meeting first."""
     stmt = (sa.select(Decision).join(Decision.item).join(AgendaItem.meeting)
             .options(contains_eager(Decision.item).contains_eager(AgendaItem.meeting))
-            .order_by(*_ORDER))
+            .order_by(*ORDER))
     if selection.meeting_id is not None:
         stmt = stmt.where(Meeting.id == selection.meeting_id)
     if selection.organisation_id is not None:
@@ -113,7 +113,7 @@ def decisions(selection: Selection) -> sa.Select:
 
 
 # The list's order, and so its key: newest meeting first, then the agenda's order.
-_ORDER = (Meeting.date.desc(), AgendaItem.position, AgendaItem.number, Decision.id)
+ORDER = (Meeting.date.desc(), AgendaItem.position, AgendaItem.number, Decision.id)
 _REVERSED = (Meeting.date, AgendaItem.position.desc(), AgendaItem.number.desc(), Decision.id.desc())
 DecisionKey = tuple[date, int, str, int]
 
