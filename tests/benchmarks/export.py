@@ -22,14 +22,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 os.environ.setdefault("REGISTRY_INSTANCE_PATH", tempfile.mkdtemp(prefix="registry-bench-"))
 os.environ.setdefault("SECRET_KEY", "benchmark-only")
 
-import psycopg  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
@@ -46,9 +44,9 @@ from registry.models import Municipality, Organisation, Party, Person, Seat  # n
 from registry.organisations.models import ElectionPeriod  # noqa: E402
 from registry.people.models import Gender  # noqa: E402
 from registry.types import search_key, sort_key  # noqa: E402
+from tests.benchmarks import databases  # noqa: E402
 
-POSTGRES_URL = os.environ.get("REGISTRY_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "bench_export_")
+POSTGRES_URL = databases.POSTGRES_URL
 PERIODS = [(date(year, 1, 1), date(year + 3, 12, 31)) for year in range(2002, 2026, 4)]
 BALANCE_DAY = date(2024, 4, 18)
 
@@ -223,15 +221,11 @@ def main() -> None:
     for rows in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             measure(f"sqlite:///{tmp}/bench.db", rows, None, only)
-        name = f"{PREFIX}{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+        name, url = databases.create("bench_export_")
         try:
-            url = sa.make_url(POSTGRES_URL).set(drivername="postgresql+psycopg", database=name)
-            measure(url.render_as_string(hide_password=False), rows, name, only)
+            measure(url, rows, name, only)
         finally:
-            with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            databases.drop(name)
 
 
 if __name__ == "__main__":

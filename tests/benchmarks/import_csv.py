@@ -12,7 +12,7 @@ resident set's high-water mark, reset before each size where Linux allows).
 --postgres skips SQLite; --once imports once instead of three times, for a
 large file: `import_csv 1000000 --postgres --once`. The peak memory includes
 the file (made in the process) and, for the import again, the registry's
-appointments that import loads to compare with. BENCH_DB_PREFIX names the
+appointments that import loads to compare with. BENCH_DATABASE_PREFIX names the
 PostgreSQL databases (bench_import_…). Not a test: timings vary with the machine.
 """
 
@@ -23,13 +23,10 @@ import resource
 import sys
 import tempfile
 import time
-import uuid
 
 os.environ.setdefault("REGISTRY_INSTANCE_PATH", tempfile.mkdtemp(prefix="registry-bench-"))
 os.environ.setdefault("SECRET_KEY", "benchmark-only")
 
-import psycopg  # noqa: E402
-import sqlalchemy as sa  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
 from registry import create_app  # noqa: E402
@@ -38,8 +35,8 @@ from registry.exchange.csv_export import BASE_HEADER as HEADER  # noqa: E402
 from registry.exchange.csv_import import import_csv  # noqa: E402
 from registry.extensions import db  # noqa: E402
 from registry.people.reference import DENMARK, PARTIES  # noqa: E402
+from tests.benchmarks import databases  # noqa: E402
 
-POSTGRES_URL = os.environ.get("REGISTRY_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 PERIODS = [("2018-01-01", "2021-12-31", "periode udløbet"), ("2022-01-01", "", "")]
 
 
@@ -133,16 +130,8 @@ def sqlite_database():
 
 
 def postgres_database():
-    name = f"{os.environ.get('BENCH_DB_PREFIX', 'bench_import_')}{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    url = sa.make_url(POSTGRES_URL).set(drivername="postgresql+psycopg", database=name)
-    return url.render_as_string(hide_password=False), drop
+    name, url = databases.create("bench_import_")
+    return url, lambda: databases.drop(name)
 
 
 def main() -> None:

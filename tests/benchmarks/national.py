@@ -48,10 +48,10 @@ import sqlalchemy as sa  # noqa: E402
 from registry import create_app  # noqa: E402
 from registry.exchange import csv_export  # noqa: E402
 from registry.extensions import db  # noqa: E402
+from tests.benchmarks import databases  # noqa: E402
 from tests.benchmarks.national_data import PERIODS, write_registry_csv  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
-POSTGRES_URL = os.environ.get("REGISTRY_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 PREFIX = "bench_nat_"
 AS_OF = "2024-04-18"
 USERNAME, PASSWORD = f"benchmark-{uuid.uuid4().hex[:6]}", "national-benchmark-" + uuid.uuid4().hex
@@ -94,20 +94,6 @@ ORDER BY o.sort_name, o.name, o.id, s.position, s.label, s.id, a.role, a.start_d
 
 
 # -- the database -----------------------------------------------------------------------------------------
-
-def create_database() -> tuple[str, str]:
-    """A new, empty database: its name and its SQLAlchemy URL."""
-    name = f"{PREFIX}{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = sa.make_url(POSTGRES_URL).set(drivername="postgresql+psycopg", database=name)
-    return name, url.render_as_string(hide_password=False)
-
-
-def drop_database(name: str) -> None:
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
 
 def libpq(url: str) -> str:
     """The URL as psycopg takes it (without SQLAlchemy's +psycopg)."""
@@ -554,7 +540,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.url and not sa.make_url(args.url).database.startswith(PREFIX):
         raise SystemExit(f"--url must name a database this script built ({PREFIX}…)")
-    name, url = (sa.make_url(args.url).database, args.url) if args.url else create_database()
+    name, url = (sa.make_url(args.url).database, args.url) if args.url else databases.create(PREFIX)
     try:
         with tempfile.TemporaryDirectory(prefix="registry-national-") as work:
             if not args.url:
@@ -576,7 +562,7 @@ def main() -> None:
         if args.keep or args.url:
             print(f"database kept: {url}")
         else:
-            drop_database(name)
+            databases.drop(name)
 
 
 if __name__ == "__main__":

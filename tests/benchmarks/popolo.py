@@ -17,23 +17,20 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 os.environ.setdefault("REGISTRY_INSTANCE_PATH", tempfile.mkdtemp(prefix="registry-bench-"))
 os.environ.setdefault("SECRET_KEY", "benchmark-only")
 
-import psycopg  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
 from registry import create_app  # noqa: E402
 from registry.appointments.models import Appointment  # noqa: E402
 from registry.extensions import db  # noqa: E402
+from tests.benchmarks import databases  # noqa: E402
 from tests.benchmarks.export import fill  # noqa: E402
 
-POSTGRES_URL = os.environ.get("REGISTRY_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "bench_popolo_")
 FLASK = str(Path(sys.executable).with_name("flask"))
 DAY = "2024-04-19"
 COMMANDS = {
@@ -70,11 +67,7 @@ def measure(url: str) -> None:
 
 
 def build(rows: int) -> tuple[str, str]:
-    name = f"{PREFIX}{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = sa.make_url(POSTGRES_URL).set(drivername="postgresql+psycopg", database=name)
-    url = url.render_as_string(hide_password=False)
+    name, url = databases.create("bench_popolo_")
     with create_app({"SQLALCHEMY_DATABASE_URI": url}).app_context():
         upgrade()
         fill(rows)
@@ -95,8 +88,7 @@ def main() -> None:
         try:
             measure(url)
         finally:
-            with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            databases.drop(name)
 
 
 if __name__ == "__main__":

@@ -13,13 +13,11 @@ import os
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date
 
 os.environ.setdefault("REGISTRY_INSTANCE_PATH", tempfile.mkdtemp(prefix="registry-bench-"))
 os.environ.setdefault("SECRET_KEY", "benchmark-only")
 
-import psycopg  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
@@ -31,8 +29,8 @@ from registry.meetings import constituent  # noqa: E402
 from registry.models import ElectionPeriod, Organisation, Party, Person, Seat, SeatAllocation  # noqa: E402
 from registry.nominations import period as round_calls  # noqa: E402
 from registry.nominations import services as nominations  # noqa: E402
+from tests.benchmarks import databases  # noqa: E402
 
-POSTGRES_URL = os.environ.get("REGISTRY_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 BODIES, PARTIES = 60, 12
 
 
@@ -91,12 +89,9 @@ def timed(label: str, step) -> None:
 
 def main() -> None:
     seats = int(sys.argv[1]) if len(sys.argv) > 1 else 200
-    name = f"registry_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+    name, url = databases.create("bench_round_")
     try:
-        url = sa.make_url(POSTGRES_URL).set(drivername="postgresql+psycopg", database=name)
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url.render_as_string(hide_password=False)})
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url})
         with app.app_context(), app.test_request_context():
             upgrade()
             period_id = build(seats).id
@@ -116,8 +111,7 @@ def main() -> None:
                 {}, date(2027, 2, 1)))
             db.engine.dispose()
     finally:
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        databases.drop(name)
 
 
 if __name__ == "__main__":
