@@ -1,5 +1,6 @@
 """Small builders for test data, through the same services the app uses."""
 
+import tracemalloc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -131,3 +132,19 @@ def count_queries(client, url: str) -> int:
     with queries() as statements:
         assert client.get(url).status_code == 200
     return len(statements)
+
+
+def streamed(app, url: str, counted: bytes = b"\r\n") -> tuple[int, int, int]:
+    """(how often `counted` occurs, queries, peak traced bytes) for one answer read chunk by chunk through the
+    web, as a client downloading it would: what the flat-memory and fixed-query tests of a streamed file measure."""
+    tracemalloc.start()
+    try:
+        with queries() as statements, app.test_client() as client:
+            response = client.get(url)
+            assert response.status_code == 200, response.status_code
+            found = sum(chunk.count(counted) for chunk in response.response)
+            response.close()
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return found, len(statements), peak
