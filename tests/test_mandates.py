@@ -16,6 +16,8 @@ from registry.extensions import db
 from registry.mandates import services
 from registry.mandates.models import CouncilMandate
 from registry.nominations import services as nominations
+from registry.nominations.models import Call, CallReason
+from registry.organisations.models import ElectionPeriod
 from tests import factories as make
 from tests import nomination_factories as nominate
 
@@ -130,6 +132,53 @@ def test_a_nomination_warns_about_a_candidate_without_a_mandate_where_the_counci
     assert nominate.nomination(seat, elected).id is not None
 
 
+def period_2026() -> ElectionPeriod:
+    period = db.session.scalar(sa.select(ElectionPeriod).where(ElectionPeriod.name == "2026-2029"))
+    if period is None:
+        period = ElectionPeriod(name="2026-2029", start_date=D(2026, 1, 1), end_date=D(2029, 12, 31))
+        db.session.add(period)
+        db.session.flush()
+    return period
+
+
+def call(seat, reason: CallReason, deadline: date, opened_on: date) -> Call:
+    found = Call(seat=seat, role=Role.member, party=make.party("F"), reason=reason, deadline=deadline,
+                 opened_on=opened_on)
+    db.session.add(found)
+    db.session.flush()
+    return found
+
+
+def test_a_round_nomination_is_warned_about_a_mandate_that_ends_before_the_period_begins(app):
+    """A councillor not re-elected in November 2025: the mandate ends 31.12.2025. Nominated in December 2025
+    for the period from 1.1.2026 (a new-period call), the warning is about that first day; a single vacancy
+    filled in December is not warned about, as the appointment begins while the mandate holds."""
+    secretariat = make.user("haan")
+    period_2026()
+    not_reelected = nominate.candidate("Ikke Genvalgt", "F")
+    services.record(not_reelected, make.municipality("Hvidovre"), D(2022, 1, 1), end=D(2025, 12, 31))
+    round_seat, vacant_seat = nominate.allocated_seat("F"), nominate.allocated_seat("F")
+    round_call = call(round_seat, CallReason.new_period, D(2026, 1, 15), D(2025, 11, 25))
+    vacancy_call = call(vacant_seat, CallReason.resignation, D(2025, 12, 20), D(2025, 12, 1))
+    in_the_round = nominate.nomination(round_seat, not_reelected)
+    for_the_vacancy = nominate.nomination(vacant_seat, not_reelected)
+    assert (in_the_round.call, for_the_vacancy.call) == (round_call, vacancy_call)
+    party = make.party("F")
+
+    def mandate_warnings(nomination, day: date) -> list[str]:
+        return [text for text in nominations.warnings(nomination.seat, Role.member, party, [not_reelected], day,
+                                                      viewer=secretariat, nomination=nomination)
+                if "mandat" in text]
+
+    expected = "Ikke Genvalgt har ikke et mandat i en kommunalbestyrelse den 01.01.2026."
+    assert mandate_warnings(in_the_round, D(2025, 12, 10)) == [expected]
+    # Decided at the constituent meeting in January, it is still the period's first day that counts.
+    assert mandate_warnings(in_the_round, D(2026, 1, 26)) == [expected]
+    assert mandate_warnings(for_the_vacancy, D(2025, 12, 10)) == []
+    assert mandate_warnings(for_the_vacancy, D(2026, 1, 26)) == [
+        "Ikke Genvalgt har ikke et mandat i en kommunalbestyrelse den 26.01.2026."]
+
+
 def test_an_organisations_nomination_gets_no_mandate_warning(app):
     secretariat = make.user("haan")
     seat = nominate.allocated_seat("F")
@@ -213,19 +262,84 @@ def test_one_is_ended_in_one_step(client, app):
 
 @pytest.mark.both_databases
 def test_a_refusal_in_the_middle_ends_none_of_them(client, app):
-    """The second appointment began after the mandate ended: it cannot end on the mandate's last day, and the
-    first, already ended in the same transaction, is put back."""
+    """While the page was open, the second holder was re-elected (a new mandate recorded): the second is no longer
+    on the list, so nothing is ended, and the first, already ended in the same transaction, is put back."""
     first, second, third = lapsed_world(3)
-    second.start_date = today()
-    db.session.commit()
     as_secretariat(client)
-    values = [f"{a.id}:{a.version}" for a in (first, second, third)]
-    response = client.post("/mandater/ophoert/afslut-alle", data={"udpegning": values}, follow_redirects=True)
-    assert "Intet er afsluttet" in response.text
-    assert "Udtrådt 1, RAR Hovedstaden: Slutdatoen ligger før startdatoen." in response.text
+    page = client.get("/mandater/ophoert").text
+    shown = re.findall(r'name="udpegning" value="([0-9:]+)"', page)[len((first, second, third)):]
+    services.record(second.person, make.municipality("Hvidovre"), today() - timedelta(days=6))
+    db.session.commit()
+    response = client.post("/mandater/ophoert/afslut-alle", data={"udpegning": shown}, follow_redirects=True)
+    assert "Intet er afsluttet: En af udpegningerne er ikke længere på listen" in response.text
     db.session.rollback()
     assert db.session.scalars(sa.select(Appointment.end_date).where(
         Appointment.id.in_([first.id, second.id, third.id]))).all() == [None, None, None]
+
+
+def test_ending_a_list_that_has_changed_since_it_was_read_ends_none_of_them(app):
+    """The command line and the page read the list, then end it: what changed in between refuses the whole."""
+    first, second = lapsed_world(2)
+    listed = [entry.appointment.id for entry in services.lapsed(today())]
+    assert listed == [first.id, second.id]
+    services.record(second.person, make.municipality("Hvidovre"), today() - timedelta(days=6))
+    with pytest.raises(RuleViolation, match="ikke længere på listen"):
+        services.end_all_lapsed(listed, today())
+    db.session.rollback()
+    assert db.session.scalars(sa.select(Appointment.end_date).where(
+        Appointment.id.in_(listed))).all() == [None, None]
+
+
+@pytest.mark.both_databases
+def test_an_appointment_begun_after_the_mandate_ended_is_not_on_the_list(client, app):
+    """A former councillor seated after the mandate's last day, on a seat that needs no mandate: appointed knowing
+    there was no mandate, so not lapsed by it, and "Afslut alle" ends the others."""
+    first, second = lapsed_world(2)
+    last_week = today() - timedelta(days=7)
+    former = make.person("Tidligere Byrådsmedlem")
+    services.record(former, make.municipality("Hvidovre"), D(2022, 1, 1), end=last_week)
+    since = make.appoint(make.seat(make.organisation("Movia"), "Plads 1"), former, last_week + timedelta(days=1))
+    on_the_day = make.person("Udpeget Sidste Dag")
+    services.record(on_the_day, make.municipality("Hvidovre"), D(2022, 1, 1), end=last_week)
+    make.appoint(make.seat(make.organisation("Movia"), "Plads 2"), on_the_day, last_week)
+    db.session.commit()
+    names = [entry.appointment.person.name for entry in services.lapsed(today())]
+    assert sorted(names) == ["Udpeget Sidste Dag", "Udtrådt 0", "Udtrådt 1"]
+    as_secretariat(client)
+    page = client.get("/mandater/ophoert").text
+    assert "Tidligere Byrådsmedlem" not in page
+    values = re.findall(r'name="udpegning" value="([0-9:]+)"', page)[len(names):]
+    response = client.post("/mandater/ophoert/afslut-alle", data={"udpegning": values}, follow_redirects=True)
+    assert "3 udpegninger er afsluttet" in response.text
+    db.session.rollback()
+    db.session.refresh(since)
+    assert since.end_date is None
+    assert "Ingen udpegede har et ophørt mandat" in client.get("/mandater/ophoert").text
+
+
+@pytest.mark.both_databases
+def test_of_two_mandates_from_the_same_day_the_one_that_ends_last_counts(app):
+    """Two councils from the same day: the latest mandate is the one that ends last, an open one last of all, and
+    only that one is compared with the appointment."""
+    last_week = today() - timedelta(days=7)
+    hvidovre, gentofte = make.municipality("Hvidovre"), make.municipality("Gentofte")
+    organisation = make.organisation("RAR Hovedstaden")
+    still_on = make.person("Stadig i Gentofte")
+    services.record(still_on, hvidovre, D(2022, 1, 1), end=last_week)
+    services.record(still_on, gentofte, D(2022, 1, 1))
+    make.appoint(make.seat(organisation, "Plads 1"), still_on, D(2022, 3, 1))
+    outlasting = make.person("Længere i Gentofte")
+    services.record(outlasting, hvidovre, D(2022, 1, 1), end=last_week)
+    services.record(outlasting, gentofte, D(2022, 1, 1), end=today() + timedelta(days=100))
+    make.appoint(make.seat(organisation, "Plads 2"), outlasting, D(2022, 3, 1), end=today() + timedelta(days=50))
+    both_ended = make.person("Begge Ophørt")
+    services.record(both_ended, hvidovre, D(2022, 1, 1), end=last_week - timedelta(days=1))
+    services.record(both_ended, gentofte, D(2022, 1, 1), end=last_week)
+    make.appoint(make.seat(organisation, "Plads 3"), both_ended, D(2022, 3, 1))
+    db.session.commit()
+    found = services.lapsed(today())
+    assert [(entry.appointment.person.name, entry.mandate.municipality.name, entry.mandate.end_date)
+            for entry in found] == [("Begge Ophørt", "Gentofte", last_week)]
 
 
 def test_ending_what_someone_changed_meanwhile_ends_nothing(client, app):

@@ -2,15 +2,16 @@
 drafts the secretariat does not see, one click to re-nominate the current holders, and the gender rule checked
 per body over the group's whole proposal when it submits."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from registry.appointments.models import Role
-from registry.auth.models import UserRole
+from registry.auth.models import User, UserRole
 from registry.errors import RuleViolation
 from registry.extensions import db
+from registry.mandates import services as mandates
 from registry.nominations import period as period_calls
 from registry.nominations import progress as round_progress
 from registry.nominations import proposals
@@ -130,10 +131,62 @@ def test_submitting_from_the_page_and_a_refusal_at_the_bodys_field(client, sf):
     assert f'name="member_{first.id}"' not in sent.text
 
 
+def test_a_holder_without_a_mandate_on_the_periods_first_day_is_a_doubt(client, sf):
+    (seat,) = seats(1, rule=GenderRule.none)
+    first_day = nominate.current_period().start_date
+    sofie = nominate.candidate("Siddende Sofie", "F")
+    mandates.record(sofie, make.municipality("Hvidovre"), date(2018, 1, 1), end=first_day - timedelta(days=1))
+    make.appoint(seat, sofie, date(2022, 1, 1))
+    db.session.commit()
+    make.login(client, "sf")
+    page = client.get(URL).text
+    assert f"Siddende Sofie har ikke mandat i kommunalbestyrelsen fra {first_day:%d.%m.%Y}." in page
+    assert "Kan fortsætte" not in page
+
+
+@pytest.mark.parametrize("action", ["gem", "indsend"])
+def test_proposing_someone_without_a_mandate_on_the_periods_first_day_is_a_warning_not_a_refusal(client, sf,
+                                                                                                  action):
+    first, second = seats(2, rule=GenderRule.none)
+    first_day = nominate.current_period().start_date
+    hvidovre = make.municipality("Hvidovre")
+    left = nominate.candidate("Ikke Genvalgt", "F")
+    mandates.record(left, hvidovre, date(2022, 1, 1), end=first_day - timedelta(days=1))
+    reelected = nominate.candidate("Genvalgt Gitte", "F")
+    mandates.record(reelected, hvidovre, date(2022, 1, 1), end=first_day - timedelta(days=1))
+    mandates.record(reelected, hvidovre, first_day)
+    never = nominate.candidate("Aldrig Valgt", "F")
+    unknown = nominate.candidate("Ukendt Byråd", "F", municipality_name="Dragør")
+    db.session.commit()
+    make.login(client, "sf")
+    data = {f"member_{first.id}": left.id, f"substitute_{first.id}": reelected.id,
+            f"member_{second.id}": never.id, f"substitute_{second.id}": unknown.id, "handling": action}
+    page = client.post(URL, data=data, follow_redirects=True).text
+    assert ("Kladden er gemt" if action == "gem" else "2 indstillinger er sendt til sekretariatet.") in page
+    day = f"{first_day:%d.%m.%Y}"
+    assert f"Ikke Genvalgt har ikke mandat i kommunalbestyrelsen fra {day}." in page
+    assert f"Aldrig Valgt har ikke mandat i kommunalbestyrelsen fra {day}." in page
+    assert "Genvalgt Gitte har ikke mandat" not in page
+    # Dragør: the registry knows no council there, so no warning.
+    assert "Ukendt Byråd har ikke mandat" not in page
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Nomination)) == 2
+
+
 def test_the_page_takes_the_same_queries_for_few_and_many_seats(client, sf):
+    by_id = sf.id
+
     def rendered(count: int, body: str) -> int:
+        party, period, by = make.party("F"), nominate.current_period(), db.session.get(User, by_id)
+        chosen = {}
         for seat in seats(count, body):
-            make.appoint(seat, nominate.candidate(f"Holder {seat.id}", "F"), date(2022, 1, 1))
+            holder = nominate.candidate(f"Holder {seat.id}", "F")
+            make.appoint(seat, holder, date(2022, 1, 1))
+            mandates.record(holder, make.municipality("Hvidovre"), date(2022, 1, 1),
+                            end=period.start_date - timedelta(days=1))
+            chosen[seat.id] = proposals.Choice(nominate.candidate(f"Ny {seat.id}", "F"),
+                                               nominate.candidate(f"Ny suppleant {seat.id}", "F"))
+        proposals.save(party, period, chosen, {}, submit=False, by=by)
         db.session.commit()
         return make.count_queries(client, URL)
     db.session.commit()

@@ -107,10 +107,10 @@ def update(mandate: CouncilMandate, municipality: Municipality, start: date, *, 
 def without_mandate(people: list[Person], day: date) -> list[str]:
     """A warning for each person without a mandate on a municipal council on the day (lacking_mandate).
 
-    The day is the first day of the term the nomination is for; the nominations' warnings pass their own day
-    (the meeting's date on an agenda item, else today), which in the round after an election (constituent
-    meeting in late January, councils from 1 January) lies in the new term. Some seats need no mandate, so it
-    is a warning, never a refusal.
+    The day is the first day of the term the nomination is for (nominations.services.term_start): the election
+    period's first day for a nomination of the round after an election, made in December or decided in January,
+    else the day the vacancy is filled (the meeting's date on an agenda item, else today). Some seats need no
+    mandate, so it is a warning, never a refusal.
     """
     return [_("%(name)s har ikke et mandat i en kommunalbestyrelse den %(day)s.", name=person.name,
               day=local_date(day)) for person in lacking_mandate(people, day)]
@@ -153,39 +153,41 @@ class Lapsed:
 
 
 def _latest_mandates() -> sa.Subquery:
-    return (sa.select(CouncilMandate.person_id, sa.func.max(CouncilMandate.start_date).label("start_date"))
-            .group_by(CouncilMandate.person_id).subquery("latest"))
+    """Each person's latest mandate (rank 1): the latest first day; of two from the same day (two
+    municipalities), the one that ends last, an open one last of all."""
+    rank = sa.func.row_number().over(
+        partition_by=CouncilMandate.person_id,
+        order_by=(CouncilMandate.start_date.desc(), sa.nulls_first(CouncilMandate.end_date.desc()),
+                  CouncilMandate.id.desc()))
+    return sa.select(CouncilMandate.id, rank.label("rank")).subquery("latest")
 
 
 def lapsed(day: date, appointment_ids: list[int] | None = None) -> list[Lapsed]:
     """Every appointed holder, on the day or later, whose latest mandate has ended or will end before the
     appointment does (one without an end date counts as later). In one query, whatever their number.
 
+    An appointment that began after the mandate's last day is not on the list: it was made knowing there was no
+    mandate (a seat that needs none), and could not end on that day anyway.
+
     appointment_ids: only these (the ones a page showed).
     """
     latest = _latest_mandates()
     stmt = (
         sa.select(Appointment, CouncilMandate)
-        .join(latest, latest.c.person_id == Appointment.person_id)
-        .join(CouncilMandate, sa.and_(CouncilMandate.person_id == latest.c.person_id,
-                                      CouncilMandate.start_date == latest.c.start_date))
+        .join(CouncilMandate, CouncilMandate.person_id == Appointment.person_id)
+        .join(latest, sa.and_(latest.c.id == CouncilMandate.id, latest.c.rank == 1))
         .where(Appointment.status == Status.appointed,
                sa.or_(Appointment.end_date.is_(None), Appointment.end_date >= day),
                CouncilMandate.end_date.is_not(None),
+               Appointment.start_date <= CouncilMandate.end_date,
                sa.or_(Appointment.end_date.is_(None), CouncilMandate.end_date < Appointment.end_date))
         .options(joinedload(Appointment.person), joinedload(Appointment.seat).joinedload(Seat.organisation),
                  joinedload(CouncilMandate.municipality))
-        .order_by(CouncilMandate.end_date, Appointment.person_id, Appointment.start_date, Appointment.id,
-                  CouncilMandate.id)
+        .order_by(CouncilMandate.end_date, Appointment.person_id, Appointment.start_date, Appointment.id)
     )
     if appointment_ids is not None:
         stmt = stmt.where(Appointment.id.in_(appointment_ids))
-    found: dict[int, Lapsed] = {}
-    for appointment, mandate in db.session.execute(stmt).unique():
-        # Two latest mandates on the same day (two municipalities): the one that ends last counts.
-        if appointment.id not in found or mandate.end_date > found[appointment.id].mandate.end_date:
-            found[appointment.id] = Lapsed(appointment, mandate)
-    return list(found.values())
+    return [Lapsed(appointment, mandate) for appointment, mandate in db.session.execute(stmt).unique()]
 
 
 def end_for_lapsed(appointment: Appointment, day: date, *, version: int | None = None) -> Appointment:

@@ -53,6 +53,14 @@ def call_in_round(period: ElectionPeriod) -> sa.ColumnElement[bool]:
                    else_=Call.opened_on.between(start, period.end_date))
 
 
+def period_asked_for(call: Call | None, periods: Sequence[ElectionPeriod]) -> ElectionPeriod | None:
+    """The period a new-period call asks for: the one whose round its deadline falls in, before the next
+    period's round starts (call_in_round, for one call in Python). None for any other call."""
+    if call is None or call.reason is not CallReason.new_period:
+        return None
+    return next((period for period in periods
+                 if round_start(period) <= call.deadline < period.end_date - ROUND_LEAD), None)
+
 def nomination_in_round(period: ElectionPeriod) -> sa.ColumnElement[bool]:
     """A nomination of the period's round: one answering a call of the round, or without a call, made within
     the round."""

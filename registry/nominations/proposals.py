@@ -46,6 +46,9 @@ class SeatProposal:
     nomination: Nomination | None
     # Why a holder may not simply continue (another party now, no council mandate on the period's first day).
     doubts: list[str] = field(default_factory=list)
+    # Who the group proposes without a council mandate on the period's first day: a warning, never a refusal
+    # (some seats need no mandate), as a single nomination gets (mandates.services.without_mandate).
+    warnings: list[str] = field(default_factory=list)
     deadline: date | None = None
 
     @property
@@ -97,6 +100,10 @@ class BodyProposal:
                      if seat.nomination is not None and seat.nomination.gender_reason), None)
 
     @property
+    def warnings(self) -> list[str]:
+        return [warning for seat in self.seats for warning in seat.warnings]
+
+    @property
     def gender_problem(self) -> str | None:
         if not self.people:
             return None
@@ -110,7 +117,7 @@ class BodyProposal:
 def proposal(party: Party, period: ElectionPeriod, day: date | None = None) -> list[BodyProposal]:
     """The group's seats in the period by body, with today's holders and the group's nominations of the round.
     A fixed number of queries however many seats: allocations, holders, nominations, calls, and two for the
-    holders' council mandates."""
+    council mandates of the holders and of the people proposed."""
     day = day or today()
     held_on = min(day, period.end_date)
     allocated = allocations(period, party=party)
@@ -133,7 +140,8 @@ def proposal(party: Party, period: ElectionPeriod, day: date | None = None) -> l
                 Call.seat_id.in_(seat_ids), Call.party_id == party.id, Call.closed_on.is_(None))
             .group_by(Call.seat_id)):
         deadlines[seat_id] = deadline
-    people = {a.person.id: a.person for a in holders.values()}
+    people = {person.id: person for nomination in nominations.values() for person, _role in nomination.candidates}
+    people |= {a.person.id: a.person for a in holders.values()}
     without = {person.id for person in lacking_mandate(list(people.values()), period.start_date)}
     bodies: dict[int, BodyProposal] = {}
     for allocation in allocated:
@@ -142,6 +150,7 @@ def proposal(party: Party, period: ElectionPeriod, day: date | None = None) -> l
                                 holders.get((seat.id, Role.substitute)), nominations.get(seat.id),
                                 deadline=deadlines.get(seat.id))
         proposed.doubts = _doubts(proposed, party, without, period)
+        proposed.warnings = [_without_mandate(person, period) for person in proposed.proposed if person.id in without]
         bodies.setdefault(seat.organisation_id, BodyProposal(seat.organisation)).seats.append(proposed)
     return list(bodies.values())
 
@@ -152,9 +161,13 @@ def _doubts(proposed: SeatProposal, party: Party, without: set[int], period: Ele
         if person.party_id != party.id:
             doubts.append(_l("%(name)s er ikke længere registreret i partiet.", name=person.name))
         if person.id in without:
-            doubts.append(_l("%(name)s har ikke mandat i kommunalbestyrelsen fra %(day)s.", name=person.name,
-                             day=local_date(period.start_date)))
+            doubts.append(_without_mandate(person, period))
     return doubts
+
+
+def _without_mandate(person: Person, period: ElectionPeriod) -> str:
+    return _l("%(name)s har ikke mandat i kommunalbestyrelsen fra %(day)s.", name=person.name,
+              day=local_date(period.start_date))
 
 
 @dataclass

@@ -33,6 +33,7 @@ from registry.extensions import db
 from registry.mandates.services import without_mandate
 from registry.meetings.models import AgendaItem
 from registry.nominations.models import EDITABLE, UNDER_WAY, Call, CallReason, Nomination, NominationStatus
+from registry.nominations.period import period_asked_for
 from registry.notifications import services as notifications
 from registry.organisations import terms
 from registry.organisations.models import ElectionPeriod, GenderRule, Seat, SeatAllocation
@@ -177,10 +178,24 @@ def warnings(seat: Seat, role: Role, party: Party | None, people: list[Person], 
     day = day or today()
     elsewhere = _allocated_elsewhere(seat, party, day) if party else []
     outsiders = _outsiders(party, people) if party else []
-    # A party's candidates are local politicians: one without a council mandate on the day is worth a look.
-    outsiders += without_mandate(people, day) if party else []
+    # A party's candidates are local politicians: one without a council mandate when the term begins is worth a
+    # look.
+    outsiders += without_mandate(people, term_start(nomination, day)) if party else []
     return [*_closed(seat, day), *elsewhere, *_held_already(seat, people, day), *outsiders,
             *_too_many_terms(seat, role, people, day), *_rivals(seat, role, day, viewer, nomination)]
+
+
+def term_start(nomination: Nomination | None, day: date) -> date:
+    """The first day of the term a nomination is for: the day the council mandate is looked at.
+
+    A nomination of the election-period round, answering a new-period call ("ny valgperiode"), is for the
+    period whose round the call belongs to (period.period_asked_for), and begins on its first day, though made
+    in December before it or decided in January after it. Any other fills a vacancy from when it is decided:
+    the day given (the meeting's date on an agenda, else today). Reads the nomination's call, and the periods.
+    """
+    if nomination is None or (period := period_asked_for(nomination.call, election_periods())) is None:
+        return day
+    return period.start_date
 
 
 def _too_many_terms(seat: Seat, role: Role, people: list[Person], day: date) -> list[str]:
