@@ -11,9 +11,10 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from registry.appointments.models import Appointment, EndReason
+from registry.appointments.models import Appointment, EndReason, Role
 from registry.audit.models import AuditEntry
 from registry.dates import today
+from registry.exchange.csv_export import HEADER
 from registry.extensions import db
 from registry.mandates import services as mandates
 from registry.meetings import constituent
@@ -143,6 +144,13 @@ def test_a_refused_seat_saves_none_of_the_grid(app, runner):
     (["decide-meeting", "--meeting-date", "2026-03-01", "--effective", "2026-03-01"],
      "KKR Hovedstaden har intet møde den 2026-03-01."),
     (["record-authority-appointments", "--authority", "Ministeren"], "Angiv --day"),
+    (["edit-period", "2026-2029"], "Angiv mindst én af --name, --start og --end."),
+    (["edit-period", "1999", "--end", "2030-01-01"], "Valgperioden 1999 findes ikke."),
+    (["edit-period", "2026-2029", "--name", "2026-2029 (den lange periode)"], "Højst 20 tegn."),
+    (["add-period", " ", "2030-01-01", "2033-12-31"], "Skriv valgperiodens navn."),
+    (["agree-share-out", "999", "--share", "V=1"], "Fordelingen 999 findes ikke."),
+    (["propose", "--party", "Q", "--by", "haan"], "Partiet 'Q' findes ikke."),
+    (["propose", "--party", "F", "--by", "ingen"], "Brugeren 'ingen' findes ikke eller er deaktiveret."),
 ])
 def test_what_a_command_cannot_read_is_refused_before_anything_is_written(app, runner, args, message):
     new = period()
@@ -184,14 +192,39 @@ def test_the_seated_whose_mandate_ended_are_listed_then_ended_at_once(app, runne
 
 
 @pytest.mark.both_databases
-def test_one_that_cannot_be_ended_ends_none_of_them(app, runner):
-    """The second began after the mandate ended: it cannot end on the mandate's last day."""
+def test_one_appointed_after_the_mandate_ended_is_not_ended(app, runner):
+    """The second began after the mandate ended, knowing there was none (a seat that needs none): it is not on
+    the list, and the others are ended without it."""
     first, second, third = lapsed_world(3)
     second.start_date = today()
     db.session.commit()
     result = registry(runner, "end-lapsed-mandates")
+    assert result.exit_code == 0, result.output
+    assert "2 udpegninger er afsluttet" in result.output
+    db.session.rollback()
+    assert db.session.scalars(sa.select(Appointment.end_date).where(
+        Appointment.id.in_([first.id, second.id, third.id])).order_by(Appointment.id)).all() == [
+        today() - timedelta(days=7), None, today() - timedelta(days=7)]
+
+
+
+@pytest.mark.both_databases
+def test_one_that_cannot_be_ended_ends_none_of_them(app, runner, monkeypatch):
+    """The list changed between the command reading it and ending it (the second holder re-elected meanwhile):
+    the first, already ended in the same transaction, is put back, and nothing is saved."""
+    first, second, third = lapsed_world(3)
+    read = mandates.lapsed
+
+    def read_then_reelect(day, appointment_ids=None):
+        monkeypatch.setattr(mandates, "lapsed", read)
+        entries = read(day, appointment_ids)
+        mandates.record(second.person, make.municipality("Hvidovre"), today() - timedelta(days=6))
+        return entries
+
+    monkeypatch.setattr(mandates, "lapsed", read_then_reelect)
+    result = registry(runner, "end-lapsed-mandates")
     assert result.exit_code == 1
-    assert "Udtrådt 1, RAR Hovedstaden: Slutdatoen ligger før startdatoen." in result.output
+    assert "En af udpegningerne er ikke længere på listen" in result.output
     assert "Intet er gemt." in result.output
     db.session.rollback()
     assert db.session.scalars(sa.select(Appointment.end_date).where(
@@ -208,7 +241,7 @@ def test_the_round_goes_onto_the_meetings_agenda_one_item_per_body(app, runner):
     assert result.exit_code == 0, result.output
     assert (f"2 indstillinger fra valgperioden 2026-2029 er sat på dagsordenen for {COUNCIL} 2026-01-26, "
             "ét punkt pr. organisation:") in result.output
-    assert "  5.1 Udpegning til Organ 1\n  5.2 Udpegning til Organ 2" in result.output
+    assert "  5.1 Indstilling af medlem til Organ 1\n  5.2 Indstilling af medlem til Organ 2" in result.output
     db.session.rollback()
     assert {(n.status, n.item.number, n.item.meeting.case_number) for n in found} == {
         (NominationStatus.on_agenda, "5.1", "SAG-2026-00012"), (NominationStatus.on_agenda, "5.2", "SAG-2026-00012")}
@@ -300,3 +333,266 @@ def test_an_authority_with_nothing_pending_is_refused(app, runner):
     assert result.exit_code == 1
     assert "Der er ingen afventende indstillinger til Transportministeren." in result.output
     assert "Ingen indstillinger venter" in registry(runner, "record-authority-appointments").output
+
+
+# Election periods.
+
+def test_a_period_is_renamed_and_its_days_changed_as_the_form_does(app, runner):
+    period()
+    db.session.commit()
+    result = registry(runner, "edit-period", "2026-2029", "--name", "2026-2030", "--end", "2030-12-31")
+    assert result.exit_code == 0, result.output
+    assert "Valgperioden 2026-2030 er gemt (2026-01-01 til 2030-12-31)." in result.output
+    db.session.rollback()
+    renamed = organisations.period_named("2026-2030")
+    assert (renamed.start_date, renamed.end_date) == (date(2026, 1, 1), date(2030, 12, 31))
+    assert acted("cli:edit-period")
+
+
+def test_a_period_may_not_be_moved_over_another(app, runner):
+    period()
+    period("2030-2033", date(2030, 1, 1), date(2033, 12, 31))
+    db.session.commit()
+    result = registry(runner, "edit-period", "2026-2029", "--end", "2030-06-30")
+    assert result.exit_code == 1
+    assert "Perioden overlapper valgperioden 2030-2033 (01.01.2030–31.12.2033)." in result.output
+    assert "Intet er gemt." in result.output
+    result = registry(runner, "edit-period", "2026-2029", "--name", "2030-2033")
+    assert result.exit_code == 1
+    assert "Der findes allerede en valgperiode med navnet 2030-2033." in result.output
+    db.session.rollback()
+    assert organisations.period_named("2026-2029").end_date == date(2029, 12, 31)
+
+
+@pytest.mark.parametrize(("dates", "chosen"), [
+    # None contains today: the next to begin, which has no seats allocated yet.
+    ([(2090, 2093), (2094, 2097)], "Ingen pladser er fordelt til partigrupperne i valgperioden 2090-2093."),
+    # None to come: the last, whose last day has passed.
+    ([(1990, 1993), (1994, 1997)], "Fristen ligger efter valgperiodens sidste dag, 31.12.1997."),
+])
+def test_the_round_commands_without_a_period_take_the_next_or_else_the_last(app, runner, dates, chosen):
+    for first, last in dates:
+        period(f"{first}-{last}", date(first, 1, 1), date(last, 12, 31))
+    db.session.commit()
+    progress = registry(runner, "round-progress")
+    assert progress.exit_code == 0, progress.output
+    assert progress.output.lstrip("\ufeff").startswith("Organisation;Plads;Partigruppe")
+    reminded = registry(runner, "remind-late")
+    assert reminded.exit_code == 0, reminded.output
+    assert "Ingen partigrupper har overskredet fristen." in reminded.output
+    calls = registry(runner, "open-period-calls", "--deadline", (today() + timedelta(days=30)).isoformat())
+    assert calls.exit_code == 1
+    assert chosen in calls.output
+
+
+def test_open_period_calls_without_a_period_asks_for_the_seats_of_the_next(app, runner):
+    future = period("2090-2093", date(2090, 1, 1), date(2093, 12, 31))
+    movia, seats = bodies()
+    db.session.add(SeatAllocation(seat_id=seats[0].id, period_id=future.id, party_id=make.party("F").id))
+    db.session.commit()
+    result = registry(runner, "open-period-calls", "--deadline", (today() + timedelta(days=30)).isoformat())
+    assert result.exit_code == 0, result.output
+    assert "2 opfordringer sendt til 1 partigruppe i valgperioden 2090-2093." in result.output
+
+
+# Share-outs "efter aftale".
+
+def saved_share_out():
+    """3 seats of KKR 2026-2029 by d'Hondt: A+F+Ø 2, V 1, C 0."""
+    composed(period())
+    share = rounds.record_share_out(organisations.period_named("2026-2029"), 3)
+    db.session.commit()
+    return share
+
+
+def agreed(share) -> dict[str, tuple[int, int]]:
+    db.session.rollback()
+    return {row["name"]: (row["share"], row["agreed"]) for row in rounds.stored(share)["rows"]}
+
+
+def test_the_shares_agreed_are_recorded_with_a_note(app, runner):
+    share = saved_share_out()
+    result = registry(runner, "agree-share-out", str(share.id), "--share", "a+f+ø=1", "--share", "V=2",
+                      "--note", "V og A+F+Ø har aftalt, at V tager den tredje plads.")
+    assert result.exit_code == 0, result.output
+    assert f"Fordelingen {share.id} efter aftale er gemt:" in result.output
+    assert "  A+F+Ø: 1 (beregnet 2)\n  V: 2 (beregnet 1)\n  C: 0 (beregnet 0)" in result.output
+    assert agreed(share) == {"A+F+Ø": (2, 1), "V": (1, 2), "C": (0, 0)}
+    assert share.note == "V og A+F+Ø har aftalt, at V tager den tredje plads."
+    assert acted("cli:agree-share-out")
+
+    # The note stays when only the shares change; back to the calculation.
+    result = registry(runner, "agree-share-out", str(share.id), "--share", "A+F+Ø=2", "--share", "V=1")
+    assert result.exit_code == 0, result.output
+    assert agreed(share) == {"A+F+Ø": (2, 2), "V": (1, 1), "C": (0, 0)}
+    assert share.note == "V og A+F+Ø har aftalt, at V tager den tredje plads."
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--share", "V=2"], "Fordelingen efter aftale giver 4 pladser, men der fordeles 3."),
+    (["--share", "V=2", "--share", "A+F+Ø=1"],
+     "Skriv i noten, hvad der er aftalt, når fordelingen afviger fra beregningen."),
+    (["--share", "Q=1", "--note", "x"], "har ingen række Q; den har A+F+Ø, V, C."),
+    (["--share", "V=1", "--share", "v=1"], "V er nævnt mere end én gang."),
+    (["--share", "V=to"], "'to' er ikke et helt tal"),
+    ([], "Angiv --share, --note eller begge."),
+])
+def test_shares_the_web_refuses_are_refused(app, runner, args, message):
+    share = saved_share_out()
+    result = registry(runner, "agree-share-out", str(share.id), *args)
+    assert result.exit_code != 0
+    assert message in result.output
+    assert agreed(share) == {"A+F+Ø": (2, 2), "V": (1, 1), "C": (0, 0)}
+    assert share.note is None
+
+
+def test_the_draws_record_is_danish_whatever_the_pages_language(app):
+    """The share-out keeps the draw's text; an English page must not put English words into it."""
+    from fractions import Fraction
+
+    from registry.rounds.dhondt import Lot
+
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
+        assert Lot(("V", "C"), Fraction(3), 1, ("C",)).text() == (
+            "Lodtrækning om 1 plads mellem V, C (kvotient 3): udtrukket C.")
+
+
+# A party group's proposal, entered by the secretariat.
+
+def proposal_world():
+    """F holds two seats on Movia (ligestillingsloven § 10a) in the period; the secretariat's haan enters."""
+    from registry.auth.models import UserRole
+    from registry.organisations.models import GenderRule
+    from registry.people.models import Gender
+
+    first, second = (nominate.allocated_seat("F", "Movia", gender_rule=GenderRule.section_10a) for _ in range(2))
+    women = [nominate.candidate(f"Kvinde {n}", "F", Gender.woman) for n in range(4)]
+    men = [nominate.candidate(f"Mand {n}", "F", Gender.man) for n in range(2)]
+    sf = nominate.party_user("sf", "F")
+    sf.email = "sf@example.org"
+    haan = make.user("haan", UserRole.secretariat)
+    db.session.commit()
+    return {"seats": (first, second), "women": women, "men": men, "haan": haan}
+
+
+def nominations() -> list:
+    from registry.nominations.models import Nomination
+
+    db.session.rollback()
+    return db.session.scalars(sa.select(Nomination).order_by(Nomination.seat_id)).all()
+
+
+def test_a_proposal_is_saved_as_drafts_then_submitted_all_at_once(app, runner):
+    from registry.notifications.models import Message
+
+    world = proposal_world()
+    first, second = world["seats"]
+    women, men = world["women"], world["men"]
+    result = registry(runner, "propose", "--party", "f", "--by", "haan", "--period", nominate.current_period().name,
+                      "--seat", f"{first.id}={women[0].id}/{men[0].id}", "--seat", f"{second.id}={women[1].id}")
+    assert result.exit_code == 0, result.output
+    assert "Kladden er gemt." in result.output
+    assert f"Plads 1 (plads {first.id}): Kvinde 0 (medlem) / Mand 0 (suppleant) – kladde" in result.output
+    drafts = nominations()
+    assert [(n.person_id, n.substitute_id, n.status) for n in drafts] == [
+        (women[0].id, men[0].id, NominationStatus.draft), (women[1].id, None, NominationStatus.draft)]
+    assert {n.submitted_by_id for n in drafts} == {world["haan"].id}
+    assert acted("cli:propose")
+
+    # The second seat's pair changed, the first kept as drafted, and all of it submitted.
+    result = registry(runner, "propose", "--party", "F", "--by", "haan", "--submit",
+                      "--seat", f"{second.id}={men[1].id}/{women[1].id}")
+    assert result.exit_code == 0, result.output
+    assert "2 indstillinger er sendt til sekretariatet." in result.output
+    sent = nominations()
+    assert [n.id for n in sent] == [n.id for n in drafts]
+    assert [(n.person_id, n.substitute_id, n.status) for n in sent] == [
+        (women[0].id, men[0].id, NominationStatus.submitted), (men[1].id, women[1].id, NominationStatus.submitted)]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Message)) == 1
+
+
+@pytest.mark.both_databases
+def test_a_proposal_that_breaks_the_gender_rule_submits_nothing_until_særlige_grunde_are_given(app, runner):
+    world = proposal_world()
+    first, second = world["seats"]
+    women = world["women"]
+    body = first.organisation_id
+    args = ["propose", "--party", "F", "--by", "haan", "--submit", "--seat", f"{first.id}={women[0].id}/{women[1].id}",
+            "--seat", f"{second.id}={women[2].id}/{women[3].id}"]
+    refused = registry(runner, *args)
+    assert refused.exit_code == 1
+    assert f"Movia (organisation {body}): " in refused.output
+    assert "indstillet 4 kvinder og 0 mænd" in refused.output
+    assert "Intet er gemt." in refused.output
+    assert nominations() == []
+
+    result = registry(runner, *args, "--reason", f"{body}=Kun kvinder med den faglige baggrund.")
+    assert result.exit_code == 0, result.output
+    assert [(n.status, n.gender_reason) for n in nominations()] == [
+        (NominationStatus.submitted, "Kun kvinder med den faglige baggrund.")] * 2
+
+
+def test_the_current_holders_are_reappointed_in_one_step(app, runner):
+    world = proposal_world()
+    first, second = world["seats"]
+    women, men = world["women"], world["men"]
+    make.appoint(first, women[0], date(2022, 1, 1))
+    make.appoint(first, men[0], date(2022, 1, 1), role=Role.substitute)
+    db.session.commit()
+    result = registry(runner, "propose", "--party", "F", "--by", "haan", "--reappoint-all")
+    assert result.exit_code == 0, result.output
+    # Only the seat with holders: the other has no one to reappoint.
+    assert [(n.seat_id, n.person_id, n.substitute_id, n.status) for n in nominations()] == [
+        (first.id, women[0].id, men[0].id, NominationStatus.draft)]
+
+    refused = registry(runner, "propose", "--party", "F", "--by", "haan", "--reappoint", str(second.id))
+    assert refused.exit_code == 1
+    assert f"Movia, Plads 2 (plads {second.id}) har ingen nuværende indehaver at genindstille." in refused.output
+
+    # An empty --seat drops the draft, as leaving the seat empty on the page does.
+    result = registry(runner, "propose", "--party", "F", "--by", "haan", "--seat", f"{first.id}=")
+    assert result.exit_code == 0, result.output
+    assert [n.status for n in nominations()] == [NominationStatus.withdrawn]
+
+
+def test_what_the_page_would_not_offer_is_refused(app, runner):
+    from registry.auth.models import UserRole
+
+    world = proposal_world()
+    first, _second = world["seats"]
+    women = world["women"]
+    stranger = nominate.candidate("Anden Partis", "A")
+    other = nominate.allocated_seat("A", "Movia")
+    make.user("sf2", UserRole.party, "F")
+    db.session.commit()
+    cases = [
+        (["--seat", f"{first.id}={stranger.id}"], f"Person {stranger.id} kan ikke vælges"),
+        (["--seat", f"{other.id}={women[0].id}"], f"Plads {other.id} er ikke fordelt til F i valgperioden"),
+        (["--seat", f"{first.id}={women[0].id}", "--seat", f"{first.id}={women[1].id}"],
+         f"Plads {first.id} er nævnt mere end én gang."),
+        (["--reason", f"{first.organisation_id}={'x' * 2001}"], "Højst 2000 tegn."),
+    ]
+    for args, message in cases:
+        result = registry(runner, "propose", "--party", "F", "--by", "haan", *args)
+        assert result.exit_code != 0, args
+        assert message in result.output, (args, result.output)
+    result = registry(runner, "propose", "--party", "F", "--by", "sf2", "--seat", f"{first.id}={women[0].id}")
+    assert result.exit_code == 1
+    assert "forslaget indtastes af sekretariatet" in result.output
+    assert nominations() == []
+
+
+# The imports' counts in the singular and the plural.
+
+@pytest.mark.parametrize(("command", "header"), [
+    ("import-mandates", "navn;parti;kommune;startdato"),
+    ("import-csv", ";".join(HEADER)),
+])
+def test_a_line_of_one_cell_is_told_in_the_singular(app, runner, tmp_path, command, header):
+    columns = len(header.split(";"))
+    file = tmp_path / "fil.csv"
+    file.write_text(f"{header}\r\nEnlig\r\nTo;celler\r\n", encoding="utf-8")
+    result = registry(runner, command, str(file))
+    assert result.exit_code == 1
+    assert f"linje 2: linjen har 1 celle, men overskriften har {columns}" in result.output
+    assert f"linje 3: linjen har 2 celler, men overskriften har {columns}" in result.output

@@ -7,7 +7,18 @@ views, with one commit per command.
 from flask import Flask
 
 # Importing the modules defines their commands on the groups.
-from registry.cli import calls, constituent, data, maintenance, mandates, notifications, popolo, rounds, users  # noqa: F401
+from registry.cli import (  # noqa: F401
+    calls,
+    constituent,
+    data,
+    maintenance,
+    mandates,
+    notifications,
+    popolo,
+    proposals,
+    rounds,
+    users,
+)
 from registry.cli.groups import notifications_cli, registry_cli, users_cli
 
 

@@ -4,12 +4,13 @@ as on the pages /opfordringer/valgperiode and /runde."""
 from pathlib import Path
 
 import click
+from flask_babel import ngettext
 
 from registry.audit.services import Actor, acting_as
 from registry.cli.data import FORMAT_HELP, FORMATS, _save, check_format, save_file
 from registry.cli.groups import iso_date, needs_schema, registry_cli
+from registry.cli.rounds import PERIOD_HELP, chosen_period
 from registry.csvfiles import DELIMITERS
-from registry.dates import today
 from registry.errors import RuleViolation
 from registry.exchange import xlsx
 from registry.extensions import db
@@ -17,21 +18,21 @@ from registry.nominations import period as round_rules
 from registry.nominations import progress as round_progress
 from registry.notifications import services as notifications
 from registry.organisations.models import ElectionPeriod
-from registry.organisations.services import period_named, period_on
-
-PERIOD_HELP = "Valgperioden, fx 2026-2029 (standard: den, der omfatter i dag)."
+from registry.organisations.services import period_named
 
 
 def _period(name: str | None) -> ElectionPeriod:
-    period = period_named(name) if name else period_on(today())
+    """--period NAVN, else the default every round command has (chosen_period)."""
+    if name is None:
+        return chosen_period(None)
+    period = period_named(name)
     if period is None:
-        raise click.ClickException(f"Valgperioden '{name}' findes ikke." if name else
-                                   "Ingen valgperiode omfatter i dag; angiv --period.")
+        raise click.ClickException(f"Valgperioden '{name}' findes ikke.")
     return period
 
 
 @registry_cli.command("open-period-calls")
-@click.option("--period", "name", required=True, metavar="NAVN", help="Valgperioden, fx 2026-2029.")
+@click.option("--period", "name", metavar="NAVN", help=PERIOD_HELP)
 @click.option("--deadline", required=True, callback=iso_date, metavar="ÅÅÅÅ-MM-DD",
               help="Den sidste dag, partigrupperne kan indstille.")
 @click.option("--note", help="Note til partigrupperne.")
@@ -48,8 +49,8 @@ def open_period_calls(name, deadline, note):
         db.session.commit()
     notifications.deliver_after_commit()
     parties = len({call.party_id for call in calls})
-    sent = "1 opfordring" if len(calls) == 1 else f"{len(calls)} opfordringer"
-    groups = "1 partigruppe" if parties == 1 else f"{parties} partigrupper"
+    sent = ngettext("%(num)d opfordring", "%(num)d opfordringer", len(calls))
+    groups = ngettext("%(num)d partigruppe", "%(num)d partigrupper", parties)
     click.echo(f"{sent} sendt til {groups} i valgperioden {period.name}.")
 
 
@@ -80,6 +81,5 @@ def remind_late(name):
         parties = round_progress.send_reminders(round_progress.progress(period))
         db.session.commit()
     notifications.deliver_after_commit()
-    click.echo(("Påmindelse sendt til 1 partigruppe." if len(parties) == 1 else
-                f"Påmindelse sendt til {len(parties)} partigrupper.") if parties else
-               "Ingen partigrupper har overskredet fristen.")
+    click.echo(ngettext("Påmindelse sendt til %(num)d partigruppe.", "Påmindelse sendt til %(num)d partigrupper.",
+                        len(parties)) if parties else "Ingen partigrupper har overskredet fristen.")

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import click
+from flask_babel import ngettext
 
 from registry import demo
 from registry.audit.services import Actor, acting_as
@@ -149,7 +150,7 @@ def _tell_stale(result: csv_import.ImportResult, dry_run: bool) -> None:
     """The lines that would undo later work, to stderr; unaccepted, the import is refused with exit status 1."""
     if not result.warning_count:
         return
-    lines = "1 linje" if result.warning_count == 1 else f"{result.warning_count} linjer"
+    lines = ngettext("%(num)d linje", "%(num)d linjer", result.warning_count)
     if result.since:
         click.echo(f"Advarsel: {lines} ændrer en udpegning, som registret har ændret fra filens dato "
                    f"{result.since.isoformat()}:", err=True)
@@ -159,7 +160,7 @@ def _tell_stale(result: csv_import.ImportResult, dry_run: bool) -> None:
     for warning in result.warnings:
         click.echo(warning, err=True)
     if (untold := result.warning_count - len(result.warnings)) > 0:
-        click.echo("… og 1 advarsel mere." if untold == 1 else f"… og {untold} flere advarsler.", err=True)
+        click.echo(ngettext("… og %(num)d advarsel mere.", "… og %(num)d flere advarsler.", untold), err=True)
     if result.stale_accepted or dry_run:
         return
     click.echo("Importen er afvist; intet er gemt. Kontrollér linjerne, og kør igen med --accept-stale for at "

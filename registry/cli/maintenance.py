@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import click
+from flask_babel import ngettext
 
 from registry import backup
 from registry.audit.services import Actor, acting_as
@@ -70,8 +71,9 @@ def anonymise_command(dry_run: bool) -> None:
             db.session.commit()
     for person_id in ids:
         click.echo(f"person {person_id}")
-    verb = "ville blive anonymiseret" if dry_run else "er anonymiseret"
-    click.echo(f"{len(ids)} {'person' if len(ids) == 1 else 'personer'} {verb}.")
+    click.echo(ngettext("%(num)d person ville blive anonymiseret.", "%(num)d personer ville blive anonymiseret.",
+                        len(ids)) if dry_run else
+               ngettext("%(num)d person er anonymiseret.", "%(num)d personer er anonymiseret.", len(ids)))
     if dry_run:
         click.echo("Prøvekørsel: intet er gemt.")
 

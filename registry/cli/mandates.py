@@ -4,6 +4,7 @@ upload page does, and the seated whose mandate has ended, as /mandater/ophoert l
 from pathlib import Path
 
 import click
+from flask_babel import ngettext
 
 from registry.cli.groups import iso_date, needs_schema, read_input, refuse_if_failed, registry_cli, run_import
 from registry.cli.rounds import save_as
@@ -74,4 +75,4 @@ def end_lapsed_mandates(day, dry_run):
 
 
 def _appointments(count: int) -> str:
-    return "1 udpegning" if count == 1 else f"{count} udpegninger"
+    return ngettext("%(num)d udpegning", "%(num)d udpegninger", count)

@@ -6,6 +6,7 @@ from datetime import date
 
 import click
 from flask import g
+from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from registry.audit.services import Actor, acting_as
@@ -28,8 +29,8 @@ def remind(dry_run):
     with acting_as(Actor("cli:notifications-remind")):
         report = write(today(), dry_run=dry_run)
     for batch in report.batches:
-        count = len(batch.recipients)
-        click.echo(f"{batch.audience}: {batch.subject} ({count} {'modtager' if count == 1 else 'modtagere'})")
+        recipients = ngettext("%(num)d modtager", "%(num)d modtagere", len(batch.recipients))
+        click.echo(f"{batch.audience}: {batch.subject} ({recipients})")
     for audience, kind in report.unreachable:
         click.echo(f"{audience}: ingen e-mailadresse, så påmindelsen venter, til der er en ({kind.danish})")
     if not report.batches and not report.unreachable:
@@ -49,7 +50,7 @@ def remind(dry_run):
         click.echo(f"{error.sent} sendt; resten venter i udbakken til flask notifications send-mail. {error}",
                    err=True)
         sys.exit(1)
-    click.echo(f"{sent} {'besked' if sent == 1 else 'beskeder'} sendt.")
+    click.echo(ngettext("%(num)d besked sendt.", "%(num)d beskeder sendt.", sent))
 
 
 def write(day: date, *, dry_run: bool = False, again: bool = True) -> reminders.Report:

@@ -1,5 +1,6 @@
-"""`flask registry add-period|share-out|set-composition|allocate-seats`: the election-period round from the
-command line, as on the pages under /valgperioder; and what the round's commands share."""
+"""`flask registry add-period|edit-period|share-out|agree-share-out|set-composition|allocate-seats`: the
+election-period round from the command line, as on the pages under /valgperioder; and what the round's commands
+share."""
 
 import re
 from collections.abc import Callable
@@ -7,6 +8,7 @@ from typing import TypeVar
 
 import click
 import sqlalchemy as sa
+from flask_babel import ngettext
 
 from registry.audit.services import Actor, acting_as
 from registry.cli.groups import iso_date, needs_schema, registry_cli
@@ -22,7 +24,10 @@ from registry.rounds.models import ShareOut
 
 T = TypeVar("T")
 
-PERIOD_HELP = "Valgperioden, fx 2026-2029 (standard: den, der omfatter i dag, ellers den næste)."
+PERIOD_HELP = ("Valgperioden, fx 2026-2029 (standard: den, der omfatter i dag, ellers den næste, der begynder, "
+               "ellers den seneste).")
+# As the period form's name field (and the column) allows.
+PERIOD_NAME_LENGTH = 20
 
 
 def chosen_period(name: str | None) -> ElectionPeriod:
@@ -84,15 +89,46 @@ def _party(parties: dict[str, Party], letter: str) -> Party:
     return party
 
 
+def period_name(ctx, param, value):
+    """A period's name as the form takes it: stripped, not empty, at most PERIOD_NAME_LENGTH characters."""
+    if value is None:
+        return None
+    name = value.strip()
+    if not name:
+        raise click.BadParameter("Skriv valgperiodens navn.")
+    if len(name) > PERIOD_NAME_LENGTH:
+        raise click.BadParameter(f"Højst {PERIOD_NAME_LENGTH} tegn.")
+    return name
+
+
 @registry_cli.command("add-period")
-@click.argument("name")
+@click.argument("name", callback=period_name)
 @click.argument("first_day", callback=iso_date, metavar="FØRSTE_DAG")
 @click.argument("last_day", callback=iso_date, metavar="SIDSTE_DAG")
 @needs_schema
 def add_period(name, first_day, last_day):
     """Opret valgperioden NAME (fx 2026-2029) fra FØRSTE_DAG til SIDSTE_DAG (ÅÅÅÅ-MM-DD)."""
-    period = save_as("cli:add-period", lambda: organisations.create_period(name.strip(), first_day, last_day))
+    period = save_as("cli:add-period", lambda: organisations.create_period(name, first_day, last_day))
     click.echo(f"Valgperioden {period.name} er oprettet.")
+
+
+@registry_cli.command("edit-period")
+@click.argument("name")
+@click.option("--name", "new_name", callback=period_name, metavar="NAVN", help="Periodens nye navn.")
+@click.option("--start", "first_day", callback=iso_date, metavar="ÅÅÅÅ-MM-DD", help="Periodens første dag.")
+@click.option("--end", "last_day", callback=iso_date, metavar="ÅÅÅÅ-MM-DD", help="Periodens sidste dag.")
+@needs_schema
+def edit_period(name, new_name, first_day, last_day):
+    """Ret valgperioden NAME: navn, første og sidste dag, som /valgperioder/rediger (perioder må ikke overlappe)."""
+    if new_name is None and first_day is None and last_day is None:
+        raise click.UsageError("Angiv mindst én af --name, --start og --end.")
+    period = organisations.period_named(name.strip())
+    if period is None:
+        raise click.ClickException(f"Valgperioden {name.strip()} findes ikke.")
+    period = save_as("cli:edit-period", lambda: organisations.update_period(
+        period, new_name or period.name, first_day or period.start_date, last_day or period.end_date))
+    click.echo(f"Valgperioden {period.name} er gemt ({period.start_date.isoformat()} til "
+               f"{period.end_date.isoformat()}).")
 
 
 @registry_cli.command("set-composition")
@@ -117,7 +153,7 @@ def set_composition(period_name, members, groups):
     save_as("cli:set-composition", lambda: services.set_composition(period, lines))
     rows = services.composition(period)
     total = sum(row.members for row in rows)
-    in_kkr = "1 medlem" if total == 1 else f"{total} medlemmer"
+    in_kkr = ngettext("%(num)d medlem", "%(num)d medlemmer", total)
     click.echo(f"KKR's sammensætning i {period.name} er gemt ({in_kkr}):")
     for row in rows:
         click.echo(f"  {row.party.letter:<4}{row.members:>4}  {row.group.name if row.group else ''}".rstrip())
@@ -165,7 +201,7 @@ def share_out(period_name, seats, organisation_id, save, note):
 
     result = save_as("cli:share-out", shared)
     where = f" i {organisation.name}" if organisation else ""
-    places = "1 plads" if seats == 1 else f"{seats} pladser"
+    places = ngettext("%(num)d plads", "%(num)d pladser", seats)
     click.echo(f"Fordeling af {places}{where}, valgperioden {period.name}, efter d'Hondt:")
     click.echo(quotient_table(result))
     if result.lot:
@@ -190,6 +226,41 @@ def quotient_table(result: dhondt.Result) -> str:
     return "\n".join("  ".join(cell.ljust(width) if column == 0 else cell.rjust(width)
                                for column, (cell, width) in enumerate(zip(line, widths, strict=True))).rstrip()
                      for line in lines)
+
+
+@registry_cli.command("agree-share-out")
+@click.argument("share_id", type=click.IntRange(min=1), metavar="FORDELING_ID")
+@click.option("--share", "shares", multiple=True, callback=pairs, metavar="NAVN=PLADSER",
+              help='Det aftalte antal pladser til en valggruppe eller et parti, fx "A+F+Ø=2"; de, der ikke nævnes, '
+                   "beholder deres.")
+@click.option("--note", help="Hvad der er aftalt (kræves, når fordelingen afviger fra beregningen; standard: den "
+                             "hidtidige note).")
+@needs_schema
+def agree_share_out(share_id, shares, note):
+    """Registrér fordelingen efter aftale for en gemt fordeling (share-out --save), med en note, som på siden
+    /valgperioder/fordelinger/vis."""
+    if not shares and note is None:
+        raise click.UsageError("Angiv --share, --note eller begge.")
+    share = db.session.get(ShareOut, share_id)
+    if share is None:
+        raise click.ClickException(f"Fordelingen {share_id} findes ikke.")
+    names = {row["name"].casefold(): row["name"] for row in services.stored(share)["rows"]}
+    agreed: dict[str, int] = {}
+    for given, number in shares:
+        name = names.get(given.casefold())
+        if name is None:
+            raise click.BadParameter(f"Fordelingen {share_id} har ingen række {given}; den har "
+                                     f"{', '.join(names.values())}.", param_hint="--share")
+        if name in agreed:
+            raise click.BadParameter(f"{name} er nævnt mere end én gang.", param_hint="--share")
+        agreed[name] = whole_number(number, "--share", 500)
+    note = share.note if note is None else note.strip() or None
+    save_as("cli:agree-share-out", lambda: services.agree(share, agreed, note))
+    click.echo(f"Fordelingen {share.id} efter aftale er gemt:")
+    for row in services.stored(share)["rows"]:
+        click.echo(f"  {row['name']}: {row['agreed']} (beregnet {row['share']})")
+    if share.note:
+        click.echo(f"Note: {share.note}")
 
 
 @registry_cli.command("allocate-seats")

@@ -91,6 +91,12 @@ def _(message: str, /, **values) -> str:
     return translated % values if values else translated
 
 
+def ngettext(singular: str, plural: str, num: int, /, **values) -> str:
+    """_ for a text with a number in it (%(num)d), in the singular or plural the language's rule says."""
+    translated = (_catalogue.get() or get_translations()).ngettext(singular, plural, num)
+    return translated % dict(values, num=num)
+
+
 def pgettext(context: str, message: str, /) -> str:
     """_ for a word the catalogue translates otherwise elsewhere ("intet": no party, or nothing imported)."""
     return (_catalogue.get() or get_translations()).pgettext(context, message)
@@ -393,9 +399,16 @@ def _row(line: int, raw: list[str], columns: dict[str, int]) -> tuple[Row | None
 
 def _cell_count(raw: list[str], columns: dict[str, int]) -> str:
     if any("\n" in c or "\r" in c for c in raw):
-        return _("linjen har %(cells)d celler, men overskriften har %(columns)d (et citationstegn er "
-                 "måske ikke lukket)", cells=len(raw), columns=len(columns))
-    return _("linjen har %(cells)d celler, men overskriften har %(columns)d", cells=len(raw), columns=len(columns))
+        return ngettext("linjen har %(num)d celle, men overskriften har %(columns)d (et citationstegn er måske "
+                        "ikke lukket)", "linjen har %(num)d celler, men overskriften har %(columns)d (et "
+                        "citationstegn er måske ikke lukket)", len(raw), columns=len(columns))
+    return cell_count(raw, columns)
+
+
+def cell_count(raw: list[str], columns: dict) -> str:
+    """A line with another number of cells than the header has columns."""
+    return ngettext("linjen har %(num)d celle, men overskriften har %(columns)d",
+                    "linjen har %(num)d celler, men overskriften har %(columns)d", len(raw), columns=len(columns))
 
 
 def _missing_or_too_long(cells: dict[str, str]) -> list[str]:

@@ -14,6 +14,7 @@ from registry.exchange.csv_import_read import (
     FileRefused,
     _,
     _date,
+    cell_count,
     rows_of,
 )
 from registry.forms import control_character
@@ -75,8 +76,7 @@ def _columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
 
 def _line(number: int, raw: list[str], columns: dict[str, int]) -> tuple[Line | None, list[str]]:
     if len(raw) != len(columns):
-        return None, [_("linjen har %(cells)d celler, men overskriften har %(columns)d", cells=len(raw),
-                        columns=len(columns))]
+        return None, [cell_count(raw, columns)]
     cells = {name: undo_neutralise(raw[index]) for name, index in columns.items()}
     errors = [_("kolonnen '%(name)s' indeholder linjeskift, tabulatorer eller andre kontroltegn", name=name)
               for name, text in cells.items() if text and control_character(text, multiline=False)]

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import format_decimal
+from flask_babel import format_decimal, lazy_ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -61,8 +61,10 @@ def kept(token: str, digest: str, user) -> Upload:
     """The file the user's preview was made from; refused when it has expired, or is another file."""
     upload = db.session.scalar(sa.select(Upload).where(Upload.token == token, Upload.user_id == user.id))
     if upload is None or upload.created_at < utcnow() - UPLOAD_LIFETIME:
-        raise RuleViolation(_l("Filen er ikke længere gemt til importen (den gemmes i %(hours)d timer). "
-                               "Upload den igen.", hours=UPLOAD_HOURS))
+        raise RuleViolation(lazy_ngettext("Filen er ikke længere gemt til importen (den gemmes i %(num)d time). "
+                                          "Upload den igen.",
+                                          "Filen er ikke længere gemt til importen (den gemmes i %(num)d timer). "
+                                          "Upload den igen.", UPLOAD_HOURS))
     if upload.sha256 != digest:
         raise RuleViolation(_l("Filen er ikke den, kontrollen blev lavet på. Upload den igen."))
     return upload

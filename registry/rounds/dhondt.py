@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from random import Random
 
+from flask_babel import force_locale, ngettext
+
+from registry.i18n import DEFAULT_LANGUAGE
 from registry.types import sort_key
 
 
@@ -56,12 +59,14 @@ class Lot:
     drawn: tuple[str, ...]
 
     def text(self) -> str:
-        """The draw as the record states it, in Danish like the agenda texts."""
-        tied = ", ".join(self.tied)
-        drawn = ", ".join(self.drawn)
-        places = "1 plads" if self.seats == 1 else f"{self.seats} pladser"
-        return (f"Lodtrækning om {places} mellem {tied} (kvotient {format_quotient(self.quotient)}): "
-                f"udtrukket {drawn}.")
+        """The draw as the record states it, in Danish like the agenda texts, whatever the page's language: the
+        share-out keeps this text."""
+        with force_locale(DEFAULT_LANGUAGE):
+            return ngettext("Lodtrækning om %(num)d plads mellem %(tied)s (kvotient %(quotient)s): udtrukket "
+                            "%(drawn)s.",
+                            "Lodtrækning om %(num)d pladser mellem %(tied)s (kvotient %(quotient)s): udtrukket "
+                            "%(drawn)s.", self.seats, tied=", ".join(self.tied),
+                            quotient=format_quotient(self.quotient), drawn=", ".join(self.drawn))
 
 
 @dataclass(frozen=True)
