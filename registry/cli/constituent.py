@@ -1,15 +1,20 @@
 """`flask registry place-round|decide-meeting|record-authority-appointments`: the constituent meeting of an
-election-period round, as on the pages /moeder/runde, /moeder/<id>/beslutninger and /indstillinger/afventende.
+election-period round, as on the pages /moeder/runde, /moeder/<id>/beslutninger[?punkt=<item id>] and
+/indstillinger/afventende.
 Each is all or nothing."""
+
+from datetime import date
 
 import click
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import ngettext
 
 from registry.cli.groups import iso_date, needs_schema, registry_cli
 from registry.cli.rounds import PERIOD_HELP, chosen_period, pairs, save_as, whole_number
 from registry.extensions import db
 from registry.meetings import constituent
+from registry.meetings.constituent import DEFERRED
 from registry.meetings.models import Meeting, Outcome
 from registry.nominations.models import Nomination
 from registry.notifications import services as notifications
@@ -31,10 +36,6 @@ def _at_most(length: int):
 
 def _council(name: str | None) -> str:
     return name or current_app.config["COUNCIL_NAME"]
-
-
-def _nominations(count: int) -> str:
-    return "1 indstilling" if count == 1 else f"{count} indstillinger"
 
 
 def _described(nomination: Nomination) -> str:
@@ -60,49 +61,80 @@ def place_round(period_name, meeting_date, section, council, location, case_numb
     items = save_as("cli:place-round", lambda: constituent.place_round(
         found, meeting_date, section or "", council=council, location=location, case_number=case_number))
     notifications.deliver_after_commit()
-    click.echo(f"{_nominations(len(found))} fra valgperioden {period.name} er sat på dagsordenen for {council} "
-               f"{meeting_date.isoformat()}, ét punkt pr. organisation:")
+    click.echo(ngettext("%(num)d indstilling fra valgperioden %(period)s er sat på dagsordenen for %(council)s "
+                        "%(day)s, ét punkt pr. organisation:",
+                        "%(num)d indstillinger fra valgperioden %(period)s er sat på dagsordenen for %(council)s "
+                        "%(day)s, ét punkt pr. organisation:", len(found), period=period.name, council=council,
+                        day=meeting_date.isoformat()))
     for item in items:
         click.echo(f"  {item.number} {item.title}")
 
 
 @registry_cli.command("decide-meeting")
 @click.option("--meeting-date", required=True, callback=iso_date, metavar="ÅÅÅÅ-MM-DD", help="Mødets dato.")
-@click.option("--effective", required=True, callback=iso_date, metavar="ÅÅÅÅ-MM-DD",
-              help="Den dag, KKR's egne udpegninger gælder fra.")
+@click.option("--item", "item_number", callback=_at_most(20), metavar="PUNKT",
+              help="Kun dette punkt på dagsordenen, fx 5.3 (standard: hele mødet).")
+@click.option("--effective", callback=iso_date, metavar="ÅÅÅÅ-MM-DD",
+              help="Den dag, KKR's egne udpegninger gælder fra (standard: valgperiodens første dag for "
+                   "indstillinger til en ny valgperiode, dog tidligst mødets dato, og ellers mødets dato).")
 @click.option("--council", callback=_at_most(100), metavar="NAVN", help=COUNCIL_HELP)
 @click.option("--outcome", "exceptions", multiple=True, callback=pairs, metavar="INDSTILLING_ID=UDFALD",
-              help=f"En undtagelse, fx 12=not_supported; udfald: {', '.join(outcome.value for outcome in Outcome)}.")
+              help=f"En undtagelse, fx 12=not_supported; udfald: {', '.join(outcome.value for outcome in Outcome)}, "
+                   f"eller {DEFERRED} (ikke behandlet: ingen beslutning, bliver på dagsordenen).")
 @needs_schema
-def decide_meeting(meeting_date, effective, council, exceptions):
-    """Registrér KKR's beslutning om alle indstillinger på mødets dagsorden: udpeget, hvor KKR udpeger, og
-    indstillet, hvor en anden myndighed udpeger, undtagen dem, --outcome nævner."""
+def decide_meeting(meeting_date, item_number, effective, council, exceptions):
+    """Registrér KKR's beslutning om alle indstillinger på mødets dagsorden (eller ét punkts, --item):
+    udpeget, hvor KKR udpeger, og indstillet, hvor en anden myndighed udpeger, undtagen dem, --outcome nævner."""
     council = _council(council)
     meeting = db.session.scalar(sa.select(Meeting).where(Meeting.council_name == council,
                                                          Meeting.date == meeting_date))
     if meeting is None:
         raise click.ClickException(f"{council} har intet møde den {meeting_date.isoformat()}.")
-    waiting = {nomination.id: nomination for nomination in constituent.nominations_on(meeting)}
-    outcomes = {}
+    item = None
+    if item_number is not None:
+        item = constituent.item_numbered(meeting, item_number)
+        if item is None:
+            raise click.ClickException(f"Mødet {council} {meeting_date.isoformat()} har intet punkt "
+                                       f"{item_number}.")
+    waiting = {nomination.id: nomination for nomination in constituent.nominations_on(meeting, item)}
+    where = f"punkt {item.number} på mødet" if item else "mødet"
+    outcomes, deferred = {}, set()
     for id_text, value in exceptions:
         nomination_id = whole_number(id_text, "--outcome")
         if nomination_id not in waiting:
-            raise click.ClickException(f"Indstilling {nomination_id} venter ikke på en beslutning på mødet "
+            raise click.ClickException(f"Indstilling {nomination_id} venter ikke på en beslutning på {where} "
                                        f"{council} {meeting_date.isoformat()}.")
+        if value == DEFERRED:
+            deferred.add(nomination_id)
+            continue
         try:
             outcomes[nomination_id] = Outcome(value)
         except ValueError:
             raise click.BadParameter(f"'{value}' er ikke et udfald; vælg mellem "
-                                     f"{', '.join(outcome.value for outcome in Outcome)}.",
+                                     f"{', '.join(outcome.value for outcome in Outcome)} eller {DEFERRED}.",
                                      param_hint="--outcome") from None
-    decided = {nomination.id: outcomes.get(nomination.id, constituent.usual_outcome(nomination))
-               for nomination in waiting.values()}
-    lines = [f"  {nomination.item.number} {_described(nomination)}: {decided[nomination.id].danish}"
-             for nomination in waiting.values()]
-    save_as("cli:decide-meeting", lambda: constituent.decide_meeting(meeting, outcomes, effective))
+    decided = [nomination for nomination in waiting.values() if nomination.id not in deferred]
+    left = [f"  {nomination.item.number} {_described(nomination)}" for nomination in waiting.values()
+            if nomination.id in deferred]
+
+    def decide() -> list[tuple[str, date | None]]:
+        """The lines to print, written before the commit expires what they read."""
+        decisions = constituent.decide_meeting(meeting, outcomes, effective, item=item, deferred=deferred)
+        return [(f"  {nomination.item.number} {_described(nomination)}: {decision.outcome.danish}",
+                 nomination.appointed_on) for nomination, decision in zip(decided, decisions, strict=True)]
+
+    lines = save_as("cli:decide-meeting", decide)
     notifications.deliver_after_commit()
-    click.echo(f"KKR's beslutning er registreret for {_nominations(len(lines))}:")
-    click.echo("\n".join(lines))
+    click.echo(ngettext("KKR's beslutning er registreret for %(num)d indstilling:",
+                        "KKR's beslutning er registreret for %(num)d indstillinger:", len(lines)))
+    click.echo("\n".join(line for line, _day in lines))
+    if days := [day for _line, day in lines if day is not None]:
+        click.echo(ngettext("Udpegningen gælder fra %(day)s.", "Udpegningerne gælder fra %(day)s.", len(days),
+                            day=days[0].isoformat()))
+    if deferred:
+        click.echo(ngettext("%(num)d indstilling er udsat og står stadig på dagsordenen:",
+                            "%(num)d indstillinger er udsat og står stadig på dagsordenen:", len(deferred)))
+        click.echo("\n".join(left))
 
 
 @registry_cli.command("record-authority-appointments")
@@ -132,6 +164,7 @@ def _list_pending() -> None:
     if not pending:
         click.echo("Ingen indstillinger venter på en anden myndigheds udpegning.")
     for authority, nominations in pending.items():
-        click.echo(f"{authority} ({_nominations(len(nominations))}):")
+        click.echo(ngettext("%(authority)s (%(num)d indstilling):", "%(authority)s (%(num)d indstillinger):",
+                            len(nominations), authority=authority))
         for nomination in nominations:
             click.echo(f"  {_described(nomination)}")

@@ -10,6 +10,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp, StopVali
 from registry.appointments.models import EndReason
 from registry.dates import local_date
 from registry.forms import ChoiceField, DanishDateField, Form, VersionField
+from registry.meetings.constituent import DEFERRED
 from registry.meetings.models import ITEM_NUMBER, Meeting, Outcome
 from registry.meetings.schedule import Choices
 
@@ -206,12 +207,20 @@ class RoundAgendaForm(MeetingChoiceForm):
                           description=_l("Organisationerne bliver underpunkter i alfabetisk orden: 5.1, 5.2 osv."))
 
 
+def meeting_outcome_choices(outcomes: list[Outcome]) -> list[SelectChoice]:
+    """The outcomes KKR may decide on a nomination, and "udsat"."""
+    return [*outcome_choices(outcomes), SelectChoice(DEFERRED, _("Udsat (ikke behandlet)"))]
+
+
 class DecideMeetingForm(Form):
-    """KKR's decisions on the whole meeting; each nomination's outcome is a field of its own (outcome-<id>),
-    read by the view."""
+    """KKR's decisions on the whole meeting or one item; each nomination's outcome is a field of its own
+    (outcome-<id>), read by the view."""
 
     effective_date = DanishDateField(_l("Udpeget fra"), validators=[InputRequired(_l("Skriv datoen."))],
-                                     description=_l("Den dag, KKR's egne udpegninger gælder fra."))
+                                     description=_l("Den dag, KKR's egne udpegninger gælder fra. Foreslået er "
+                                                    "valgperiodens første dag for indstillinger til en ny "
+                                                    "valgperiode, dog tidligst mødets dato, og ellers mødets "
+                                                    "dato."))
 
 
 class AuthorityAppointmentsForm(Form):

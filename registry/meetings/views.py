@@ -10,6 +10,9 @@ is saved. A version that changed since the form was shown is a conflict.
 """
 
 
+from collections import Counter
+from datetime import date
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -27,6 +30,7 @@ from registry.http import commit, conflict_page, id_param, page_param
 from registry.meetings import constituent, drafting, schedule, services
 from registry.meetings import history as decisions
 from registry.meetings.forms import (
+    DEFERRED,
     NEW,
     AppointmentForm,
     AuthorityAppointmentsForm,
@@ -40,6 +44,7 @@ from registry.meetings.forms import (
     PublishForm,
     RoundAgendaForm,
     TakeOffForm,
+    meeting_outcome_choices,
     outcome_choices,
 )
 from registry.meetings.models import AgendaItem, Decision, Meeting, Outcome
@@ -548,32 +553,62 @@ def round_agenda():
 @bp.route("/moeder/<int:meeting_id>/beslutninger", methods=["GET", "POST"])
 @role_required(*SECRETARIAT)
 def decide_meeting(meeting_id: int):
-    """KKR's decisions on every nomination on the meeting's agenda in one step; the exceptions are marked."""
+    """KKR's decisions on every nomination on the meeting's agenda, or on one item of it (?punkt=<item id>), in
+    one step; the exceptions are marked, and a nomination marked udsat stays on the agenda."""
     meeting = db.get_or_404(Meeting, meeting_id)
-    waiting = constituent.nominations_on(meeting)
+    item = _item_on(meeting, id_param("punkt"))
+    waiting = constituent.nominations_on(meeting, item)
     form = DecideMeetingForm()
     if request.method == "GET":
-        form.effective_date.data = meeting.date
-    outcomes = {}
-    for nomination in waiting:
-        chosen = request.form.get(f"outcome-{nomination.id}")
-        if chosen and chosen in {o.value for o in services.outcomes_for(nomination)}:
-            outcomes[nomination.id] = Outcome(chosen)
+        form.effective_date.data = constituent.seated_from(
+            meeting, [n for n in waiting if constituent.usual_outcome(n) is Outcome.appointed])
+    choices = {n.id: meeting_outcome_choices(services.outcomes_for(n)) for n in waiting}
+    chosen = {n.id: request.form.get(f"outcome-{n.id}") for n in waiting}
+    deferred = {n_id for n_id, value in chosen.items() if value == DEFERRED}
+    outcomes = {n_id: Outcome(value) for n_id, value in chosen.items()
+                if value and value != DEFERRED and value in {choice.value for choice in choices[n_id]}}
     if form.validate_on_submit():
         try:
-            decided = commit(lambda: constituent.decide_meeting(meeting, outcomes, form.effective_date.data))
+            # Counted before the commit, which expires the decisions.
+            decided = commit(lambda: Counter(decision.outcome for decision in constituent.decide_meeting(
+                meeting, outcomes, form.effective_date.data, item=item, deferred=deferred)))
         except RuleViolation as refused:
             show_refusal(form, refused)
         else:
             notifications.deliver_after_commit()
-            flash(ngettext("KKR's beslutning er registreret for %(num)d indstilling.",
-                           "KKR's beslutning er registreret for %(num)d indstillinger.", len(decided)), "success")
+            flash(_decided_message(decided, form.effective_date.data, len(deferred)), "success")
             _warn_not_held(meeting)
-            return redirect(url_for("meetings.detail", meeting_id=meeting.id))
-    rows = [(nomination, outcomes.get(nomination.id, constituent.usual_outcome(nomination)),
-             outcome_choices(services.outcomes_for(nomination))) for nomination in waiting]
-    return render_template("meetings/decide_meeting.html", form=form, meeting=meeting, rows=rows,
+            return redirect(url_for("meetings.detail", meeting_id=meeting.id,
+                                    _anchor=f"item-{item.id}" if item else None))
+    rows = [(nomination, outcomes.get(nomination.id, constituent.usual_outcome(nomination)).value
+             if nomination.id not in deferred else DEFERRED, choices[nomination.id]) for nomination in waiting]
+    return render_template("meetings/decide_meeting.html", form=form, meeting=meeting, item=item, rows=rows,
                            not_held=_not_held(meeting))
+
+
+def _item_on(meeting: Meeting, item_id: int | None) -> AgendaItem | None:
+    """The item ?punkt= names: one of the meeting's, else 404."""
+    if item_id is None:
+        return None
+    item = db.session.get(AgendaItem, item_id)
+    if item is None or item.meeting_id != meeting.id:
+        abort(404)
+    return item
+
+
+def _decided_message(counts: Counter[Outcome], effective: date, deferred: int) -> str:
+    """What was decided, counted by outcome: "… for 3 indstillinger. Udfald: 2 udpeget, 1 indstillet. …"."""
+    message = ngettext("KKR's beslutning er registreret for %(num)d indstilling.",
+                       "KKR's beslutning er registreret for %(num)d indstillinger.", counts.total())
+    message += " " + _("Udfald: %(outcomes)s.", outcomes=", ".join(f"{counts[outcome]} {outcome.label}"
+                                                                   for outcome in Outcome if counts[outcome]))
+    if counts[Outcome.appointed]:
+        message += " " + ngettext("Udpegningen gælder fra %(day)s.", "Udpegningerne gælder fra %(day)s.",
+                                  counts[Outcome.appointed], day=local_date(effective))
+    if deferred:
+        message += " " + ngettext("%(num)d indstilling er udsat og står stadig på dagsordenen.",
+                                  "%(num)d indstillinger er udsat og står stadig på dagsordenen.", deferred)
+    return message
 
 
 @bp.route("/indstillinger/afventende", methods=["GET", "POST"])
