@@ -3,13 +3,14 @@ their successors are seated; seating a successor ends the predecessor the day be
 and a holder re-appointed to the same seat and role continues without a gap on a new appointment that rests on
 the new decision."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from registry.appointments.models import Appointment, EndReason, Role
 from registry.auth.models import UserRole
+from registry.dates import local_date, today
 from registry.errors import RuleViolation
 from registry.extensions import db
 from registry.meetings import services as meetings
@@ -69,6 +70,50 @@ def test_a_holder_carries_on_after_the_period_until_the_successor_is_seated(clie
     assert 'Dina Efterfølger (C)</a> <span class="meta">til 31.12.2029</span>' in roster
     page = organisation_page(seat.organisation, date(2026, 4, 1), election_periods())
     assert page.roster.carried_over == set()
+
+
+def test_a_past_days_roster_shows_the_holder_carried_over_also_once_the_successor_is_seated(client, movia):
+    """The end date entered when Dina was seated does not undo what 1 February was: Carla carrying on past the
+    period's end, until 28 February as it turned out."""
+    seat, carla = movia
+    assert "fortsætter, indtil ny er udpeget" in roster_text(client, seat, "2026-02-01")  # before the seating
+    seat_through_kkr(seat, make.person("Dina Efterfølger", party_letter="C"), date(2026, 3, 1))
+
+    # Within the term: her last day, as it turned out.
+    assert 'Carla Eksempel (C)</a> <span class="meta">til 28.02.2026</span>' in roster_text(client, seat, "2025-12-31")
+    for day in ("2026-01-01", "2026-02-01", "2026-02-28"):
+        carried = roster_text(client, seat, day)
+        assert ('Carla Eksempel (C)</a> <span class="meta">fortsatte til 28.02.2026, indtil ny blev udpeget</span>'
+                in carried), day
+    after = roster_text(client, seat, "2026-03-01").split('<table class="table table--compact roster">')[1]
+    assert "Carla Eksempel" not in after.split("</table>")[0]
+    assert 'Dina Efterfølger (C)</a> <span class="meta">til 31.12.2029</span>' in after
+
+    carla_held = db.session.scalar(sa.select(Appointment).where(Appointment.person_id == carla.id))
+    assert organisation_page(seat.organisation, date(2026, 2, 1), election_periods()).roster.carried_over == {
+        carla_held.id}
+    assert organisation_page(seat.organisation, date(2025, 12, 31), election_periods()).roster.carried_over == set()
+
+
+def test_a_holder_who_left_while_carried_over_is_not_said_to_have_waited_for_a_successor(client, movia):
+    seat, carla = movia
+    held = db.session.scalar(sa.select(Appointment).where(Appointment.person_id == carla.id))
+    held.end_date, held.end_reason = date(2026, 2, 15), EndReason.resigned
+    db.session.commit()
+    carried = roster_text(client, seat, "2026-02-01")
+    assert 'Carla Eksempel (C)</a> <span class="meta">fortsatte efter periodens udløb til 15.02.2026</span>' in carried
+
+
+def test_todays_roster_says_until_when_a_holder_carries_on_once_the_successor_is_appointed(client, movia):
+    """The period ended before today; Dina is appointed from a day to come, so Carla carries on until then."""
+    seat, carla = movia
+    first_day = today() + timedelta(days=30)
+    seat_through_kkr(seat, make.person("Dina Efterfølger", party_letter="C"), first_day)
+    roster = " ".join(client.get(f"/organisationer/{seat.organisation_id}").text.split())
+    last_day = local_date(first_day - timedelta(days=1))
+    assert (f'Carla Eksempel (C)</a> <span class="meta">fortsætter til {last_day}, indtil ny tiltræder</span>'
+            in roster)
+    assert f"ny fra {local_date(first_day)}: Dina Efterfølger" in roster
 
 
 def test_a_holder_re_appointed_for_the_new_term_continues_without_a_gap_on_a_new_appointment(client, movia):

@@ -240,6 +240,54 @@ def test_a_recommendation_waiting_more_than_90_days_is_marked(app, client, world
     assert "Har ventet 91 dage" in client.get("/partigruppe").text
 
 
+def recommend(seat, person, meeting: date, number: str = "4.1") -> Nomination:
+    """KKR's recommendation to the outside authority at a meeting on the day."""
+    nomination = on_agenda(nominate.nomination(seat, person), meeting, number)
+    agenda.decide(nomination, Outcome.recommended)
+    return nomination
+
+
+def test_the_public_sees_since_when_a_recommendation_waits_and_a_long_wait_without_the_name(app, world):
+    rar, wocp = world["rar"], world["wocp"]
+    long_ago, recently = today() - timedelta(days=91), today() - timedelta(days=90)
+    recommend(rar, nominate.candidate("Anna Andersen"), long_ago)
+    recommend(wocp, nominate.candidate("Bent Bentsen", "B", Gender.man), recently, "4.2")
+    db.session.commit()
+    public = app.test_client()
+    waits = ("KKR har indstillet en ny; afventer udpegning af Beskæftigelsesministeren siden "
+             f"{local_date(long_ago)} Har ventet 91 dage")
+    # The roster names the new holder once appointed (the body's page lists KKR's decision by name elsewhere).
+    for listed in (public.get("/").text, roster(public.get(f"/organisationer/{rar.organisation_id}").text),
+                   public.get(f"/pladser/{rar.id}").text):
+        assert waits in text(listed)
+        assert "Anna Andersen" not in listed
+    assert f"Medlem: {waits}" in text(public.get(f"/pladser/{rar.id}").text)
+    for listed in (public.get("/").text, roster(public.get(f"/organisationer/{wocp.organisation_id}").text),
+                   public.get(f"/pladser/{wocp.id}").text):
+        assert f"afventer udpegning af Erhvervsministeren siden {local_date(recently)}" in text(listed)
+        assert "Har ventet 90 dage" not in listed
+        assert "Bent Bentsen" not in listed
+
+
+def test_the_seat_page_shows_a_successor_appointed_from_a_day_to_come(app, world):
+    rar = world["rar"]
+    first_day = today() + timedelta(days=30)
+    make.appoint(rar, make.person("Dorte Dato", "Hvidovre", "F"), first_day)
+    db.session.commit()
+    page = text(app.test_client().get(f"/pladser/{rar.id}").text)
+    assert f"På vej Medlem: ny fra {local_date(first_day)}: Dorte Dato" in page
+    assert "På vej" not in text(app.test_client().get(f"/pladser/{world['movia'].id}").text)
+
+
+def test_the_dashboard_counts_the_recommendations_waiting_more_than_90_days(app, world):
+    recommend(world["rar"], nominate.candidate("Anna Andersen"), today() - timedelta(days=91))
+    recommend(world["wocp"], nominate.candidate("Bent Bentsen", "B", Gender.man), today() - timedelta(days=90),
+              "4.2")
+    db.session.commit()
+    page = text(section(client_for(app, "haan").get("/sekretariat").text, "indstillinger"))
+    assert "2 indstillinger: afventer udpegning, heraf 1 har ventet over 90 dage" in page
+
+
 # Point 9: the secretariat's list opens on what it acts on.
 
 def test_the_secretariats_list_opens_on_what_needs_action_with_all_one_click_away(app, client, world):
@@ -299,6 +347,26 @@ def test_the_secretariats_and_public_pages_take_the_same_queries_however_many_se
     few = make.count_queries(secretariat, path)
     add_seats(5)
     assert make.count_queries(secretariat, path) == few
+
+
+def add_recommendations(number: int, start: int = 0) -> None:
+    """More bodies with KKR's recommendation waiting long for the minister."""
+    for index in range(start, start + number):
+        seat = nominate.allocated_seat("F", f"Råd {index}", appointing_authority="Beskæftigelsesministeren",
+                                       authority_is_external=True, has_substitute=False)
+        recommend(seat, nominate.candidate(f"Indstillet {index}"), today() - timedelta(days=100 + index),
+                  f"6.{index}")
+    db.session.commit()
+
+
+@pytest.mark.parametrize("path", ["/sekretariat", "/"])
+def test_long_waits_take_the_same_queries_however_many_recommendations(app, world, path):
+    secretariat = client_for(app, "haan")
+    add_recommendations(1)
+    few = make.count_queries(secretariat, path)
+    add_recommendations(5, start=1)
+    assert make.count_queries(secretariat, path) == few
+    assert "Har ventet" in secretariat.get("/").text
 
 
 def test_no_call_is_marked_overdue_on_its_last_day(app, client, world):

@@ -29,6 +29,7 @@ from registry.extensions import db
 from registry.forms import show_refusal
 from registry.http import commit, conflict_page, id_param, page_param
 from registry.organisations.models import Organisation, Seat
+from registry.organisations.rosters import upcoming_to_seat
 from registry.organisations.timeline import seat_timeline
 from registry.paging import numbered
 from registry.people import services as people
@@ -59,8 +60,9 @@ def index():
 def seat(seat_id: int):
     seat = db.get_or_404(Seat, seat_id)
     history = services.timeline(seat, page_param(), public=not is_secretariat())
-    return render_template("appointments/seat.html", seat=seat, history=history,
-                           timeline=seat_timeline(seat, today()))
+    day = today()
+    return render_template("appointments/seat.html", seat=seat, history=history, today=day,
+                           timeline=seat_timeline(seat, day), coming=upcoming_to_seat(seat, day))
 
 
 def _choose(form) -> None:

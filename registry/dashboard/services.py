@@ -12,8 +12,9 @@ from sqlalchemy.orm import contains_eager, joinedload
 from registry.appointments.models import Appointment, Role
 from registry.appointments.services import active_on
 from registry.extensions import db
+from registry.meetings.models import AgendaItem, Meeting
 from registry.nominations import outlook
-from registry.nominations.models import Call, Nomination, NominationStatus
+from registry.nominations.models import LONG_PENDING, Call, Nomination, NominationStatus
 from registry.nominations.outlook import Coming
 from registry.organisations.models import Organisation, Seat, SeatFiller, SeatKind
 from registry.organisations.rosters import open_on, seat_open_on, terms_ending
@@ -124,18 +125,25 @@ WAITING = (NominationStatus.submitted, NominationStatus.on_agenda, NominationSta
 
 @dataclass
 class Workload:
-    """How many nominations wait at each step, and how many calls have passed their deadline unanswered."""
+    """How many nominations wait at each step, how many calls have passed their deadline unanswered, and how
+    many recommendations have waited longer than LONG_PENDING for the outside authority."""
 
     waiting: dict[NominationStatus, int]
     open_calls: int
     overdue_calls: int
+    long_pending: int = 0
 
 
 def workload(day: date) -> Workload:
-    counted = dict(db.session.execute(
-        sa.select(Nomination.status, sa.func.count()).where(Nomination.status.in_(WAITING))
-        .group_by(Nomination.status)).tuples().all())
+    # Nomination.waits_long in SQL: recommended at a meeting more than LONG_PENDING before the day.
+    waits_long = sa.and_(Nomination.status == NominationStatus.pending, Meeting.date < day - LONG_PENDING)
+    rows = db.session.execute(
+        sa.select(Nomination.status, sa.func.count(), sa.func.count().filter(waits_long))
+        .outerjoin(Nomination.item).outerjoin(AgendaItem.meeting)
+        .where(Nomination.status.in_(WAITING)).group_by(Nomination.status)).tuples().all()
+    counted = {status: count for status, count, _ in rows}
     calls = db.session.execute(
         sa.select(sa.func.count(), sa.func.count().filter(Call.deadline < day))
         .where(Call.closed_on.is_(None))).one()
-    return Workload({status: counted.get(status, 0) for status in WAITING}, calls[0], calls[1])
+    return Workload({status: counted.get(status, 0) for status in WAITING}, calls[0], calls[1],
+                    sum(long for *_, long in rows))

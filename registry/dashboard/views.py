@@ -12,6 +12,7 @@ from registry.errors import Conflict
 from registry.exchange import xlsx
 from registry.http import bad_request, commit, id_param, page_param
 from registry.nominations import progress as round_progress
+from registry.nominations.models import LONG_PENDING
 from registry.notifications import services as notifications
 from registry.organisations.models import ElectionPeriod
 from registry.organisations.services import default_period, election_periods, period_named
@@ -40,7 +41,7 @@ def index():
         closing=services.closing_bodies(day, days, pages["nedlaeggelser"]),
         changes=changes.latest_changes(pages["aendringer"], private=is_secretariat()),
         # Nominations are not for readers' eyes, not even as counts.
-        workload=services.workload(day) if is_secretariat() else None,
+        workload=services.workload(day) if is_secretariat() else None, long_pending_days=LONG_PENDING.days,
     )
 
 

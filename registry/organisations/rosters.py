@@ -7,10 +7,11 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from registry.appointments.models import Appointment, Role, Status
+from registry.appointments.models import Appointment, EndReason, Role, Status
 from registry.appointments.services import active_on
 from registry.dates import today
 from registry.extensions import db
+from registry.meetings.models import AgendaItem
 from registry.nominations.models import Nomination, NominationStatus
 from registry.organisations import terms
 from registry.organisations.models import ElectionPeriod, Organisation, Seat, SeatAllocation, SeatFiller, SeatKind
@@ -27,11 +28,12 @@ class SeatHolders:
 @dataclass
 class Upcoming:
     """What the public may know is coming to a seat's role after the day shown (today or later): the successor
-    appointed from a later day, or KKR's recommendation waiting for the outside authority (a public decision;
-    the person it names is shown once appointed)."""
+    appointed from a later day, or KKR's recommendation waiting for the outside authority (a public decision,
+    with the day of the meeting that made it; the person it names is shown once appointed, so a page shows the
+    recommendation's date and wait, never its names)."""
 
     successor: Appointment | None = None
-    recommended: bool = False
+    recommendation: Nomination | None = None
 
 
 @dataclass
@@ -40,9 +42,14 @@ class Roster:
     seats: list[SeatHolders] = field(default_factory=list)
     # The pooled suppleants' seats, each side's in rank order: they belong to no member's seat.
     pool: list[SeatHolders] = field(default_factory=list)
-    # Holders whose term ended before the day without an end date: they carry on until a successor is
-    # seated ("fungerer, indtil nye er udpeget"), as a body following the election period asks.
+    # Holders whose term (terms.py, whatever end date was entered) ended before the day: they carry on until a
+    # successor is seated ("fungerer, indtil nye er udpeget"), as a body following the election period asks.
+    # On a past day the end date entered since is the day before the successor, or the day they left otherwise.
     carried_over: set[int] = field(default_factory=set)
+    # Of those, the ones whose end date came with a successor's seating.
+    succeeded: set[int] = field(default_factory=set)
+    # The day the page is read, for the tense of a carried-over holder's end date: "fortsatte" or "fortsætter".
+    today: date = field(default_factory=today)
     # By seat id and role ("member", "substitute"): what is coming after the day.
     upcoming: dict[tuple[int, str], Upcoming] = field(default_factory=dict)
 
@@ -116,27 +123,40 @@ def _holders_by_seat(day: date, organisation_ids: list[int]) -> dict[int, dict[R
     return by_seat
 
 
-def _upcoming(day: date, organisation_ids: list[int]) -> dict[tuple[int, str], Upcoming]:
-    """What is coming to each seat's roles after the day, for a roster of today or later (a past day's roster is
-    history). Two queries, whatever the number of bodies: appointments starting later, and recommendations
-    waiting for an outside authority, on the bodies' seats."""
+def _upcoming(day: date, seats: sa.ColumnElement[bool]) -> dict[tuple[int, str], Upcoming]:
+    """What is coming to the roles of the seats `seats` selects after the day, for a roster of today or later (a
+    past day's roster is history). Two queries, whatever the number of seats: appointments starting later, and
+    recommendations waiting for an outside authority with their meeting (the earliest per role)."""
     found: dict[tuple[int, str], Upcoming] = {}
     if day < today():
         return found
     later = (sa.select(Appointment).join(Appointment.seat)
-             .where(Appointment.status == Status.appointed, Appointment.start_date > day,
-                    Seat.organisation_id.in_(organisation_ids))
+             .where(Appointment.status == Status.appointed, Appointment.start_date > day, seats)
              .options(joinedload(Appointment.person)).order_by(Appointment.start_date, Appointment.id))
-    pending = (sa.select(Nomination.seat_id, Nomination.role, Nomination.substitute_id).join(Nomination.seat)
-               .where(Nomination.status == NominationStatus.pending, Seat.organisation_id.in_(organisation_ids)))
+    pending = (sa.select(Nomination).join(Nomination.seat)
+               .where(Nomination.status == NominationStatus.pending, seats)
+               .options(joinedload(Nomination.item).joinedload(AgendaItem.meeting)).order_by(Nomination.id))
     for appointment in db.session.scalars(later):
         upcoming = found.setdefault((appointment.seat_id, appointment.role.value), Upcoming())
         upcoming.successor = upcoming.successor or appointment
-    for seat_id, role, substitute_id in db.session.execute(pending):
-        roles = [role, Role.substitute] if role is Role.member and substitute_id is not None else [role]
+    for nomination in db.session.scalars(pending):
+        roles = [nomination.role]
+        if nomination.role is Role.member and nomination.substitute_id is not None:
+            roles.append(Role.substitute)
         for named in roles:
-            found.setdefault((seat_id, named.value), Upcoming()).recommended = True
+            upcoming = found.setdefault((nomination.seat_id, named.value), Upcoming())
+            upcoming.recommendation = upcoming.recommendation or nomination
     return found
+
+
+def upcoming_to_seat(seat: Seat, day: date) -> list[tuple[Role, Upcoming]]:
+    """What is coming to the seat's roles after the day, as its body's roster shows it: member first."""
+    found = _upcoming(day, Seat.id == seat.id)
+    return [(role, found[seat.id, role.value]) for role in Role if (seat.id, role.value) in found]
+
+
+# A successor's seating ends the holder it replaces with one of these (meetings/seating.py, appointments.replace).
+ENDED_BY_SUCCESSOR = (EndReason.term_ended, EndReason.replaced)
 
 
 def _roster(organisation: Organisation, day: date, by_seat: dict[int, dict[Role, Appointment]],
@@ -148,8 +168,12 @@ def _roster(organisation: Organisation, day: date, by_seat: dict[int, dict[Role,
             holders = SeatHolders(seat, held.get(Role.member), held.get(Role.substitute))
             (roster.pool if seat.kind is SeatKind.pooled_substitute else roster.seats).append(holders)
             for appointment in held.values():
-                if appointment.end_date is None and (last := terms.expected_end(appointment, periods)) and last < day:
+                # The term's last day, not the end date: one entered later does not undo the carrying over.
+                last = terms.open_end(organisation, appointment.start_date, seat.end_date, periods)
+                if last is not None and last < day:
                     roster.carried_over.add(appointment.id)
+                    if appointment.end_reason in ENDED_BY_SUCCESSOR:
+                        roster.succeeded.add(appointment.id)
     roster.pool.sort(key=lambda held: (held.seat.nominated_by or "", held.seat.pool_rank or 0, held.seat.position))
     return roster
 
@@ -191,7 +215,7 @@ def rosters_on(day: date, *, after: int | None = None, before: int | None = None
     ids = [organisation.id for organisation in found]
     by_seat = _holders_by_seat(day, ids)
     periods = election_periods()
-    upcoming = _upcoming(day, ids)
+    upcoming = _upcoming(day, Seat.organisation_id.in_(ids))
     return RosterPage([_roster(organisation, day, by_seat, periods, upcoming) for organisation in found],
                       after=found[-1].id if found and more else None,
                       before=found[0].id if found and earlier else None)
@@ -221,7 +245,7 @@ def organisation_page(organisation: Organisation, day: date, periods: list[Elect
         if key is None:
             return None
     roster = _roster(organisation, day, _holders_by_seat(day, [organisation.id]), periods,
-                     _upcoming(day, [organisation.id]))
+                     _upcoming(day, Seat.organisation_id == organisation.id))
     stmt = (sa.select(Appointment).join(Appointment.seat)
             .where(Seat.organisation_id == organisation.id, Appointment.status == Status.appointed)
             .options(joinedload(Appointment.person), joinedload(Appointment.party),
