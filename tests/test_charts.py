@@ -14,7 +14,7 @@ from registry.appointments import services
 from registry.appointments.models import Appointment, EndReason, Role, Status
 from registry.dates import today
 from registry.extensions import db
-from registry.organisations.models import ElectionPeriod, Seat, SeatAllocation, SeatKind
+from registry.organisations.models import ElectionPeriod, Seat, SeatAllocation, SeatFiller, SeatKind
 from registry.organisations.timeline import draw
 from tests import factories as make
 
@@ -239,7 +239,7 @@ def test_a_bodys_page_draws_each_partys_members_against_its_seats(client, body):
     year = today().year
     assert title == f"KKR's medlemmer pr. parti i dag mod pladserne i valgperioden {year}-{year + 3}"
     assert desc == ("A – Parti A: medlemmer 1, pladser 1; F – Parti F: medlemmer 1, pladser 2; "
-                    "V – Parti V: medlemmer 1, pladser 0.")
+                    "V – Parti V: medlemmer 1, pladser 0; i alt: medlemmer 3, pladser 3.")
     assert texts(picture) == ["A – Parti A", "1 af 1", "F – Parti F", "1 af 2", "V – Parti V", "1 af 0"]
     # A filled square per member, an empty one for F's seat without its member, a hatched one for V's.
     fills = [rect.get("fill") for rect in picture.iter(f"{SVG}rect") if rect.get("stroke")]
@@ -250,10 +250,61 @@ def test_a_bodys_page_draws_each_partys_members_against_its_seats(client, body):
     assert "Medlem ud over partiets pladser" in section
     # The table beside it.
     rows = re.findall(r'<tr><th scope="row">(.*?)</th><td>(\d+)</td><td>(\d+)</td></tr>', section)
-    assert rows == [("A – Parti A", "1", "1"), ("F – Parti F", "1", "2"), ("V – Parti V", "1", "0")]
+    assert rows == [("A – Parti A", "1", "1"), ("F – Parti F", "1", "2"), ("V – Parti V", "1", "0"),
+                    ("I alt", "3", "3")]
+    assert "Ikke fordelt" not in section  # every seat is allocated, every member for a party
     assert f'<caption class="sr-only">{title}</caption>' in html.unescape(section)
     assert "style=" not in section
     assert "<script" not in section
+
+
+def test_seats_no_party_has_and_members_of_no_party_are_counted_too(client):
+    """As SSU: A and V have a seat each, KKR's three other seats are not allocated; one of them is held by a
+    member of no party, and an organisation's nominee sits on a seat of KKR's no party group nominates for.
+    Another appointer's seat and an observer's are not KKR's voting seats and stay out."""
+    _, now = periods_around(today())
+    organisation = make.organisation("Sundhedssamarbejdsudvalget")
+    for number, letter in enumerate("AV", start=1):
+        seat = make.seat(organisation, f"Plads {number}", has_substitute=False)
+        db.session.add(SeatAllocation(seat=seat, period=now, party=make.party(letter, f"Parti {letter}")))
+        make.appoint(seat, make.person(f"Medlem {number}", party_letter=letter), now.start_date)
+    for number in (3, 4, 5):
+        make.seat(organisation, f"Plads {number}", has_substitute=False)
+    unallocated = db.session.scalar(sa.select(Seat).where(Seat.label == "Plads 4"))
+    make.appoint(unallocated, make.person("Uden Parti", party_letter=None), now.start_date)
+    nominee = make.seat(organisation, "Praksisudvalget", has_substitute=False, nominated_by="Praksisudvalget")
+    make.appoint(nominee, make.person("Læge", party_letter="V"), now.start_date, for_a_party=False)
+    other = make.seat(organisation, "Regionsrådet 1", has_substitute=False, filled_by=SeatFiller.other)
+    make.appoint(other, make.person("Regionspolitiker", party_letter="F"), now.start_date)
+    make.seat(organisation, "Observatør", has_substitute=False, kind=SeatKind.observer)
+    db.session.commit()
+
+    section = chart(client.get(f"/organisationer/{organisation.id}").text, "composition-heading")
+    picture = svg(section)
+    _, desc = alternative(picture)
+    assert desc == ("A – Parti A: medlemmer 1, pladser 1; V – Parti V: medlemmer 1, pladser 1; "
+                    "Ikke fordelt: medlemmer 2, pladser 4; i alt: medlemmer 4, pladser 6.")
+    assert texts(picture) == ["A – Parti A", "1 af 1", "V – Parti V", "1 af 1", "Ikke fordelt", "2 af 4"]
+    rows = re.findall(r'<tr><th scope="row">(.*?)</th><td>(\d+)</td><td>(\d+)</td></tr>', section)
+    assert rows == [("A – Parti A", "1", "1"), ("V – Parti V", "1", "1"), ("Ikke fordelt", "2", "4"),
+                    ("I alt", "4", "6")]
+    assert "ingen partigruppe har i valgperioden" in html.unescape(section)
+    # A square per seat: four filled, two empty, none hatched.
+    fills = [rect.get("fill") for rect in picture.iter(f"{SVG}rect") if rect.get("stroke")]
+    assert (fills.count("#0b3d73"), fills.count("#ffffff"), fills.count("url(#composition-over)")) == (4, 2, 0)
+
+
+def test_a_body_whose_kkr_seats_no_party_has_shows_them_vacant(client):
+    """Nothing allocated, and only a member of no party: the picture still counts each of KKR's seats."""
+    _, now = periods_around(today())
+    organisation = make.organisation("Erhvervshus")
+    for number in (1, 2):
+        make.seat(organisation, f"Erhverv {number}", has_substitute=False, nominated_by="Dansk Industri")
+    seat = db.session.scalar(sa.select(Seat).where(Seat.label == "Erhverv 1"))
+    make.appoint(seat, make.person("Direktør", party_letter=None), now.start_date)
+    db.session.commit()
+    section = chart(client.get(f"/organisationer/{organisation.id}").text, "composition-heading")
+    assert texts(svg(section)) == ["Ikke fordelt", "1 af 2"]
 
 
 def test_the_picture_is_of_the_pages_day(client, body):

@@ -4,15 +4,19 @@ script).
 
 One row per party, in the balance's order (balance.py): a square per seat, filled for each member the party
 has on the day, empty for a seat of its allocation it has no member on, hatched for a member beyond its
-allocation. The count is written beside the squares, so nothing is told by colour alone. No query of its own:
-it draws the balance the page has already read.
+allocation. A last row, "ikke fordelt", holds KKR's seats no party group has in the period (vacant or not) and
+the members who represent no party, so that the seats add up to KKR's voting seats on the body and the members
+to its members. The count is written beside the squares, so nothing is told by colour alone. No query of its
+own: it draws the balance and the roster the page has already read.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from registry.organisations.balance import Balance, PartyShare
-from registry.organisations.models import ElectionPeriod
+from registry.organisations.balance import Balance
+from registry.organisations.models import VOTING_KINDS, ElectionPeriod
+from registry.organisations.rosters import OrganisationPage
+from registry.people.models import Party
 
 WIDTH = 480
 ROW_LABEL = 22       # the party's name above its squares
@@ -30,8 +34,10 @@ class Square:
 
 @dataclass
 class Row:
-    share: PartyShare
-    y: float         # the top of the squares; the name stands above
+    party: Party | None  # None: the seats no party group has, and the members of no party
+    held: int
+    allocated: int
+    y: float = 0         # the top of the squares; the name stands above
     squares: list[Square] = field(default_factory=list)
     count_x: float = 0
 
@@ -43,6 +49,15 @@ class Composition:
     rows: list[Row]
     size: float      # each square's side
     width: int = WIDTH
+
+    @property
+    def held(self) -> int:
+        return sum(row.held for row in self.rows)
+
+    @property
+    def allocated(self) -> int:
+        """KKR's voting seats on the body on the day (with any seat of another kind a party group has)."""
+        return sum(row.allocated for row in self.rows)
 
     @property
     def height(self) -> float:
@@ -57,20 +72,27 @@ class Composition:
         return any(square.kind == "free" for row in self.rows for square in row.squares)
 
 
-def composition(balance: Balance, day: date, periods: list[ElectionPeriod]) -> Composition | None:
-    """None when the body has no party's member on KKR's seats and no allocation on the day."""
-    if not balance.parties:
+def composition(balance: Balance, page: OrganisationPage, day: date,
+                periods: list[ElectionPeriod]) -> Composition | None:
+    """None when the body has no member on KKR's seats and nothing allocated on the day: nothing to compare."""
+    period = next((period for period in periods if period.start_date <= day <= period.end_date), None)
+    allocated = {history.seat.id for history in page.histories for allocation in history.allocations
+                 if period is not None and allocation.period_id == period.id}
+    kkrs = [held for held in page.roster.seats if held.seat.kkr_fills and held.seat.kind in VOTING_KINDS]
+    rows = [Row(share.party, share.held, share.allocated) for share in balance.parties]
+    no_party = Row(None, held=sum(held.member is not None and held.member.party_id is None for held in kkrs),
+                   allocated=sum(held.seat.id not in allocated for held in kkrs))
+    if not rows and not no_party.held:
         return None
-    most = max(max(share.held, share.allocated) for share in balance.parties)
+    if no_party.held or no_party.allocated:
+        rows.append(no_party)
+    most = max(max(row.held, row.allocated) for row in rows)
     step = min(SQUARE + SQUARE_GAP, (WIDTH - COUNT) / most)
     size = round(step - min(SQUARE_GAP, step / 5), 1)
-    rows = []
-    for index, share in enumerate(balance.parties):
-        row = Row(share, index * (ROW_LABEL + SQUARE + ROW_GAP) + ROW_LABEL)
-        kinds = (["held"] * min(share.held, share.allocated) + ["free"] * max(share.allocated - share.held, 0)
-                 + ["over"] * max(share.held - share.allocated, 0))
+    for index, row in enumerate(rows):
+        row.y = index * (ROW_LABEL + SQUARE + ROW_GAP) + ROW_LABEL
+        kinds = (["held"] * min(row.held, row.allocated) + ["free"] * max(row.allocated - row.held, 0)
+                 + ["over"] * max(row.held - row.allocated, 0))
         row.squares = [Square(round(number * step, 1), kind) for number, kind in enumerate(kinds)]
         row.count_x = round(len(kinds) * step + 6, 1)
-        rows.append(row)
-    period = next((period for period in periods if period.start_date <= day <= period.end_date), None)
     return Composition(day, period, rows, size)

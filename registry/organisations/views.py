@@ -87,7 +87,7 @@ def detail(organisation_id: int):
     on_day = balance.balance_of(organisation, day) if is_open else None
     return render_template("organisations/detail.html", organisation=organisation, page=page, ends=ends, day=day,
                            is_open=is_open, is_today=day == today(), today_date=today(), decisions=decisions,
-                           balance=on_day, composition=composition(on_day, day, periods) if on_day else None,
+                           balance=on_day, composition=composition(on_day, page, day, periods) if on_day else None,
                            vacant=_vacant(page.roster) if is_open and day == today() else [])
 
 
