@@ -80,7 +80,7 @@ def test_terms_ending_within_90_days_by_default_are_listed(client, app):
     db.session.commit()
     login_as(client)
     ending = section(dashboard(client), "Udpegninger, der snart udløber")
-    assert "Snart Færdig (F)" in ending
+    assert "Snart Færdig</a> (F)" in ending
     assert "Senere Færdig" not in ending
     assert (day + timedelta(days=30)).strftime("%d.%m.%Y") in ending
 
@@ -95,7 +95,7 @@ def test_the_windows_are_configurable(client, app):
     db.session.commit()
     login_as(client)
     html = dashboard(client)
-    assert "Senere Færdig (F)" in section(html, "Udpegninger, der snart udløber")
+    assert "Senere Færdig</a> (F)" in section(html, "Udpegninger, der snart udløber")
     assert "Skoletjenesten" in section(html, "Organisationer, der nedlægges inden for 365 dage")
 
 
@@ -121,7 +121,7 @@ def test_the_latest_changes_say_who_changed_what(client, app):
         "authority_is_external": "nej", "gender_rule": "none", "follows_election_period": "ja",
         "version": organisation.version, "note": "Trafikselskab"})
     changes = section(dashboard(client), "Seneste ændringer")
-    assert f'haan ændrede oplysningerne om <a href="/organisationer/{organisation.id}">Movia</a>' in changes
+    assert f'haan tilføjede en note til <a href="/organisationer/{organisation.id}">Movia</a>' in changes
     assert f'Systemet oprettede organisationen <a href="/organisationer/{organisation.id}">Movia</a>' in changes
     assert "loggede ind" not in changes
     assert "login" not in changes

@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 from registry.appointments.models import Appointment, Role, Status
 from registry.audit.models import AuditEntry
 from registry.audit.trail import CHANGES, entity_name
+from registry.dashboard.change_fields import changed_fields, updated
 from registry.dashboard.change_rows import Names, changed, stated
 from registry.dashboard.change_words import (
     actor,
@@ -31,6 +32,7 @@ from registry.mandates.models import CouncilMandate
 from registry.meetings.models import AgendaItem, Decision
 from registry.nominations.models import Call, Nomination, NominationStatus
 from registry.organisations.models import Seat, SeatAllocation
+from registry.people.models import Person
 
 
 def _appointment(entry: AuditEntry, names: Names, who: str) -> Markup | None:
@@ -59,9 +61,9 @@ def _appointment(entry: AuditEntry, names: Names, who: str) -> Markup | None:
         if before is None:
             return sentence(_l("%(actor)s afsluttede udpegningen af %(what)s pr. %(day)s"), actor=who, what=what,
                             day=day(after))
-        return sentence(_l("%(actor)s flyttede slutdatoen for udpegningen af %(what)s til %(day)s"), actor=who,
-                        what=what, day=day(after))
-    return sentence(_l("%(actor)s ændrede udpegningen af %(what)s"), actor=who, what=what)
+    subject = sentence(_l("udpegningen af %(what)s"), what=what)
+    return (updated(entry, who, subject, private=names.private)
+            or sentence(_l("%(actor)s ændrede udpegningen af %(what)s"), actor=who, what=what))
 
 
 def _organisation(entry: AuditEntry, names: Names, who: str) -> Markup | None:
@@ -72,11 +74,15 @@ def _organisation(entry: AuditEntry, names: Names, who: str) -> Markup | None:
     if entry.action == "create":
         return sentence(_l("%(actor)s oprettede organisationen %(organisation)s"), actor=who,
                         organisation=organisation(row))
-    if (end := changed(entry, "end_date")) and end[1]:
+    if (end := changed(entry, "end_date")) and end[1] and not end[0]:
         return sentence(_l("%(actor)s nedlagde %(organisation)s pr. %(day)s"), actor=who,
                         organisation=organisation(row), day=day(end[1]))
-    return sentence(_l("%(actor)s ændrede oplysningerne om %(organisation)s"), actor=who,
-                    organisation=organisation(row))
+    if (name := changed(entry, "name")) and name[0] and changed_fields(entry) == ["name"]:
+        return sentence(_l("%(actor)s omdøbte %(before)s til %(organisation)s"), actor=who, before=name[0],
+                        organisation=organisation(row))
+    return (updated(entry, who, organisation(row), private=names.private)
+            or sentence(_l("%(actor)s ændrede oplysningerne om %(organisation)s"), actor=who,
+                        organisation=organisation(row)))
 
 
 def _seat(entry: AuditEntry, names: Names, who: str) -> Markup | None:
@@ -94,9 +100,12 @@ def _seat(entry: AuditEntry, names: Names, who: str) -> Markup | None:
         return sentence(_l("%(actor)s oprettede %(seat)s i %(organisation)s"), **parts)
     if entry.action == "delete":
         return sentence(_l("%(actor)s slettede %(seat)s i %(organisation)s"), **parts)
-    if (end := changed(entry, "end_date")) and end[1]:
+    if (end := changed(entry, "end_date")) and end[1] and not end[0]:
         return sentence(_l("%(actor)s nedlagde %(seat)s i %(organisation)s pr. %(day)s"), day=day(end[1]), **parts)
-    return sentence(_l("%(actor)s ændrede %(seat)s i %(organisation)s"), **parts)
+    if (name := changed(entry, "label")) and name[0] and changed_fields(entry) == ["label"]:
+        return sentence(_l("%(actor)s omdøbte %(before)s i %(organisation)s til %(seat)s"), before=name[0], **parts)
+    return (updated(entry, who, sentence(_l("%(seat)s i %(organisation)s"), **parts), private=names.private)
+            or sentence(_l("%(actor)s ændrede %(seat)s i %(organisation)s"), **parts))
 
 
 def _allocation(entry: AuditEntry, names: Names, who: str) -> Markup | None:
@@ -128,6 +137,20 @@ def _named(table: str, templates: tuple, show: Callable[[object], Markup | str])
             return gone(entry, created, deleted, actor=who) if table != "persons" or names.private else None
         return sentence(created if entry.action == "create" else updated, actor=who, name=show(row))
     return describe_row
+
+
+_named_person = _named("persons", (_l("%(actor)s oprettede %(name)s"),
+                                   _l("%(actor)s ændrede oplysningerne om %(name)s"),
+                                   _l("%(actor)s slettede %(name)s")), person)
+
+
+def _person(entry: AuditEntry, names: Names, who: str) -> Markup | None:
+    """What changed about a person, where the viewer may know who it is (a reader: the public only)."""
+    row = names.get("persons", entry.entity_id)
+    if entry.action == "update" and isinstance(row, Person):
+        if found := updated(entry, who, person(row), private=names.private):
+            return found
+    return _named_person(entry, names, who)
 
 
 def _round(entry: AuditEntry, names: Names, who: str) -> Markup | None:
@@ -265,9 +288,7 @@ SENTENCES: dict[str | None, Callable[[AuditEntry, Names, str], Markup | None]] =
     "organisations": _organisation,
     "seats": _seat,
     "seat_allocations": _allocation,
-    "persons": _named("persons", (_l("%(actor)s oprettede %(name)s"),
-                                  _l("%(actor)s ændrede oplysningerne om %(name)s"),
-                                  _l("%(actor)s slettede %(name)s")), person),
+    "persons": _person,
     "parties": _named("parties", (_l("%(actor)s oprettede partiet %(name)s"),
                                   _l("%(actor)s ændrede partiet %(name)s"),
                                   _l("%(actor)s slettede partiet %(name)s")), party),
