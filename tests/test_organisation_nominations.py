@@ -100,7 +100,8 @@ def test_dansk_industris_nomination_from_the_secretariats_form_to_kkrs_appointme
     assert "<dt>Indstillet af</dt><dd>Dansk Industri</dd>" in page
     assert PROPOSAL in page
     assert RECOMMENDATION in page
-    assert "(Dansk Industri, Erhvervshus Hovedstaden, Erhverv 1)" in words(client.get(f"/moeder/{item.meeting_id}"))
+    body = f'<a href="/organisationer/{nomination.seat.organisation_id}">Erhvervshus Hovedstaden</a>'
+    assert f"(Dansk Industri, {body}, Erhverv 1)" in words(client.get(f"/moeder/{item.meeting_id}"))
 
     # KKR appoints from 1 May 2024: Jens sits for DI, not for his party.
     decide_form = words(client.get(f"/indstillinger/{nomination.id}/beslutning"))

@@ -17,8 +17,10 @@ from registry.appointments.models import Role
 from registry.auth.models import UserRole
 from registry.auth.services import create_user
 from registry.extensions import db
+from registry.meetings import services as meetings
 from registry.security import HEADERS
 from tests import factories as make
+from tests import nomination_factories as nominations
 
 ROOT = Path(__file__).resolve().parent.parent
 TEN_YEARS = WhiteNoise.FOREVER
@@ -122,6 +124,35 @@ def test_names_in_rosters_link_to_the_person(client, rar):
     assert link in client.get(f"/organisationer/{organisation.id}").text
 
 
+def test_names_in_a_bodys_latest_decisions_link_to_the_persons_decisions(client, rar):
+    """As the decision history does: the person's decisions are public whatever the outcome."""
+    organisation, _ = rar
+    bo = make.person("Bo Berg")
+    make.appoint(organisation.seats[1], bo, date(2024, 5, 1), decision=make.decision(date(2024, 4, 19)))
+    db.session.commit()
+    page = client.get(f"/organisationer/{organisation.id}").text
+    assert f'<a href="/beslutninger?person={bo.id}">Bo Berg</a> (F)' in page
+
+
+def test_a_meetings_page_links_the_body_of_each_nomination(client, rar):
+    organisation, _ = rar
+    nomination = nominations.nomination(organisation.seats[1], party_letter="F")
+    meetings.place_on_agenda(nomination, date(2024, 4, 19), "4.1", council="KKR Hovedstaden")
+    db.session.commit()
+    log_in(client, "gitte", UserRole.secretariat)
+    page = client.get(f"/moeder/{nomination.item.meeting_id}").text
+    assert f'<a href="/organisationer/{organisation.id}">RAR Hovedstaden</a>, Plads 2)' in page
+
+
+def test_the_holder_a_form_changes_links_to_the_person(client, rar):
+    organisation, lotte = rar
+    log_in(client, "gitte", UserRole.secretariat)
+    appointment = organisation.seats[0].appointments[0]
+    for action in ("afslut", "erstat", "hverv"):
+        page = client.get(f"/udpegninger/{appointment.id}/{action}").text
+        assert f'<dd><a href="/personer/{lotte.id}">Lotte Kofoed</a> (F)</dd>' in page, action
+
+
 def test_organisation_names_link_to_the_body_on_person_party_municipality_and_seat_pages(client, rar):
     organisation, lotte = rar
     link = f'<a href="/organisationer/{organisation.id}">RAR Hovedstaden</a>'
@@ -149,6 +180,14 @@ def test_a_closing_day_to_come_reads_nedlaegges_and_one_passed_nedlagt(client, r
         assert "nedlægges pr. 31.12.2099" in html, path
         assert "nedlagt pr. 31.12.2099" not in html, path
         assert "nedlagt pr. 31.12.2023" in html, path
+    seats = {seat.label: seat for seat in organisation.seats}
+    assert "pladsen nedlægges pr. 31.12.2099" in client.get(f"/pladser/{seats['Plads 3'].id}").text
+    assert "pladsen er nedlagt pr. 31.12.2023" in client.get(f"/pladser/{seats['Plads 4'].id}").text
+    organisation.end_date = date(2099, 12, 31)
+    db.session.commit()
+    html = client.get(f"/pladser/{seats['Plads 3'].id}").text
+    assert "organisationen nedlægges pr. 31.12.2099" in html
+    assert "nedlagt pr. 31.12.2099" not in html
 
 
 def test_pages_with_vacant_seats_say_the_files_hold_only_the_seats_that_are_filled(client, rar):
