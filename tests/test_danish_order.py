@@ -90,3 +90,20 @@ def test_the_composition_lists_parties_of_equal_size_the_danish_way(app):
 def test_the_quotient_table_lists_contestants_of_equal_size_the_danish_way():
     result = dhondt.share_out([dhondt.Contestant(name, 3) for name in ("Å", "Ø", "Æ", "V")], 4)
     assert [row.contestant.name for row in result.rows] == ["V", "Æ", "Ø", "Å"]
+
+
+@pytest.mark.both_databases
+def test_a_valggruppes_seat_goes_to_the_first_of_its_equal_largest_parties_the_danish_way(app):
+    """Ø and Å have as many members each in the valggruppe Ø+Å: Ø nominates, as Ø comes before Å in Danish
+    (by code point Å comes first)."""
+    parties = all_parties()
+    period = organisations.create_period("2026-2029", date(2026, 1, 1), date(2029, 12, 31))
+    movia = make.organisation("Movia")
+    seat = make.seat(movia, "Plads 1", has_substitute=False)
+    rounds.set_composition(period, [Member(parties["Å"], 4, "Ø+Å"), Member(parties["Ø"], 4, "Ø+Å"),
+                                    Member(parties["V"], 3, None)])
+    share = rounds.record_share_out(period, 1, organisation=movia)
+    db.session.commit()
+    values = grid.filled_from(share, grid.rows(period))
+    group_id = int(values[seat.id][1:].partition(":")[0])
+    assert values[seat.id] == f"g{group_id}:{parties['Ø'].id}"

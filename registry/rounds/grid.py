@@ -182,6 +182,6 @@ def _largest_parties(period_id: int) -> dict[int, int]:
     for group_id, party_id in db.session.execute(
             sa.select(PeriodParty.group_id, PeriodParty.party_id).join(Party, PeriodParty.party_id == Party.id)
             .where(PeriodParty.period_id == period_id, PeriodParty.group_id.is_not(None))
-            .order_by(PeriodParty.members.desc(), Party.letter)):
+            .order_by(PeriodParty.members.desc(), danish_order(Party.letter))):
         largest.setdefault(group_id, party_id)
     return largest
