@@ -229,6 +229,7 @@ ACCESS: dict[tuple[str, str], dict[str, str]] = {
     # The audit trail.
     ("audit.index", GET): SECRETARIAT,
     ("audit.export", GET): SECRETARIAT,
+    ("audit.export_xlsx", GET): SECRETARIAT,
     # The API.
     ("api.openapi_document", GET): API_PUBLIC,
     ("api.organizations", GET): API_PUBLIC,

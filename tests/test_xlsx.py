@@ -1,4 +1,5 @@
-"""The Excel exports beside every CSV: the appointments, KKR's decisions, the balance and the round's progress.
+"""The Excel exports beside every CSV: the appointments, KKR's decisions, the balance, the round's progress and
+the audit trail.
 
 Each is read back with openpyxl: one sheet named after what it holds, a frozen and filtered header, dates as
 dates, item numbers and formula-like text as text; the same rows as the CSV, the same bytes from the web and
@@ -17,6 +18,9 @@ from openpyxl import load_workbook
 from werkzeug.http import parse_options_header
 
 from registry.appointments.models import Role
+from registry.audit import trail
+from registry.audit.models import AuditEntry
+from registry.audit.services import Actor, acting_as
 from registry.auth.models import UserRole
 from registry.csvfiles import undo_neutralise
 from registry.dates import today
@@ -481,3 +485,139 @@ def test_each_workbook_takes_as_many_queries_for_one_row_as_for_many(client, app
     db.session.commit()
     many = {url: make.count_queries(client, url) for url in urls}
     assert many == one
+
+
+# The audit trail.
+
+def audit_entries(count: int, action: str = "lockout") -> None:
+    """Entries as the trail holds them, written in one statement."""
+    db.session.execute(sa.insert(AuditEntry), [
+        {"actor": "system", "action": action, "entity": "users", "entity_id": number, "changes": {"n": number}}
+        for number in range(count)])
+    db.session.commit()
+
+
+def login_as(client, role: UserRole, username: str = "bruger") -> None:
+    make.user(username, role, party_letter="F" if role is UserRole.party else None)
+    db.session.commit()
+    assert make.login(client, username).status_code == 302
+
+
+@pytest.mark.both_databases
+def test_the_audit_trail_workbook_holds_the_csvs_rows_typed(client, app):
+    with acting_as(Actor('=HYPERLINK("http://x")', 41, "10.0.0.9")):
+        make.organisation("Movia")
+        db.session.commit()
+    # 08:05 UTC is 10:05 in Copenhagen in summer.
+    db.session.add(AuditEntry(at=datetime(2024, 4, 19, 8, 5), actor="haan", action="create", entity="seats",
+                              entity_id=9, changes={"label": "Plads 1"}))
+    db.session.commit()
+    login_secretariat(client)
+    query = "?handling=create&fra=2024-01-01"
+
+    response = download(client, "/revisionsspor.xlsx" + query)
+    assert file_name(response) == "revisionsspor.xlsx"
+    assert_named_as_the_csv(client, response, "/revisionsspor.csv" + query)
+    sheet = read(response.data)
+
+    header, *lines = csv_rows(client, "/revisionsspor.csv" + query)
+    assert_sheet_shape(sheet, "Revisionsspor", trail.CSV_HEADER, len(lines))
+    assert len(lines) >= 2
+    times = [datetime.fromisoformat(line[0]).replace(tzinfo=None) for line in lines]
+    assert [row[0].value for row in sheet.iter_rows(min_row=2)] == times
+    assert [row[1:] for row in values(sheet)[1:]] == [typed(header, line, numbers=("bruger_id", "id"))[1:]
+                                                      for line in lines]
+    movia = next(row for row in sheet.iter_rows(min_row=2) if row[5].value == "Organisation")
+    assert (movia[1].value, movia[1].data_type) == ('=HYPERLINK("http://x")', "s")
+    assert (movia[2].value, movia[2].data_type, movia[3].value) == (41, "n", "10.0.0.9")
+    assert (movia[6].data_type, movia[4].value) == ("n", "create")
+    assert '"name": "Movia"' in movia[7].value
+    seat = next(row for row in sheet.iter_rows(min_row=2) if row[5].value == "Plads")
+    assert (seat[0].value, seat[0].is_date, seat[0].number_format) == (datetime(2024, 4, 19, 10, 5), True,
+                                                                       "dd.mm.yyyy hh:mm:ss")
+    assert [cell.value for cell in seat[4:8]] == ["create", "Plads", 9, '{"label": "Plads 1"}']
+    assert "<f>" not in sheet_xml(response.data)
+
+
+def test_the_audit_trail_workbook_is_itself_audited(client, app):
+    login_secretariat(client)
+    download(client, "/revisionsspor.xlsx?handling=lockout")
+    (exported,) = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "export_audit"))
+    assert exported.actor == "haan"
+    assert exported.changes == {"filters": {"handling": "lockout"}, "format": "xlsx"}
+
+
+def test_a_change_too_long_for_a_cell_is_cut_not_a_damaged_workbook(client, app):
+    db.session.add(AuditEntry(actor="haan", action="update", entity="messages", entity_id=1,
+                              changes={"body": ["", "x" * 40_000]}))
+    db.session.commit()
+    login_secretariat(client)
+    sheet = read(download(client, "/revisionsspor.xlsx?handling=update").data)
+    changes = sheet["H2"].value
+    assert len(changes) == 32_767
+    assert changes.startswith('{"body": ["", "xxx')
+    assert changes.endswith("x…")
+
+
+@pytest.mark.parametrize(("role", "status"), [(UserRole.admin, 200), (UserRole.secretariat, 200),
+                                              (UserRole.viewer, 403), (UserRole.party, 403)])
+def test_only_admin_and_secretariat_may_get_the_audit_trail_workbook(client, app, role, status):
+    login_as(client, role)
+    assert client.get("/revisionsspor.xlsx").status_code == status
+    assert client.get("/revisionsspor.csv").status_code == status
+
+
+def test_anonymous_is_sent_to_login_for_the_audit_trail_workbook(client, app):
+    response = client.get("/revisionsspor.xlsx")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+    assert not db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "export_audit")).all()
+
+
+@pytest.mark.parametrize("query", ["?fra=19-04-2024", "?person=abc", "?handling=ukendt"])
+def test_a_bad_audit_filter_gets_a_clear_400_and_no_file(client, app, query):
+    login_secretariat(client)
+    response = client.get("/revisionsspor.xlsx" + query)
+    assert response.status_code == 400
+    assert "Filteret er ugyldigt" in response.text
+    assert client.get("/revisionsspor.csv" + query).status_code == 400
+    assert not db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "export_audit")).all()
+
+
+def test_the_audit_trail_page_links_to_its_workbook_beside_the_csv(client, app):
+    login_secretariat(client)
+    html = client.get("/revisionsspor?person=4&handling=update").text
+    csv_link = 'href="/revisionsspor.csv?person=4&amp;handling=update"'
+    xlsx_link = 'href="/revisionsspor.xlsx?person=4&amp;handling=update"'
+    assert csv_link in html
+    assert xlsx_link in html
+    assert "Hent sporet som Excel-fil" in html
+
+
+def _measure_trail(app) -> tuple[int, int, int]:
+    """(rows, queries, peak bytes) for one whole audit trail workbook through the web endpoint, signed in."""
+    with app.test_client() as client:
+        assert make.login(client, "haan").status_code == 302
+        tracemalloc.start()
+        try:
+            with make.queries() as statements:
+                data = download(client, "/revisionsspor.xlsx?handling=lockout").data
+        finally:
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+    return sheet_xml(data).count("<row ") - 1, len(statements), peak
+
+
+@pytest.mark.both_databases
+def test_the_audit_trail_workbook_is_written_with_flat_memory_and_query_count(app, monkeypatch):
+    # 50 entries at a time instead of 500, so that a few hundred show whether anything grows with them.
+    monkeypatch.setattr(trail, "CSV_CHUNK_ROWS", 50)
+    make.user("haan", UserRole.secretariat)
+    audit_entries(200)
+    _measure_trail(app)  # warm caches (compiled statements, openpyxl)
+    small = _measure_trail(app)
+    audit_entries(1_000)
+    large = _measure_trail(app)
+    assert (small[0], large[0]) == (200, 1_200)
+    assert small[1] == large[1], "the number of SQL statements must not grow with the rows"
+    assert large[2] < small[2] * 1.25, (small, large)

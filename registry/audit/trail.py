@@ -1,4 +1,5 @@
-"""Reading the audit trail: the secretariat's page and its CSV export (registry/audit/views.py).
+"""Reading the audit trail: the secretariat's page and its CSV export (registry/audit/views.py), whose rows
+the Excel file holds too (exchange/xlsx.py).
 
 Each filter becomes a condition on one of the table's indexes: a person or an
 organisation becomes (entity, entity_id IN ...) for the rows about them, found
@@ -251,6 +252,10 @@ def csv_lines(filters: Filters) -> Iterator[list[str]]:
         result.close()
 
 
-def record_export(filters: Filters) -> None:
-    """An export of the trail is itself an export of non-public data: it is audited, with its filters."""
-    record(db.session, "export_audit", changes={"filters": filters.as_args()})
+def record_export(filters: Filters, file_format: str | None = None) -> None:
+    """An export of the trail is itself an export of non-public data: it is audited, with its filters, and the
+    file's format where it is not the CSV (entries without one are CSV files)."""
+    changes: dict = {"filters": filters.as_args()}
+    if file_format is not None:
+        changes["format"] = file_format
+    record(db.session, "export_audit", changes=changes)

@@ -1,10 +1,12 @@
-"""Every CSV export as an Excel workbook: the appointments, KKR's decisions, the balance and the round's progress.
+"""Every CSV export as an Excel workbook: the appointments, KKR's decisions, the balance, the round's progress and
+the audit trail.
 
 The CSV stays the contract; the workbook is for people. Its rows are the CSV's own (each CSV module's `rows`),
 so the two files cannot say different things, and the queries are theirs: one export, one set of queries. Here
-the cells get their types back: dates as dates (shown 19.04.2024), counts and ranks as numbers, everything else
-as text, so an item number such as 4.10 stays 4.10 and no cell needs the CSV's apostrophe. A text that begins
-with = is written as text, never as a formula (openpyxl would otherwise take it for one).
+the cells get their types back: dates as dates (shown 19.04.2024), the trail's times as date and time in
+Copenhagen (shown 19.04.2024 10:05:00), counts, ranks and ids as numbers, everything else as text, so an item
+number such as 4.10 stays 4.10 and no cell needs the CSV's apostrophe. A text that begins with = is written as
+text, never as a formula (openpyxl would otherwise take it for one).
 
 One sheet named after what it holds, the header row frozen, filtered and repeated on every printed page.
 openpyxl's write-only mode writes the rows to a temporary file as they come, and the workbook is zipped into
@@ -30,6 +32,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from registry.audit import trail
 from registry.csvfiles import undo_neutralise
 from registry.dates import danish_date, today
 from registry.exchange import csv_balance, csv_decisions, csv_export
@@ -38,8 +41,11 @@ from registry.nominations import progress as round_progress
 MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The registry's short Danish date, as the pages write it.
 DATE_FORMAT = "dd.mm.yyyy"
+TIME_FORMAT = "dd.mm.yyyy hh:mm:ss"
 # Excel's limit on a sheet's name.
 TITLE_LENGTH = 31
+# Excel's limit on a cell's text; a longer one makes Excel call the file damaged.
+CELL_LENGTH = 32_767
 CREATOR = "KKR-udpegninger"
 HEADER_FONT = Font(bold=True)
 
@@ -47,11 +53,13 @@ HEADER_FONT = Font(bold=True)
 @dataclass(frozen=True)
 class Sheet:
     """A CSV file's columns as a sheet: its name (Danish, at most 31 characters), the CSV's header, and which
-    columns hold dates (YYYY-MM-DD in the CSV) and whole numbers. Every other column is text."""
+    columns hold dates (YYYY-MM-DD in the CSV), times (ISO 8601 with the offset) and whole numbers. Every other
+    column is text."""
 
     title: str
     header: list[str]
     dates: frozenset[str] = frozenset()
+    times: frozenset[str] = frozenset()
     numbers: frozenset[str] = frozenset()
     # Column widths in characters where the header's own length is too narrow for what the column holds.
     widths: dict[str, int] = field(default_factory=dict)
@@ -99,6 +107,14 @@ def round_(found: round_progress.RoundProgress) -> IO[bytes]:
                   dates=frozenset({"Frist"}),
                   widths={"Organisation": 40, "Plads": 14, "Partigruppe": 24, "Status": 20, "Ligestilling": 40})
     return workbook(sheet, round_progress.rows(found))
+
+
+def audit_trail(filters: trail.Filters) -> IO[bytes]:
+    """The trail's CSV rows (audit/trail.py, newest first, with the page's filters)."""
+    sheet = Sheet("Revisionsspor", trail.CSV_HEADER, times=frozenset({"tidspunkt"}),
+                  numbers=frozenset({"bruger_id", "id"}),
+                  widths={"tidspunkt": 20, "bruger": 16, "adresse": 16, "hvad": 16, "ændringer": 80})
+    return workbook(sheet, trail.csv_lines(filters))
 
 
 def download(file: IO[bytes], name: str) -> Response:
@@ -171,6 +187,8 @@ def _typer(worksheet: WriteOnlyWorksheet, sheet: Sheet, column: str) -> Callable
     """How a column's CSV cell becomes a value: an empty cell stays empty."""
     if column in sheet.dates:
         return lambda cell: _date_cell(worksheet, cell) if cell else None
+    if column in sheet.times:
+        return lambda cell: _time_cell(worksheet, cell) if cell else None
     if column in sheet.numbers:
         return lambda cell: int(cell) if cell else None
     return lambda cell: _text(worksheet, undo_neutralise(cell)) if cell else None
@@ -182,12 +200,22 @@ def _date_cell(worksheet: WriteOnlyWorksheet, cell: str) -> Cell:
     return value
 
 
+def _time_cell(worksheet: WriteOnlyWorksheet, cell: str) -> Cell:
+    """The time as the CSV writes it, in Copenhagen: a workbook's times have no zone, so the offset goes."""
+    value = WriteOnlyCell(worksheet, value=datetime.fromisoformat(cell).replace(tzinfo=None))
+    value.number_format = TIME_FORMAT
+    return value
+
+
 def _text(worksheet: WriteOnlyWorksheet, text: str) -> str | Cell:
     """The text as text. Plain strings are written as strings, except that openpyxl takes one beginning with =
     for a formula and one such as #N/A for an error; those are written as strings by hand. The characters a
     workbook cannot hold (the control characters that the forms and the import refuse, in data older than
-    that rule) become U+FFFD, rather than fail the export."""
+    that rule) become U+FFFD, rather than fail the export. A text longer than a cell holds (an audit entry's
+    changes can be) is cut, ending in an ellipsis; the CSV has it whole."""
     text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+    if len(text) > CELL_LENGTH:
+        text = text[:CELL_LENGTH - 1] + "…"
     if not (text.startswith("=") or text in ERROR_CODES):
         return text
     cell = WriteOnlyCell(worksheet, value=text)
