@@ -3,12 +3,13 @@ until a successor is seated, and names the council mandate the person holds; a p
 mandates. A mandate is public; gender and contact details are not. Every response is checked against the
 OpenAPI document (tests.test_api.get)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from registry.appointments import services
 from registry.appointments.models import EndReason
+from registry.dates import today
 from registry.extensions import db
 from registry.mandates import services as mandates
 from tests import factories as make
@@ -53,11 +54,26 @@ def test_a_membership_carries_on_after_the_period_until_the_successor_is_seated(
 
     dina = make.person("Dina Efterfølger", party_letter="C")
     seat_through_kkr(movia["seat"], dina, date(2026, 3, 1))
+    # Seating the successor ends Carla's membership the day before: until then she carried on, as the roster
+    # says; from the successor's first day she is no longer listed.
     ended = carla_on(client, movia, "2026-02-01")
-    assert (ended["end_date"], ended["end_reason"], ended["carried_over"]) == ("2026-02-28", "term_ended", False)
-    assert get(client, f"/api/v1/memberships/{movia['appointment'].id}")["carried_over"] is False
-    (successor,) = results(client, f"/api/v1/memberships?as_of=2026-04-01&post_id={movia['seat'].id}")
+    assert (ended["end_date"], ended["end_reason"], ended["carried_over"]) == ("2026-02-28", "term_ended", True)
+    assert carla_on(client, movia, "2026-02-28")["carried_over"] is True
+    (successor,) = results(client, f"/api/v1/memberships?as_of=2026-03-01&post_id={movia['seat'].id}")
     assert (successor["person_id"], successor["carried_over"]) == (f"persons/{dina.id}", False)
+    # Without as_of: as of today, when Carla no longer holds the seat.
+    assert get(client, f"/api/v1/memberships/{movia['appointment'].id}")["carried_over"] is False
+    listed = {row["person_id"]: row["carried_over"] for row in results(client, "/api/v1/memberships")}
+    assert listed == {f"persons/{movia['carla'].id}": False, f"persons/{dina.id}": False}
+
+
+def test_a_membership_carries_on_today_when_the_successor_is_appointed_from_a_later_day(client, movia):
+    dina = make.person("Dina Efterfølger", party_letter="C")
+    seat_through_kkr(movia["seat"], dina, today() + timedelta(days=30))
+    assert get(client, f"/api/v1/memberships/{movia['appointment'].id}")["carried_over"] is True
+    listed = {row["person_id"]: row["carried_over"] for row in results(client, "/api/v1/memberships")}
+    assert listed == {f"persons/{movia['carla'].id}": True, f"persons/{dina.id}": False}
+    assert carla_on(client, movia, today().isoformat())["carried_over"] is True
 
 
 def test_a_membership_names_the_council_mandate_on_the_day_and_not_after_it_ended(client, movia):

@@ -4,19 +4,23 @@ them, so an exported file still reads back with nothing to change."""
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from registry.appointments import services
 from registry.appointments.models import EndReason
+from registry.dates import today
 from registry.exchange import csv_export
 from registry.exchange.csv_import import import_csv
 from registry.extensions import db
 from registry.mandates import services as mandates
+from registry.organisations.rosters import organisation_page
+from registry.organisations.services import election_periods
 from tests import factories as make
 from tests import nomination_factories as nominate
 from tests.test_carry_over import seat_through_kkr
+from tests.test_export_postgres import exported, python_file
 from tests.test_import import snapshot
 
 # Both databases: as-of queries, the mandate picked in SQL, export and import.
@@ -57,11 +61,43 @@ def test_a_holder_whose_term_has_ended_carries_on_in_the_file_until_the_successo
     assert lines(client, "all=1")["Carla Eksempel"][0] == "ja"  # today lies after 2025
 
     seat_through_kkr(seat, make.person("Dina Efterfølger", party_letter="C"), date(2026, 3, 1))
-    # Seating the successor ends Carla's appointment the day before: she no longer carries on, on any day.
-    assert lines(client, "as_of=2026-02-01")["Carla Eksempel"][0] == ""
-    assert lines(client, "as_of=2026-04-01") == {"Dina Efterfølger": ["", "", ""]}
+    # Seating the successor ends Carla's appointment the day before: until then she carried on, as the roster
+    # says; from the successor's first day she is no longer listed.
+    assert lines(client, "as_of=2026-02-01")["Carla Eksempel"][0] == "ja"
+    assert lines(client, "as_of=2026-02-28")["Carla Eksempel"][0] == "ja"
+    assert lines(client, "as_of=2026-03-01") == {"Dina Efterfølger": ["", "", ""]}
+    # The whole history is read as of today, when Carla no longer holds the seat.
     history = lines(client, "all=1")
     assert history["Carla Eksempel"][0] == history["Dina Efterfølger"][0] == ""
+
+
+def test_a_holder_carries_on_today_when_the_successor_is_appointed_from_a_later_day(client, movia):
+    seat, carla = movia
+    seat_through_kkr(seat, make.person("Dina Efterfølger", party_letter="C"), today() + timedelta(days=30))
+    assert lines(client, "all=1") == {"Carla Eksempel": ["ja", "", ""], "Dina Efterfølger": ["", "", ""]}
+    assert lines(client, f"as_of={today().isoformat()}") == {"Carla Eksempel": ["ja", "", ""]}
+
+
+def test_the_file_marks_the_holders_the_roster_marks_and_postgresql_writes_the_same_bytes(client, movia):
+    """On PostgreSQL the file is written by COPY (exchange/csv_postgres.py), here compared with the Python path
+    over the days around a successor's seating, with and without one appointed from a later day."""
+    seat, carla = movia
+    (held,) = carla.appointments
+    periods = election_periods()
+    days = [date(2025, 12, 31), date(2026, 1, 1), date(2026, 2, 28), date(2026, 3, 1), today()]
+
+    def compared() -> None:
+        for day in [*days, None]:
+            selection = csv_export.Selection(as_of=day)
+            assert exported(selection) == python_file(selection), day
+        for day in days:
+            carried = organisation_page(seat.organisation, day, periods).roster.carried_over
+            marked = "ja" if held.id in carried else ""
+            assert lines(client, f"as_of={day.isoformat()}").get("Carla Eksempel", [""])[0] == marked, day
+
+    compared()
+    seat_through_kkr(seat, make.person("Dina Efterfølger", party_letter="C"), today() + timedelta(days=30))
+    compared()
 
 
 def test_a_body_with_terms_of_its_own_carries_on_after_its_own_term(client, app):

@@ -311,10 +311,11 @@ SCHEMAS = {
                        "enum": ["resigned", "term_ended", "body_dissolved", "replaced", "deceased", "other", None]},
         "carried_over": {
             "type": "boolean",
-            "description": "True when the membership has no end_date and its term (the election period, or the "
-                           "organization's own term) ended before the as_of day, or before today where no as_of "
-                           "is given: the holder carries on until a successor is seated (\"fungerer, indtil nye "
-                           "er udpeget\"). Seating the successor gives the membership its end_date.",
+            "description": "True when the membership is held on the as_of day, or today where no as_of is "
+                           "given, and its term (the election period, or the organization's own term) ended "
+                           "before that day: the holder carries on until a successor is seated (\"fungerer, "
+                           "indtil nye er udpeget\"). Seating the successor gives the membership its end_date, "
+                           "the day before the successor's start_date; until then it stays true.",
         },
         "substitute_for_id": {
             **_reference("memberships"),

@@ -8,7 +8,7 @@ outside authority are left out everywhere, and so are people who have never
 held a seat. Nominations are the exception: not public, read through the same
 object-level check as the pages (nominations.services.visible_to).
 A person's council mandates are public, as on the person's page; they come in
-one more query per page, and a membership's carrying over (terms.expected_end)
+one more query per page, and a membership's carrying over (terms.open_end)
 and election period in one more for the election periods.
 
 Parties, areas and election periods are read by their keys in the API's ids
@@ -229,7 +229,7 @@ def _substitute_for(as_of: date | None) -> sa.ColumnElement:
 
 def _memberships(as_of: date | None) -> sa.Select:
     """Rows of the appointment, the member it stands in for (_substitute_for) and the person's municipality."""
-    # The body comes along for the term rules (terms.expected_end). Of the decision, its item and meeting
+    # The body comes along for the term rules (terms.open_end). Of the decision, its item and meeting
     # only what the membership shows is read: an item's texts would come along once per membership.
     return (
         sa.select(Appointment, _substitute_for(as_of), _AREA)
@@ -289,13 +289,22 @@ def _read_on(rows: list, as_of: date | None, periods: list[ElectionPeriod] | Non
         mandates = mandates_by_person({appointment.person_id for appointment, *_ in rows})
     read = []
     for appointment, substitute_for_id, municipality in rows:
-        last = terms.expected_end(appointment, periods) if appointment.end_date is None else None
-        carried_over = last is not None and last < (as_of or now)
+        carried_over = _carried_over(appointment, as_of or now, periods)
         mandate_day = as_of or min(appointment.end_date or now, now)
         mandate = next((held for held in mandates[appointment.person_id] if held.held_on(mandate_day)), None)
         read.append(MembershipRow(appointment, substitute_for_id, as_of, carried_over, mandate,
                                   _period(appointment, periods), municipality))
     return read
+
+
+def _carried_over(appointment: Appointment, day: date, periods: list[ElectionPeriod]) -> bool:
+    """Whether the holder carries on on the day as the rosters mark it: held that day, with the term's last day
+    (terms.open_end) before it. Not the end date: seating the successor enters one later, the day before the
+    successor's first, and the holder still carried on until then."""
+    seat = appointment.seat
+    last = terms.open_end(seat.organisation, appointment.start_date, seat.end_date, periods)
+    held = appointment.start_date <= day and (appointment.end_date is None or appointment.end_date >= day)
+    return held and last is not None and last < day
 
 
 def _period(appointment: Appointment, periods: list[ElectionPeriod]) -> ElectionPeriod | None:

@@ -37,8 +37,9 @@ BASE_HEADER = ["organisation", "plads", "rolle", "navn", "parti", "kommune", "st
 BODY_HEADER = ["hverv", "hverv_valgt_af", "hverv_start", "hverv_slut", "pladstype", "embede", "suppleant_nr",
                "besættes_af", "indstilles_af"]
 # The election-period round (issue 13), derived from the registry, so the import reads past them: "ja" for a
-# holder whose term ended before the file's day (today in the whole history) without a successor, who carries
-# on until one is seated ("fungerer, indtil nye er udpeget"); then the municipal council (kommunalbestyrelse)
+# holder on the file's day (today in the whole history) whose term ended before it, who carries on until a
+# successor is seated ("fungerer, indtil nye er udpeget"), also when the successor's seating has since given
+# the appointment an end date (the day before the successor's first); then the municipal council (kommunalbestyrelse)
 # the person has a mandate on that day (in the whole history: on the appointment's last day, if passed) and
 # the office held there (borgmester; empty for a member). Public, like the mandates themselves.
 DERIVED_HEADER = ["fortsætter_indtil_ny_er_udpeget", "kommunalbestyrelse", "kommunalt_hverv"]
@@ -163,11 +164,11 @@ def _cells(row, day: date, periods: list[ElectionPeriod]) -> list[str]:
     # An "other" office is written by its own title ("kasserer"); the importer reads any word but formand
     # and næstformand so.
     office_name = "" if office is None else office_title if office is Office.other else office.danish
-    # A holder without an end date whose term ended before the day carries on until a successor is seated
-    # ("fungerer, indtil nye er udpeget"), as the rosters mark it.
-    last = None if end else terms.open_end(_BodyTerms(follows_period, term_years, term_start, body_end), start,
-                                           seat_end, periods)
-    carries_on = last is not None and last < day
+    # A holder on the day whose term ended before it carries on until a successor is seated ("fungerer, indtil
+    # nye er udpeget"), as the rosters mark it: the term's last day, not the end date, which seating the
+    # successor enters later (the day before the successor's first).
+    last = terms.open_end(_BodyTerms(follows_period, term_years, term_start, body_end), start, seat_end, periods)
+    carries_on = last is not None and last < day and start <= day and (end is None or end >= day)
     cells = [organisation, seat, role.danish, name, party or "", municipality or "", start.isoformat(),
              _day(end), reason.danish if reason else "", authority, cited,
              office_name, office_chosen_by.danish if office_chosen_by else "", _day(office_start), _day(office_end),
@@ -189,7 +190,7 @@ def rows(selection: Selection) -> Iterator[list[str]]:
         # so plan for all of them. SET LOCAL ends with the transaction.
         db.session.execute(sa.text("SET LOCAL cursor_tuple_fraction = 1.0"))
     periods, now = election_periods(), today()
-    # An appointment without an end date is read on the file's day, or today in the whole history.
+    # Whether a holder carries on is read on the file's day, or today in the whole history.
     day = selection.as_of or now
     result = db.session.execute(_query(selection, now).execution_options(yield_per=CHUNK_ROWS))
     try:
@@ -239,7 +240,8 @@ def _lines(selection: Selection, now: date) -> sa.Select:
     cited = sa.case((Meeting.council_name != "", Meeting.council_name.concat(" ").concat(on(Meeting.date))
                      .concat(" pkt. ").concat(AgendaItem.number)))
     last = terms_sql.open_end(seat, Appointment.start_date, seat.seat_end)
-    carries_on = sa.case((sa.and_(Appointment.end_date.is_(None), last < (selection.as_of or now)), "ja"))
+    day = selection.as_of or now
+    carries_on = sa.case((sa.and_(active_on(day), last < day), "ja"))
     stmt = (
         sa.select(seat.body, seat.label, word(Appointment.role, Role), cell(Person.name), cell(REPRESENTED.letter),
                   cell(Municipality.name), on(Appointment.start_date), on(Appointment.end_date),
