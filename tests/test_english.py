@@ -53,7 +53,7 @@ DANISH = re.compile(r"(?<![\w-])(" + "|".join(re.escape(word) for word in DANISH
 
 # Data the pages show as it was written, in Danish, besides the rows gathered from the database: the CSV
 # columns, the name of an anonymised person, and examples of what a Danish title or seat is called.
-DANISH_DATA = [";".join(BASE_HEADER), ANONYMOUS_NAME, "“Indstilling af medlem til …”", "Plads 1"]
+DANISH_DATA = [";".join(BASE_HEADER), ANONYMOUS_NAME, "'Indstilling af medlem til …'", "Plads 1"]
 
 
 def visible(page: str) -> str:
