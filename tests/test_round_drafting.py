@@ -205,3 +205,12 @@ def test_a_gender_not_recorded_is_a_warning_not_a_claim_in_the_text(parties):
     assert drafted.warnings == [
         "Socialistisk Folkeparti: Sundhedsrådet er omfattet af ligestillingsloven § 10a, men kønnet er ikke oplyst "
         "for Kim Ukendt, så reglen kan ikke efterprøves."]
+
+
+def test_a_holder_proposed_for_a_new_term_is_to_be_re_appointed(parties):
+    seat = nominate.allocated_seat("F", "Sundhedsrådet", has_substitute=False)
+    anna = person("Anna Andersen", "F", Gender.woman)
+    make.appoint(seat, anna, date(2022, 1, 1))
+    drafted = draft(placed([nominate.nomination(seat, anna)]))
+    assert ("Socialistisk Folkeparti indstiller, at Anna Andersen (F), Hvidovre Kommune, genudpeges som medlem til "
+            "Sundhedsrådet.") in drafted.background

@@ -196,7 +196,10 @@ def _proposal(nomination: Nomination, holders: dict[Role, Appointment]) -> str:
     phrases = []
     for person, role in nomination.candidates:
         current = next((held for held in holders.values() if held.person_id == person.id), None)
-        now = f"nuværende {current.role.danish} " if current is not None and current.role is not role else ""
+        if current is not None and current.role is role:  # the holder proposed for a new term
+            phrases.append(f"{person_ref(person, nomination.party)}, genudpeges som {role.danish}")
+            continue
+        now = f"nuværende {current.role.danish} " if current is not None else ""
         phrases.append(f"{now}{person_ref(person, nomination.party)}, udpeges som {NEW[role]}")
     return f"{nominator_name(nomination)} indstiller, at " + ", og at ".join(phrases) + f" til {organisation.name}."
 
