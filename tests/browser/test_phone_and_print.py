@@ -190,6 +190,24 @@ def test_the_sub_menus_work_with_the_keyboard(page, login, check_accessibility, 
     expect(page.get_by_role("banner").get_by_text("Gitte Testsekretær, sekretariat")).to_be_visible()
 
 
+@pytest.mark.parametrize("width", [1024, 1280])
+def test_the_secretariats_header_keeps_its_menu_on_one_row(browser, live_url, width, screenshot):
+    """The secretariat has the most menu items: on a laptop's screen they stay one row under the portal header
+    (the header used to wrap to three)."""
+    desktop = context(browser, live_url, {"width": width, "height": 900})
+    page = desktop.new_page()
+    log_in(page, "gitb", "Gitte Testsekretær")
+    items = page.locator("nav.nav > ul.mainmenu > li")
+    shown = [items.nth(index) for index in range(items.count()) if items.nth(index).is_visible()]
+    tops = {round(item.bounding_box()["y"]) for item in shown}
+    more_shown = page.locator("nav.nav li.more-option").is_visible()
+    screenshot(page, f"header-secretariat-{width}")
+    desktop.close()
+    assert len(shown) >= 4
+    if width >= 1280:  # every item fits; narrower, DKFDS moves the last ones under "Mere" rather than wrap
+        assert not more_shown
+    assert len(tops) == 1, tops
+
 def test_without_javascript_a_sub_menu_opens_on_keyboard_focus(desktop_without_javascript, screenshot):
     page = desktop_without_javascript
     page.goto("/")
