@@ -110,7 +110,11 @@ class _Planner:
             in_office = held.start_date <= day and (end is None or end >= day)
             if not in_office or (held.role not in new_role.values() and held.person_id not in new_role):
                 continue
-            last = terms.expected_end(held, self.periods)
+            # The term's last day, as the roster reads it: an end date past it (the closing day every
+            # appointment on a closing body is given) does not make the term longer.
+            ends = (held.end_date, terms.open_end(held.seat.organisation, held.start_date, held.seat.end_date,
+                                                  self.periods))
+            last = min((end for end in ends if end is not None), default=None)
             if new_role.get(held.person_id) is held.role:
                 if last is None or last >= day:
                     raise RuleViolation(_l("%(name)s er allerede %(role)s på pladsen.", name=held.person.name,
