@@ -22,6 +22,7 @@ from registry.mandates.models import CouncilMandate
 from registry.meetings import constituent
 from registry.meetings import services as meetings
 from registry.meetings.models import AgendaItem, Meeting, Outcome
+from registry.nominations import period as round_rules
 from registry.nominations import services as nominations
 from registry.nominations.models import Call, CallReason, Nomination
 from registry.organisations.models import (
@@ -146,7 +147,9 @@ BODY_HOLDERS = [
 EXAMPLE_OFFICES = {("Sundhedssamarbejdsudvalget", "Plads 1"): (Office.vice_chair, OfficeChooser.body),
                    ("Movia", "Plads 1"): (Office.vice_chair, OfficeChooser.body)}
 
-# Fictitious holders, so the roster is not empty: (organisation, seat, role, name, party, municipality, gender)
+# Fictitious holders, so the roster is not empty: appointed in 2022, carried over after the period, and
+# re-appointed by KKR in the 2026-2029 round (_round_2026). (organisation, seat, role, name, party,
+# municipality, gender)
 EXAMPLE_HOLDERS = [
     ("Sundhedssamarbejdsudvalget", "Plads 1", Role.member, "Anne Eksempel", "A", "Gladsaxe", Gender.woman),
     ("Sundhedssamarbejdsudvalget", "Plads 2", Role.member, "Bo Eksempel", "V", "Rudersdal", Gender.man),
@@ -274,12 +277,10 @@ def load() -> list[tuple[str, str, str]]:
         _ensure(SeatAllocation, {"seat_id": seat.id, "period_id": periods["2026-2029"].id},
                 party=_one(Party, letter=letter), note=EXAMPLE)
     for org_name, label, role, name, party, municipality, gender in EXAMPLE_HOLDERS:
-        organisation = organisations[org_name]
-        seat = _one(Seat, organisation_id=organisation.id, label=label)
-        person = _person(name, municipality, party, gender, "Fiktiv person (eksempeldata)")
-        _hold(seat, person, role, date(2022, 1, 1), date(2025, 12, 31), EndReason.term_ended)
-        _hold(seat, person, role, date(2026, 1, 1), organisation.end_date,
-              office=EXAMPLE_OFFICES.get((org_name, label)))
+        seat = _one(Seat, organisation_id=organisations[org_name].id, label=label)
+        # No end date: they carry on after 2025 until the round's decision seats them again (_round_2026).
+        _hold(seat, _person(name, municipality, party, gender, "Fiktiv person (eksempeldata)"), role,
+              date(2022, 1, 1))
     for org_name, label, position, kind in BODY_SEATS:
         _seat(organisations[org_name], label, position, False, EXAMPLE, **kind)
     for org_name, label, role, name, party, municipality, gender, office in BODY_HOLDERS:
@@ -312,7 +313,7 @@ def load() -> list[tuple[str, str, str]]:
 
     _item_4_1(rar_seat, peschardt, _one(AgendaItem, meeting_id=meeting.id, number="4.1"))
     _composition_2026(periods["2026-2029"], organisations["Sundhedssamarbejdsudvalget"])
-    _round_2026(organisations["SOSU H"], periods["2026-2029"])
+    _round_2026(organisations, periods["2026-2029"])
     _not_re_elected(organisations["Københavns Professionshøjskole"])
     return created
 
@@ -344,37 +345,77 @@ def _item_4_1(seat: Seat, peschardt: Person, item: AgendaItem) -> None:
 
 
 CONSTITUENT_MEETING = date(2026, 1, 26)
+# The round's days (example data): the calls go out after the election of 18 November 2025, due two weeks before
+# the constituent meeting; the party groups nominate before the deadline; KKR's appointments take effect on
+# 1 March 2026, and the minister appoints on 16 March.
+CALLS_OPENED, CALLS_DUE = date(2025, 12, 1), date(2026, 1, 12)
+NOMINATED = datetime(2026, 1, 8, 10, 0)
+SEATED, MINISTER_APPOINTS = date(2026, 3, 1), date(2026, 3, 16)
+MINISTER = "Børne- og undervisningsministeren"
 
 
-def _round_2026(sosu: Organisation, period: ElectionPeriod) -> None:
-    """Part of the 2026-2029 round at KKR Hovedstaden's constituent meeting of 26 January 2026 (example data).
+def _round_2026(organisations: dict[str, Organisation], period: ElectionPeriod) -> None:
+    """KKR Hovedstaden's 2026-2029 round, step by step as the secretariat and the party groups take it
+    (example data).
 
-    SOSU H's Plads 1: Gitte Eksempel (F), appointed in 2022, carries on after the period until her successor,
-    Hans Eksempel (F), is seated from 1 March 2026. Plads 2's appointment is the minister's on KKR's
-    recommendation: Karen Eksempel (A) is recommended on 26 January and appointed on 16 March 2026.
+    The secretariat asks every party group for its seats of the period; the groups nominate: the example holders
+    again, and on SOSU H a new member, Hans Eksempel (F), and Karen Eksempel (A) for the seat the minister fills.
+    Every nomination goes onto the constituent meeting of 26 January 2026, one item per body (5.1, 5.2, …), and
+    KKR decides them all: it appoints from 1 March 2026, and recommends Karen to the minister, who appoints her on
+    16 March. Until 1 March the holders appointed in 2022 carry on (Gitte Eksempel on SOSU H, whom Hans
+    succeeds); a re-appointed holder's old appointment ends the day before the new one, which rests on KKR's
+    decision. Radikale Venstre has not nominated for Erhvervshus Hovedstaden: its call is past its deadline.
     Rosters as of 31 December 2025, 1 February and 1 April 2026 tell it.
     """
     if _one(Meeting, council_name=COUNCIL, date=CONSTITUENT_MEETING) is not None:
         return
+    sosu = organisations["SOSU H"]
     plads_1 = _one(Seat, organisation_id=sosu.id, label="Plads 1")
-    plads_2 = _seat(sosu, "Plads 2", 2, False, EXAMPLE, appointing_authority="Børne- og undervisningsministeren",
-                    authority_is_external=True)
+    plads_2 = _seat(sosu, "Plads 2", 2, False, EXAMPLE, appointing_authority=MINISTER, authority_is_external=True)
     for seat, letter in ((plads_1, "F"), (plads_2, "A")):
         _ensure(SeatAllocation, {"seat_id": seat.id, "period_id": period.id}, party=_one(Party, letter=letter),
                 note=EXAMPLE)
     example = "Fiktiv person (eksempeldata)"
     gitte = _person("Gitte Eksempel", "Hillerød", "F", Gender.woman, example)
     _hold(plads_1, gitte, Role.member, date(2022, 1, 1))
-    hans = _person("Hans Eksempel", "Helsingør", "F", Gender.man, example)
-    karen = _person("Karen Eksempel", "Ballerup", "A", Gender.woman, example)
-    submitted = [nominations.submit(plads_1, Role.member, _one(Party, letter="F"), hans),
-                 nominations.submit(plads_2, Role.member, _one(Party, letter="A"), karen)]
-    constituent.place_round(submitted, CONSTITUENT_MEETING, "5", council=COUNCIL,
+    candidates = [(plads_1, Role.member, _person("Hans Eksempel", "Helsingør", "F", Gender.man, example)),
+                  (plads_2, Role.member, _person("Karen Eksempel", "Ballerup", "A", Gender.woman, example))]
+    for org_name, label, role, name, party, municipality, gender in EXAMPLE_HOLDERS:
+        seat = _one(Seat, organisation_id=organisations[org_name].id, label=label)
+        candidates.append((seat, role, _person(name, municipality, party, gender, example)))
+
+    _period_calls(period)
+    group_users = {letter: _one(User, username=username) for username, _, letter, _ in DEMO_USERS if letter}
+    for seat, role, person in candidates:
+        # nominations.submit answers the party group's open call for the seat and role.
+        nomination = nominations.submit(seat, role, person.party, person, by=group_users.get(person.party.letter))
+        nomination.submitted_at = NOMINATED
+    constituent.place_round(constituent.round_nominations(period), CONSTITUENT_MEETING, "5", council=COUNCIL,
                             location="Glostrup Park Hotel, Hovedvejen 41, 2600 Glostrup")
     meeting = _one(Meeting, council_name=COUNCIL, date=CONSTITUENT_MEETING)
     meeting.published_on = date(2026, 1, 19)
-    constituent.decide_meeting(meeting, {}, date(2026, 3, 1))
-    constituent.record_authoritys_appointments("Børne- og undervisningsministeren", date(2026, 3, 16))
+    constituent.decide_meeting(meeting, {}, SEATED)
+    constituent.record_authoritys_appointments(MINISTER, MINISTER_APPOINTS)
+    for seat, role, person in candidates:
+        if office := EXAMPLE_OFFICES.get((seat.organisation.name, seat.label)):
+            appointments.set_office(_one(Appointment, seat_id=seat.id, person_id=person.id, role=role,
+                                         start_date=SEATED), office[0], chosen_by=office[1])
+
+
+def _period_calls(period: ElectionPeriod) -> None:
+    """The calls nominations.period.open_period_calls opens for the period: each allocated seat's missing roles,
+    with the reason "ny valgperiode" and one deadline. Written as rows, as the service refuses a deadline before
+    today, and without its e-mails to the party groups, which would arrive long after the round."""
+    calls = [Call(seat=allocation.seat, role=role, party=allocation.party, reason=CallReason.new_period,
+                  deadline=CALLS_DUE, opened_on=CALLS_OPENED, note=EXAMPLE)
+             for allocation, role in round_rules.missing_calls(period)]
+    db.session.add_all(calls)
+    db.session.flush()
+    for call in calls:
+        if call.seat.organisation.name == "RAR Hovedstaden" and call.role is Role.member:
+            # SF's member for RAR Hovedstaden, nominated at item 4.1, still waits for the minister: the
+            # secretariat closes the call instead of asking SF for a second one.
+            nominations.close_call(call, CALLS_OPENED)
 
 
 # KKR Hovedstaden's members per party in 2026-2029, and the valggruppe A, F and Ø formed for the sharing-out:

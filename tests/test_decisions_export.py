@@ -220,8 +220,8 @@ def test_organisation_page_shows_its_latest_decisions_and_links_to_the_history(c
     assert f'href="/beslutninger?organisation={kkr["school"].id}"' in html
     rar = client.get(f"/organisationer/{kkr['rar'].id}").text
     section = rar.split("Indstillinger og beslutninger</h2>", 1)[1].split("</table>", 1)[0]
-    assert "Lotte Kofoed (F)" in section
-    assert "Marie-Louise Peschardt Jørgensen (F)" in section
+    assert "Lotte Kofoed</a> (F)" in section
+    assert "Marie-Louise Peschardt Jørgensen</a> (F)" in section
     assert "Esat Sentürk" not in rar, "an undecided nomination is not public"
 
 

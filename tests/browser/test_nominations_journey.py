@@ -391,7 +391,7 @@ def test_secretariat_returns_one_nomination_and_brings_another_from_agenda_to_se
     expect(page.get_by_role("main")).to_contain_text("Sagsnummer SAG-2026-00001")
     expect(page.get_by_label("Titel")).to_have_value(f"Indstilling af medlem og suppleant til {RAR}")
     background = page.get_by_label("Baggrund")
-    for paragraph in (f"Der skal indstilles et nyt medlem til {RAR}.",
+    for paragraph in (f"Der skal indstilles et nyt medlem og en ny suppleant til {RAR}.",
                       "Det er beskæftigelsesministeren, der efter indstilling fra KKR Hovedstaden varetager den "
                       "endelige udpegning.",
                       f"Socialistisk Folkeparti indstiller, at {MEMBER} (F), Albertslund Kommune, udpeges som nyt "

@@ -109,7 +109,7 @@ def test_a_whole_round_from_the_composition_to_seated_members(page: Page, login,
     check_accessibility(page)
     screenshot(page, "rundeforloeb-beslutninger")
     page.get_by_role("button", name="Registrér alle beslutninger").click()
-    flash(page, "KKR's beslutning er registreret for 3 indstillinger.")
+    flash(page, "KKR's beslutning er registreret for 3 indstillinger")
 
     # SOSU H's second seat is the minister's to fill: KKR recommended Gitte Eksempel, and until the minister
     # appoints her, Karen Eksempel carries on. Hans Eksempel continues on the new decision.
