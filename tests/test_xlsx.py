@@ -431,15 +431,19 @@ def test_the_round_page_links_to_its_workbook(client, app):
 
 # Flat memory, and as many queries for one row as for many.
 
-def _measure(app) -> tuple[int, int, int]:
-    """(rows, queries, peak bytes) for one whole workbook through the web endpoint."""
-    tracemalloc.start()
-    try:
-        with make.queries() as statements, app.test_client() as client:
-            data = client.get("/export/appointments.xlsx?all=1").data
-    finally:
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
+def _measure(app, url: str = "/export/appointments.xlsx?all=1", user: str | None = None) -> tuple[int, int, int]:
+    """(rows, queries, peak bytes) for one whole workbook through the web endpoint, signed in as the user if one is
+    given."""
+    with app.test_client() as client:
+        if user is not None:
+            assert make.login(client, user).status_code == 302
+        tracemalloc.start()
+        try:
+            with make.queries() as statements:
+                data = download(client, url).data
+        finally:
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
     return sheet_xml(data).count("<row ") - 1, len(statements), peak
 
 
@@ -595,17 +599,7 @@ def test_the_audit_trail_page_links_to_its_workbook_beside_the_csv(client, app):
 
 
 def _measure_trail(app) -> tuple[int, int, int]:
-    """(rows, queries, peak bytes) for one whole audit trail workbook through the web endpoint, signed in."""
-    with app.test_client() as client:
-        assert make.login(client, "haan").status_code == 302
-        tracemalloc.start()
-        try:
-            with make.queries() as statements:
-                data = download(client, "/revisionsspor.xlsx?handling=lockout").data
-        finally:
-            peak = tracemalloc.get_traced_memory()[1]
-            tracemalloc.stop()
-    return sheet_xml(data).count("<row ") - 1, len(statements), peak
+    return _measure(app, "/revisionsspor.xlsx?handling=lockout", user="haan")
 
 
 @pytest.mark.both_databases
