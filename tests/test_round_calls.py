@@ -1,6 +1,6 @@
 """Bulk calls for a new election period: one step asks every party group to nominate for all its seats."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -15,7 +15,7 @@ from registry.nominations import period as round_rules
 from registry.nominations.models import Call, CallReason
 from registry.notifications import services as notifications
 from registry.notifications.models import Message
-from registry.organisations.models import SeatAllocation, SeatFiller, SeatKind
+from registry.organisations.models import ElectionPeriod, SeatAllocation, SeatFiller, SeatKind
 from tests import factories as make
 from tests import nomination_factories as nominate
 
@@ -239,3 +239,23 @@ def test_the_command_refuses_an_unknown_period(app, runner):
                                  "--deadline", deadline().isoformat()])
     assert result.exit_code != 0
     assert "Valgperioden '1999-2002' findes ikke." in result.output
+
+
+@pytest.mark.both_databases
+def test_a_new_period_call_belongs_to_one_round_also_on_the_day_before_the_next_round_starts(app):
+    """The next period's round starts ROUND_LEAD before its first day: a call due the day before belongs to this
+    period's round, a call due that day to the next's, and no day falls between the two."""
+    old = ElectionPeriod(name="2022-2025", start_date=date(2022, 1, 1), end_date=date(2025, 12, 31))
+    new = ElectionPeriod(name="2026-2029", start_date=date(2026, 1, 1), end_date=date(2029, 12, 31))
+    db.session.add_all([old, new])
+    seat = nominate.allocated_seat("F")
+    next_round = round_rules.round_start(new)
+    for deadline in (next_round - timedelta(days=1), next_round):
+        db.session.add(Call(seat=seat, role=Role.member, party=make.party("F"), reason=CallReason.new_period,
+                            deadline=deadline, opened_on=deadline - timedelta(days=30)))
+    db.session.flush()
+    for period, deadline in ((old, next_round - timedelta(days=1)), (new, next_round)):
+        assert db.session.scalars(sa.select(Call.deadline).where(round_rules.call_in_round(period))).all() == [
+            deadline]
+        [call] = db.session.scalars(sa.select(Call).where(Call.deadline == deadline)).all()
+        assert round_rules.period_asked_for(call, [old, new]) is period

@@ -47,8 +47,9 @@ def call_in_round(period: ElectionPeriod) -> sa.ColumnElement[bool]:
     """A call of the period's round: a new-period call whose deadline lies within the round (the secretariat
     may ask before the election), or another call opened within it."""
     start = round_start(period)
-    # The next period's round starts ROUND_LEAD before this one ends: a new-period call due from then is its.
-    next_round = period.end_date - ROUND_LEAD
+    # The next period's round starts ROUND_LEAD before its first day, the day after this one's last: a new-period
+    # call due from then is its.
+    next_round = period.end_date + timedelta(days=1) - ROUND_LEAD
     return sa.case((Call.reason == CallReason.new_period, sa.and_(Call.deadline >= start, Call.deadline < next_round)),
                    else_=Call.opened_on.between(start, period.end_date))
 
@@ -59,7 +60,7 @@ def period_asked_for(call: Call | None, periods: Sequence[ElectionPeriod]) -> El
     if call is None or call.reason is not CallReason.new_period:
         return None
     return next((period for period in periods
-                 if round_start(period) <= call.deadline < period.end_date - ROUND_LEAD), None)
+                 if round_start(period) <= call.deadline < period.end_date + timedelta(days=1) - ROUND_LEAD), None)
 
 def nomination_in_round(period: ElectionPeriod) -> sa.ColumnElement[bool]:
     """A nomination of the period's round: one answering a call of the round, or without a call, made within
