@@ -511,6 +511,18 @@ def test_a_proposal_is_saved_as_drafts_then_submitted_all_at_once(app, runner):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Message)) == 1
 
 
+def test_a_proposed_person_without_a_mandate_on_the_periods_first_day_is_warned_about_not_refused(app, runner):
+    world = proposal_world()
+    first, _second = world["seats"]
+    first_day = nominate.current_period().start_date
+    left = world["women"][0]
+    mandates.record(left, make.municipality("Hvidovre"), date(2022, 1, 1), end=first_day - timedelta(days=1))
+    db.session.commit()
+    result = registry(runner, "propose", "--party", "F", "--by", "haan", "--seat", f"{first.id}={left.id}")
+    assert result.exit_code == 0, result.output
+    assert (f"Advarsel: {left.name} har ikke mandat i kommunalbestyrelsen fra {first_day:%d.%m.%Y}."
+            in result.output)
+
 @pytest.mark.both_databases
 def test_a_proposal_that_breaks_the_gender_rule_submits_nothing_until_særlige_grunde_are_given(app, runner):
     world = proposal_world()

@@ -209,5 +209,7 @@ def _tell(party: Party, period: ElectionPeriod) -> None:
                        f"{nomination.status.danish}")
             for doubt in proposed.doubts:
                 click.echo(f"      {doubt}")
+            for warning in proposed.warnings:
+                click.echo(f"      Advarsel: {warning}")
         if body.reason:
             click.echo(f"    Særlige grunde: {body.reason}")
