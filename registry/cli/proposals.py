@@ -10,7 +10,7 @@ from flask_babel import ngettext
 from registry.auth.models import User, UserRole
 from registry.auth.permissions import SECRETARIAT
 from registry.cli.groups import needs_schema, registry_cli
-from registry.cli.rounds import pairs, save_as, whole_number
+from registry.cli.rounds import chosen_period, pairs, parties_by_letter, party_lettered, save_as, whole_number
 from registry.dates import today
 from registry.errors import RuleViolation
 from registry.extensions import db
@@ -19,7 +19,6 @@ from registry.nominations.models import Nomination
 from registry.nominations.period import ROUND_LEAD
 from registry.notifications import services as notifications
 from registry.organisations.models import ElectionPeriod
-from registry.organisations.services import default_period, period_named
 from registry.people.models import Party, Person
 
 # As the page's field for særlige grunde.
@@ -47,8 +46,9 @@ REASON_LENGTH = 2000
 def propose(letter, period_name, username, reappointed, reappoint_all, seats, reasons, submit):
     """Gem en partigruppes forslag til valgperiodens pladser som kladder, eller indsend dem alle, som på
     partigruppens side /partigruppe/valgperiode. Pladser, der ikke nævnes, beholder deres kladde."""
-    party = _party(letter)
-    period = _period(period_name)
+    party = party_lettered(parties_by_letter(), letter)
+    # Without --period, the period the group's page shows: the one being re-filled.
+    period = chosen_period(period_name, today() + ROUND_LEAD)
     user = _secretary(username)
     bodies = proposals.proposal(party, period)
     seat_of = {proposed.seat.id: proposed for body in bodies for proposed in body.seats}
@@ -76,24 +76,6 @@ def propose(letter, period_name, username, reappointed, reappoint_all, seats, re
                             "%(num)d indstillinger er sendt til sekretariatet.", len(saved)))
     else:
         click.echo("Kladden er gemt. Sekretariatet ser den først, når partigruppen indsender (--submit).")
-
-
-def _party(letter: str) -> Party:
-    # In Python, not SQL: SQLite's lower() folds only A-Z, and the letters are few.
-    party = next((party for party in db.session.scalars(sa.select(Party))
-                  if party.letter.casefold() == letter.strip().casefold()), None)
-    if party is None:
-        raise click.ClickException(f"Partiet '{letter.strip()}' findes ikke.")
-    return party
-
-
-def _period(name: str | None) -> ElectionPeriod:
-    """--period NAVN, else the period the group's page shows: the one being re-filled."""
-    period = period_named(name) if name else default_period(today() + ROUND_LEAD)
-    if period is None:
-        raise click.ClickException(f"Valgperioden {name} findes ikke." if name else
-                                   "Der er ingen valgperioder. Opret en: flask --app wsgi registry add-period")
-    return period
 
 
 def _secretary(username: str) -> User:

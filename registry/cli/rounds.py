@@ -4,6 +4,7 @@ share."""
 
 import re
 from collections.abc import Callable
+from datetime import date
 from typing import TypeVar
 
 import click
@@ -30,9 +31,9 @@ PERIOD_HELP = ("Valgperioden, fx 2026-2029 (standard: den, der omfatter i dag, e
 PERIOD_NAME_LENGTH = 20
 
 
-def chosen_period(name: str | None) -> ElectionPeriod:
-    """--period NAVN, else the period containing today, else the next to begin, else the last."""
-    period = organisations.period_named(name) if name else organisations.default_period(today())
+def chosen_period(name: str | None, day: date | None = None) -> ElectionPeriod:
+    """--period NAVN, else the period containing the day (today), else the next to begin, else the last."""
+    period = organisations.period_named(name) if name else organisations.default_period(day or today())
     if period is None:
         raise click.ClickException(f"Valgperioden {name} findes ikke." if name else
                                    "Der er ingen valgperioder. Opret en: flask --app wsgi registry add-period")
@@ -77,12 +78,12 @@ def _organisation(organisation_id: int | None) -> Organisation | None:
     return organisation
 
 
-def _parties() -> dict[str, Party]:
+def parties_by_letter() -> dict[str, Party]:
     """Every party by its letter, in any case: the composition form has a line for each."""
     return {party.letter.casefold(): party for party in db.session.scalars(sa.select(Party).order_by(Party.letter))}
 
 
-def _party(parties: dict[str, Party], letter: str) -> Party:
+def party_lettered(parties: dict[str, Party], letter: str) -> Party:
     party = parties.get(letter.strip().casefold())
     if party is None:
         raise click.ClickException(f"Partiet '{letter.strip()}' findes ikke.")
@@ -141,10 +142,10 @@ def edit_period(name, new_name, first_day, last_day):
 def set_composition(period_name, members, groups):
     """Registrér KKR's sammensætning og valggrupper i valgperioden; erstatter den hidtidige, som formularen gør."""
     period = chosen_period(period_name)
-    parties = _parties()
+    parties = parties_by_letter()
     counts: dict[int, int] = {}
     for letter, number in members:
-        party = _party(parties, letter)
+        party = party_lettered(parties, letter)
         if party.id in counts:
             raise click.BadParameter(f"{party.letter} er nævnt mere end én gang.", param_hint="--members")
         counts[party.id] = whole_number(number, "--members", 200)
@@ -173,7 +174,7 @@ def _groups(values: tuple[str, ...], parties: dict[str, Party]) -> dict[int, str
         for letter in re.split(r"[,+]", letters if equals else name):
             if not letter.strip():
                 continue
-            party = _party(parties, letter)
+            party = party_lettered(parties, letter)
             if party.id in group_of:
                 raise click.BadParameter(f"{party.letter} er med i både {group_of[party.id]} og {name}; et parti "
                                          "er højst med i én valggruppe.", param_hint="--group")
@@ -304,7 +305,7 @@ def _share_out(share_id: int, period: ElectionPeriod) -> ShareOut:
 def _seat_values(period: ElectionPeriod, rows: list[grid.GridRow], seats: list[tuple[str, str]]) -> dict[int, str]:
     """The grid's values (grid.value_of) for --seat PLADS_ID=PARTI: "F", "A+F+Ø:F", or empty for none."""
     in_grid = {row.seat.id for row in rows}
-    parties = _parties()
+    parties = parties_by_letter()
     groups = {group.name.casefold(): group for group in services.groups(period)}
     values: dict[int, str] = {}
     for seat_text, holder in seats:
@@ -318,7 +319,7 @@ def _seat_values(period: ElectionPeriod, rows: list[grid.GridRow], seats: list[t
             values[seat_id] = ""
             continue
         group_name, colon, letter = holder.rpartition(":")
-        party = _party(parties, letter)
+        party = party_lettered(parties, letter)
         if not colon:
             values[seat_id] = f"p{party.id}"
             continue
