@@ -167,8 +167,10 @@ def _cells(row, day: date, periods: list[ElectionPeriod]) -> list[str]:
     # A holder on the day whose term ended before it carries on until a successor is seated ("fungerer, indtil
     # nye er udpeget"), as the rosters mark it: the term's last day, not the end date, which seating the
     # successor enters later (the day before the successor's first).
-    last = terms.open_end(_BodyTerms(follows_period, term_years, term_start, body_end), start, seat_end, periods)
-    carries_on = last is not None and last < day and start <= day and (end is None or end >= day)
+    held = start <= day and (end is None or end >= day)  # most lines of the whole history are not: no term rule
+    last = terms.open_end(_BodyTerms(follows_period, term_years, term_start, body_end), start, seat_end,
+                          periods) if held else None
+    carries_on = last is not None and last < day
     cells = [organisation, seat, role.danish, name, party or "", municipality or "", start.isoformat(),
              _day(end), reason.danish if reason else "", authority, cited,
              office_name, office_chosen_by.danish if office_chosen_by else "", _day(office_start), _day(office_end),
